@@ -1,0 +1,124 @@
+import {
+  OperationStore, describeChange, hasErrors, loadWorkspace, runSync, summarize,
+  type ContainerChange, type DatastoreDefinition, type IncludeKind, type SyncOutcome,
+} from '../core';
+import { didYouMean, nearestNames } from '../core/text/nearestNames';
+import { CliError, colorsFor, formatProblem, writeJson, type CliIo, type OutputFormat } from './output';
+import { TerminalProgress } from './progress';
+import { triggeredBy } from './triggeredBy';
+
+export interface SyncCommandOptions {
+  root: string;
+  datastores: string[];
+  prune?: boolean;
+  recreate?: boolean;
+  include?: IncludeKind[];
+  forcePrune: boolean;
+  dryRun: boolean;
+  detailedExitcode: boolean;
+  format: OutputFormat;
+  signal: AbortSignal;
+}
+
+/**
+ * `cac sync`: syncs the named datastores (all when none is named), one after the other.
+ * Exit 0 ok, 1 on invalid definitions or a failed/aborted operation, 2 with
+ * `--detailed-exitcode` when anything changed (or would, in a dry run).
+ */
+export async function syncCommand(io: CliIo, options: SyncCommandOptions): Promise<number> {
+  const workspace = loadWorkspace(options.root);
+  const colors = colorsFor(io.stdout, io.env);
+  if (hasErrors(workspace.problems)) {
+    const errors = workspace.problems.filter((p) => p.severity === 'error');
+    for (const problem of errors) io.stderr.write(formatProblem(problem, io.cwd, colorsFor(io.stderr, io.env)) + '\n');
+    throw new CliError(`Nothing was synced: the definitions have ${errors.length} error${errors.length === 1 ? '' : 's'}. Fix them (see \`cac validate\`) and sync again.`);
+  }
+  const selected = selectDatastores(workspace.datastores, options.datastores);
+  const history = new OperationStore(workspace.project.stateDir);
+  const user = triggeredBy(workspace.project.root, io.env);
+  const progress = options.format === 'text' ? new TerminalProgress(io) : undefined;
+  const outcomes: SyncOutcome[] = [];
+  for (const datastore of selected) {
+    const outcome = await runSync({
+      workspace, datastore,
+      options: { prune: options.prune, recreate: options.recreate, include: options.include, forcePrune: options.forcePrune },
+      dryRun: options.dryRun,
+      env: io.env,
+      signal: options.signal,
+      onProgress: (p) => progress?.update(`${datastore.name}: ${p.phase}`, p.done, p.total),
+      triggeredBy: user,
+      history,
+    });
+    progress?.clear();
+    outcomes.push(outcome);
+    if (options.format === 'text') printOutcome(io, outcome, options.dryRun, colors);
+    if (options.signal.aborted) break;
+  }
+  if (options.format === 'json') {
+    writeJson(io, {
+      dry_run: options.dryRun,
+      changed: outcomes.some((o) => o.changed),
+      operations: outcomes.map((o) => ({
+        datastore: o.datastore,
+        operation_id: o.operationId ?? null,
+        result: o.result,
+        message: o.message,
+        changed: o.changed,
+        duration_ms: o.durationMs,
+        summary: o.plan ? summarize(o.plan) : null,
+        changes: o.plan ? o.plan.changes.filter((c) => c.action !== 'unchanged').map(describeChange) : [],
+        logs: o.logs,
+      })),
+    });
+  } else if (options.dryRun) {
+    io.stdout.write(colors.dim('Dry run: nothing was written.\n'));
+  }
+  if (outcomes.some((o) => o.result === 'failure' || o.result === 'aborted')) return 1;
+  return options.detailedExitcode && outcomes.some((o) => o.changed) ? 2 : 0;
+}
+
+function selectDatastores(all: readonly DatastoreDefinition[], names: readonly string[]): DatastoreDefinition[] {
+  if (names.length === 0) {
+    if (all.length === 0) throw new CliError('No datastores are defined here. Add a YAML file with `kind: Datastore`, or pass --root.');
+    return [...all].sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+  return names.map((name) => {
+    const found = all.find((d) => d.name === name);
+    if (!found) throw new CliError(`No datastore named '${name}'.${didYouMean(nearestNames(name, all.map((d) => d.name)))} Defined: ${all.map((d) => d.name).join(', ') || 'none'}.`);
+    return found;
+  });
+}
+
+const MARKS: Record<ContainerChange['action'], string> = {
+  new: '+', recreated: '+', changed: '~', unchanged: ' ', missing: '?', pruned: '-', skipped_removed: '·', removed_by_user: '-',
+};
+
+function printOutcome(io: CliIo, outcome: SyncOutcome, dryRun: boolean, colors: ReturnType<typeof colorsFor>): void {
+  const result = outcome.result === 'success' ? colors.green(outcome.result)
+    : outcome.result === 'warning' ? colors.yellow(outcome.result) : colors.red(outcome.result);
+  const operation = outcome.operationId !== undefined ? `operation ${outcome.operationId}, ` : '';
+  let line = `${colors.bold(outcome.datastore)}: ${result}`;
+  if (outcome.plan) {
+    const s = summarize(outcome.plan);
+    const parts = [
+      s.new && `${s.new} new`, s.recreated && `${s.recreated} recreated`, s.changed && `${s.changed} changed`, s.pruned && `${s.pruned} pruned`,
+      s.missing && `${s.missing} missing from source`, s.removed_by_user && `${s.removed_by_user} removed`, s.skipped_removed && `${s.skipped_removed} skipped (removed)`,
+      `${s.unchanged} unchanged`,
+    ].filter(Boolean);
+    line += ` · ${parts.join(', ')}${outcome.changed ? '' : dryRun ? ' · no changes' : ' · no changes, nothing written'}`;
+  }
+  io.stdout.write(`${line} ${colors.dim(`(${operation}${(outcome.durationMs / 1000).toFixed(2)} s)`)}\n`);
+  if (outcome.message) io.stdout.write(`  ${outcome.message}\n`);
+  for (const change of outcome.plan?.changes ?? []) {
+    if (change.action === 'unchanged') continue;
+    const described = describeChange(change);
+    const mark = MARKS[change.action];
+    const colored = mark === '+' ? colors.green(mark) : mark === '-' ? colors.red(mark) : mark === '~' ? colors.yellow(mark) : mark;
+    io.stdout.write(`  ${colored} ${change.name}${described.details?.length ? colors.dim(` — ${described.details.join('; ')}`) : ''}\n`);
+  }
+  for (const log of outcome.logs) {
+    if (log.level === 'info') continue;
+    const where = [log.container, log.file].filter(Boolean).join(' · ');
+    io.stdout.write(`  ${log.level === 'error' ? colors.red('error') : colors.yellow('warning')} ${colors.dim(log.code)}: ${where ? `${where}: ` : ''}${log.message}\n`);
+  }
+}

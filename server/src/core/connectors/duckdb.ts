@@ -1,0 +1,92 @@
+import * as fs from 'node:fs';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DiscoveredContainer, FieldInfo } from '../model';
+import { qualifiedName } from '../naming';
+import { ConnectorError, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult, type ResolvedDatastore, type SqlConnector } from './connector';
+
+/**
+ * DuckDB: opened with `access_mode: READ_ONLY`. Three bulk catalog calls (`duckdb_tables`,
+ * `duckdb_views`, `duckdb_columns`) plus one for primary keys, never per-table
+ * `information_schema` (about 3,000× slower measured here).
+ */
+export async function openDuckDbConnector(datastore: ResolvedDatastore): Promise<SqlConnector> {
+  const file = datastore.connection.path;
+  if (!file || !fs.existsSync(file)) {
+    throw new ConnectorError(`The DuckDB database '${file ?? ''}' of datastore '${datastore.name}' does not exist. Check connection.path.`, 'source-not-found');
+  }
+  let instance: DuckDBInstance;
+  let connection: DuckDBConnection;
+  try {
+    instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+    connection = await instance.connect();
+  } catch (error) {
+    throw new ConnectorError(`The DuckDB database '${file}' of datastore '${datastore.name}' could not be opened read-only: ${(error as Error).message}`, 'source-unreadable');
+  }
+  return {
+    discover: (request, context) => discover(connection, datastore, request, context),
+    query: async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJson(),
+    close: async () => {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+interface ColumnRow {
+  schema_name: string;
+  table_name: string;
+  column_name: string;
+  data_type: string;
+  is_nullable: boolean;
+  column_default: string | null;
+  comment: string | null;
+}
+
+const SYSTEM_SCHEMAS = new Set(['information_schema', 'pg_catalog']);
+
+async function discover(connection: DuckDBConnection, datastore: ResolvedDatastore, request: DiscoveryRequest, context: DiscoveryContext): Promise<DiscoveryResult> {
+  const rows = async <T>(sql: string): Promise<T[]> => {
+    if (context.signal.aborted) throw context.signal.reason ?? new Error('aborted');
+    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as unknown as T[];
+  };
+  const here = 'database_name = current_database() AND NOT internal';
+  const tables = await rows<{ schema_name: string; table_name: string; comment: string | null }>(`SELECT schema_name, table_name, comment FROM duckdb_tables() WHERE ${here} AND NOT temporary`);
+  const views = await rows<{ schema_name: string; view_name: string; comment: string | null }>(`SELECT schema_name, view_name, comment FROM duckdb_views() WHERE ${here} AND NOT temporary`);
+  const columns = await rows<ColumnRow>(`SELECT schema_name, table_name, column_name, data_type, is_nullable, column_default, comment FROM duckdb_columns() WHERE ${here} ORDER BY schema_name, table_name, column_index`);
+  const keys = await rows<{ schema_name: string; table_name: string; constraint_column_names: string[] }>(
+    `SELECT schema_name, table_name, constraint_column_names FROM duckdb_constraints() WHERE database_name = current_database() AND constraint_type = 'PRIMARY KEY'`,
+  );
+  const wanted = (schema: string): boolean => (datastore.schemas ? datastore.schemas.includes(schema) : !SYSTEM_SCHEMAS.has(schema));
+  const byRelation = new Map<string, ColumnRow[]>();
+  for (const column of columns) {
+    const key = `${column.schema_name}\u0000${column.table_name}`;
+    let list = byRelation.get(key);
+    if (!list) byRelation.set(key, (list = []));
+    list.push(column);
+  }
+  const primaryKeys = new Map(keys.map((k) => [`${k.schema_name}\u0000${k.table_name}`, k.constraint_column_names]));
+  const containers: DiscoveredContainer[] = [];
+  const add = (schema: string, name: string, kind: 'table' | 'view', comment: string | null): void => {
+    if (!wanted(schema) || !request.include.includes(kind)) return;
+    const key = `${schema}\u0000${name}`;
+    const pk = primaryKeys.get(key) ?? [];
+    const fields = (byRelation.get(key) ?? []).map((c): FieldInfo => {
+      const field: FieldInfo = { name: c.column_name, type: c.data_type, nullable: c.is_nullable };
+      const position = pk.indexOf(c.column_name);
+      if (position >= 0) field.primary_key = position + 1;
+      if (c.column_default !== null) {
+        field.default = c.column_default;
+        if (/^nextval\(/i.test(c.column_default)) field.auto_increment = true;
+      }
+      if (c.comment) field.comment = c.comment;
+      return field;
+    });
+    const container: DiscoveredContainer = { name: qualifiedName(schema, name), kind, schema, fields };
+    if (comment) container.comment = comment;
+    containers.push(container);
+  };
+  for (const t of tables) add(t.schema_name, t.table_name, 'table', t.comment);
+  for (const v of views) add(v.schema_name, v.view_name, 'view', v.comment);
+  context.onProgress?.({ phase: 'described', done: containers.length, total: containers.length });
+  return { containers, complete: true, logs: [] };
+}

@@ -1,0 +1,109 @@
+import { ProblemCode, type Problem } from '../problems';
+import { cronProblem } from '../schedules/scheduleTiming';
+import { didYouMean, nearestNames } from '../text/nearestNames';
+import { problemAt } from '../yaml/safeYaml';
+import { SECRET_KEYS, findEnvReferences } from './envReferences';
+import { locate } from './locate';
+import type { DatastoreDefinition, DefinitionSource, Workspace } from './types';
+
+/**
+ * Rules that need more than one document: unique names, references between kinds, secrets,
+ * `${env:…}` syntax and schedule timings.
+ */
+export function checkDefinitions(workspace: Workspace): Problem[] {
+  const problems: Problem[] = [];
+  checkUniqueNames(workspace.datastores, 'datastore', problems);
+  checkUniqueIds(workspace.datastores, problems);
+  checkUniqueNames(workspace.schedules, 'schedule', problems);
+  const names = new Map(workspace.datastores.map((d) => [d.name, d]));
+  for (const schedule of workspace.schedules) {
+    checkDatastoreReference(schedule.datastore, schedule.source, names, problems);
+    if (schedule.timing?.kind === 'cron') {
+      const message = cronProblem(schedule.timing.expression);
+      if (message) problems.push(problemAt(schedule.source.file, ProblemCode.InvalidCron, 'error', locate(schedule.source, ['cron']), message));
+    }
+    if (schedule.timing?.kind === 'monthly' && schedule.timing.day > 28) {
+      problems.push(problemAt(schedule.source.file, ProblemCode.InvalidSchedule, 'warning', locate(schedule.source, ['monthly', 'day']),
+        `Day ${schedule.timing.day} does not exist in every month; those months are skipped. Use a day from 1 to 28 to run every month.`));
+    }
+  }
+  const overridden = new Map<string, DefinitionSource>();
+  for (const overrides of workspace.overrides) {
+    checkDatastoreReference(overrides.datastore, overrides.source, names, problems);
+    for (const container of overrides.containers.keys()) {
+      const key = `${overrides.datastore}\u0000${container}`;
+      const first = overridden.get(key);
+      if (first) {
+        problems.push(problemAt(overrides.source.file, ProblemCode.DuplicateName, 'error', locate(overrides.source, ['containers', container], 'key'),
+          `Container '${container}' of datastore '${overrides.datastore}' is already overridden in ${first.file}:${first.range.start.line + 1}. Keep one override per container.`));
+      } else {
+        overridden.set(key, overrides.source);
+      }
+    }
+  }
+  for (const datastore of workspace.datastores) checkSecretsAndReferences(datastore, problems);
+  return problems;
+}
+
+function checkUniqueNames(items: readonly { name: string; source: DefinitionSource }[], what: string, problems: Problem[]): void {
+  // Case-insensitive: datastore names become folder names, which collide on macOS and Windows.
+  const seen = new Map<string, { name: string; source: DefinitionSource }>();
+  for (const item of items) {
+    const key = item.name.toLowerCase();
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, item);
+      continue;
+    }
+    problems.push(problemAt(item.source.file, ProblemCode.DuplicateName, 'error', locate(item.source, ['name']),
+      `A ${what} named '${first.name}' is already defined in ${first.source.file}:${first.source.range.start.line + 1}. ${what[0]!.toUpperCase()}${what.slice(1)} names must be unique (ignoring case); rename one.`));
+  }
+}
+
+function checkUniqueIds(datastores: readonly DatastoreDefinition[], problems: Problem[]): void {
+  const seen = new Map<number, DatastoreDefinition>();
+  for (const datastore of datastores) {
+    const first = seen.get(datastore.id);
+    if (!first) {
+      seen.set(datastore.id, datastore);
+      continue;
+    }
+    if (first.name.toLowerCase() === datastore.name.toLowerCase()) continue;
+    problems.push(problemAt(datastore.source.file, ProblemCode.DuplicateName, 'error', locate(datastore.source, ['id']),
+      `Datastore '${datastore.name}' has the same id ${datastore.id} as '${first.name}'. Give one of them a different 'id'.`));
+  }
+}
+
+function checkDatastoreReference(name: string, source: DefinitionSource, datastores: ReadonlyMap<string, DatastoreDefinition>, problems: Problem[]): void {
+  if (datastores.has(name)) return;
+  const suggestions = nearestNames(name, datastores.keys());
+  problems.push(problemAt(source.file, ProblemCode.UnknownDatastore, 'error', locate(source, ['datastore']),
+    `No datastore named '${name}' is defined in this workspace.${didYouMean(suggestions)}`, suggestions));
+}
+
+function checkSecretsAndReferences(datastore: DatastoreDefinition, problems: Problem[]): void {
+  const source = datastore.source;
+  const strings: { path: (string | number)[]; key: string; value: string }[] = [];
+  for (const [key, value] of Object.entries(datastore.connection)) {
+    if (typeof value === 'string') strings.push({ path: ['connection', key], key, value });
+  }
+  if (datastore.root !== undefined) strings.push({ path: ['root'], key: 'root', value: datastore.root });
+  for (const { path, key, value } of strings) {
+    const scan = findEnvReferences(value);
+    for (const bad of scan.invalid) {
+      problems.push(problemAt(source.file, ProblemCode.InvalidEnvReference, 'error', locate(source, path),
+        `'${bad.text}' is not a valid reference. Write \${env:VARIABLE_NAME} (letters, digits and _), for example \${env:${suggestedVariable(datastore.name, key)}}.`));
+    }
+    if (SECRET_KEYS.has(key) && scan.literal.trim() !== '') {
+      // Never echo the value: it is a secret that someone just committed by mistake.
+      problems.push(problemAt(source.file, ProblemCode.LiteralSecret, 'error', locate(source, path),
+        `'${key}' holds a literal secret. Secrets must not be committed: set an environment variable and write ${key}: \${env:${suggestedVariable(datastore.name, key)}}.`,
+        [`\${env:${suggestedVariable(datastore.name, key)}}`]));
+    }
+  }
+}
+
+/** The variable name a quick fix proposes: DATASTORE_KEY in upper snake case. */
+export function suggestedVariable(datastore: string, key: string): string {
+  return `${datastore}_${key}`.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^([0-9])/, '_$1');
+}

@@ -1,0 +1,126 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import { ProblemCode, type Problem } from '../problems';
+import { MAX_YAML_CHARS, parseYamlFile, problemAt } from '../yaml/safeYaml';
+import { analyzeDefinitions, mentionsCatalogKind, type DefinitionFileText } from './analyzeDefinitions';
+import type { ProjectSettings, Workspace } from './types';
+
+/**
+ * Reads every catalog definition under `root` from disk. Unreadable or oversized files become
+ * problems; nothing here throws on user input.
+ */
+export function loadWorkspace(root: string): Workspace {
+  const { project, problems } = readProjectSettings(root);
+  const texts: DefinitionFileText[] = [];
+  for (const file of findDefinitionFiles(project)) {
+    const text = readDefinitionText(file, problems);
+    if (text !== undefined) texts.push({ path: file, text });
+  }
+  const workspace = analyzeDefinitions(project, texts);
+  workspace.problems.unshift(...problems);
+  return workspace;
+}
+
+/** Project settings from `catalog.yaml` at the root, with defaults when it is absent. */
+export function readProjectSettings(root: string): { project: ProjectSettings; problems: Problem[] } {
+  const absoluteRoot = path.resolve(root);
+  const project: ProjectSettings = {
+    root: absoluteRoot,
+    snapshotsDir: path.join(absoluteRoot, 'snapshots'),
+    stateDir: path.join(absoluteRoot, '.cac'),
+    exclude: [],
+  };
+  const problems: Problem[] = [];
+  const file = path.join(absoluteRoot, 'catalog.yaml');
+  if (!fs.existsSync(file)) return { project, problems };
+  const text = readDefinitionText(file, problems);
+  if (text === undefined) return { project, problems };
+  const parsed = parseYamlFile(file, text);
+  for (const document of parsed.documents) {
+    const value = document.value as Record<string, unknown> | undefined;
+    if (!value || value.kind !== 'Project') continue;
+    // Both folders must stay inside the project: snapshots are committed and state is local.
+    for (const key of ['snapshots', 'state'] as const) {
+      const raw = value[key];
+      if (typeof raw !== 'string' || raw === '') continue;
+      const resolved = path.resolve(absoluteRoot, raw);
+      if (resolved === absoluteRoot || !resolved.startsWith(absoluteRoot + path.sep)) {
+        problems.push(problemAt(file, ProblemCode.SchemaViolation, 'error', document.range,
+          `'${key}: ${raw}' points outside the project folder; use a folder inside ${absoluteRoot}.`));
+        continue;
+      }
+      if (key === 'snapshots') project.snapshotsDir = resolved;
+      else project.stateDir = resolved;
+    }
+    if (Array.isArray(value.exclude)) project.exclude = value.exclude.filter((v): v is string => typeof v === 'string');
+    break;
+  }
+  return { project, problems };
+}
+
+/** Folders never searched for definitions: tool state, dependencies, and the snapshots themselves. */
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+/** Every `*.yaml` / `*.yml` file that may hold definitions, sorted. Symlinked folders are not followed. */
+export function findDefinitionFiles(project: ProjectSettings): string[] {
+  const excluded = project.exclude.length > 0 ? picomatch(project.exclude, { dot: true }) : undefined;
+  const files: string[] = [];
+  const pending = [project.root];
+  while (pending.length > 0) {
+    const folder = pending.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(folder, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const full = path.join(folder, entry.name);
+      const relative = path.relative(project.root, full).split(path.sep).join('/');
+      if (excluded?.(relative)) continue;
+      if (entry.isDirectory()) {
+        if (entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name)) continue;
+        if (full === project.snapshotsDir || full === project.stateDir) continue;
+        pending.push(full);
+      } else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) {
+        files.push(full);
+      }
+    }
+  }
+  return files.sort();
+}
+
+/**
+ * Reads a candidate file. An oversized file is only a problem when it claims to be ours: its
+ * first 64 KiB mention one of our kinds.
+ */
+function readDefinitionText(file: string, problems: Problem[]): string | undefined {
+  try {
+    const size = fs.statSync(file).size;
+    if (size > MAX_YAML_CHARS) {
+      const head = readHead(file, 65536);
+      if (mentionsCatalogKind(head)) {
+        problems.push(problemAt(file, ProblemCode.FileTooLarge, 'error', { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          `This file is ${(size / 1048576).toFixed(1)} MiB; catalog definitions are limited to ${MAX_YAML_CHARS / 1048576} MiB. Split it into several files.`));
+      }
+      return undefined;
+    }
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    problems.push(problemAt(file, ProblemCode.FileUnreadable, 'error', { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      `This file could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Check its permissions.`));
+    return undefined;
+  }
+}
+
+function readHead(file: string, bytes: number): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const read = fs.readSync(fd, buffer, 0, bytes, 0);
+    return buffer.toString('utf8', 0, read);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,46 @@
+import * as path from 'node:path';
+import { ProblemCode, type Problem } from '../problems';
+import { parseSnapshot, readCatalogState, readTextIfExists } from '../sync/catalogState';
+import { decideIdentifiers } from '../sync/identifiers';
+import { didYouMean, nearestNames } from '../text/nearestNames';
+import { problemAt } from '../yaml/safeYaml';
+import { locate } from './locate';
+import type { Workspace } from './types';
+
+/**
+ * Checks every override against the committed snapshots, with the same rules the sync applies
+ * (so `cac validate`, the editor and the sync agree): the container must be in the catalog, the
+ * field must exist, and its type must fit the identifier. Datastores never synced are skipped.
+ */
+export function checkOverridesAgainstSnapshots(workspace: Workspace): Problem[] {
+  const problems: Problem[] = [];
+  const datastoreNames = new Set(workspace.datastores.map((d) => d.name));
+  for (const overrides of workspace.overrides) {
+    if (!datastoreNames.has(overrides.datastore)) continue;
+    let state;
+    try {
+      state = readCatalogState(workspace.project.snapshotsDir, overrides.datastore);
+    } catch {
+      continue;
+    }
+    if (state.index.containers.length === 0) continue;
+    const entries = new Map(state.index.containers.map((entry) => [entry.name, entry]));
+    for (const [name, override] of overrides.containers) {
+      const entry = entries.get(name);
+      if (!entry) {
+        const suggestions = nearestNames(name, entries.keys());
+        problems.push(problemAt(overrides.source.file, ProblemCode.UnknownContainer, 'warning', locate(overrides.source, ['containers', name], 'key'),
+          `Datastore '${overrides.datastore}' has no container '${name}' in its snapshots.${didYouMean(suggestions)}`, suggestions));
+        continue;
+      }
+      const text = readTextIfExists(path.join(state.dir, entry.file));
+      const snapshot = text === undefined ? undefined : parseSnapshot(text);
+      if (!snapshot) continue;
+      for (const problem of decideIdentifiers(snapshot, override).problems) {
+        problems.push(problemAt(overrides.source.file, problem.code === 'unknown-field' ? ProblemCode.UnknownField : ProblemCode.IdentifierTypeMismatch, 'error',
+          locate(overrides.source, ['containers', name, problem.identifier]), problem.message, problem.suggestions));
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,133 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import datastoreSchema from '../../../../schemas/datastore.schema.json';
+import overridesSchema from '../../../../schemas/overrides.schema.json';
+import projectSchema from '../../../../schemas/project.schema.json';
+import scheduleSchema from '../../../../schemas/schedule.schema.json';
+import snapshotIndexSchema from '../../../../schemas/snapshot-index.schema.json';
+import snapshotSchema from '../../../../schemas/snapshot.schema.json';
+import { ProblemCode } from '../problems';
+import { nearestNames } from '../text/nearestNames';
+
+/**
+ * Validates plain values against the JSON Schemas in `schemas/`: the very files the editor's YAML
+ * tooling uses, so the engine and the editor can never disagree about shape.
+ */
+export function validateAgainstSchema(schema: SchemaName, value: unknown): SchemaIssue[] {
+  const validate = validatorFor(schema);
+  if (validate(value)) return [];
+  return toIssues(validate.errors ?? [], value);
+}
+
+export type SchemaName = 'datastore' | 'schedule' | 'overrides' | 'project' | 'snapshot' | 'snapshot-index';
+
+/** A schema violation located by its path inside the validated value. */
+export interface SchemaIssue {
+  path: (string | number)[];
+  /** Whether the problem sits on the key of the last path segment or on its value. */
+  target: 'key' | 'value';
+  code: ProblemCode;
+  message: string;
+  suggestions?: string[];
+}
+
+const SCHEMAS: Record<SchemaName, object> = {
+  datastore: datastoreSchema,
+  schedule: scheduleSchema,
+  overrides: overridesSchema,
+  project: projectSchema,
+  snapshot: snapshotSchema,
+  'snapshot-index': snapshotIndexSchema,
+};
+
+let ajv: Ajv | undefined;
+const compiled = new Map<SchemaName, ValidateFunction>();
+
+function validatorFor(name: SchemaName): ValidateFunction {
+  let validate = compiled.get(name);
+  if (!validate) {
+    if (!ajv) {
+      ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+      for (const [key, schema] of Object.entries(SCHEMAS)) ajv.addSchema(schema, `${key}.schema.json`);
+    }
+    validate = ajv.getSchema(`${name}.schema.json`)!;
+    compiled.set(name, validate);
+  }
+  return validate;
+}
+
+function toIssues(errors: ErrorObject[], root: unknown): SchemaIssue[] {
+  const issues: SchemaIssue[] = [];
+  const seen = new Set<string>();
+  // `if`/`then` wrappers and `oneOf` summaries only repeat what their branches already said.
+  const failedBranches = errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
+  for (const error of failedBranches) {
+    const issue = toIssue(error, root);
+    const key = `${issue.path.join('\u0000')}|${issue.code}|${issue.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    issues.push(issue);
+  }
+  return issues;
+}
+
+function toIssue(error: ErrorObject, root: unknown): SchemaIssue {
+  const path = parsePointer(error.instancePath);
+  const where = path.length ? `'${path.join('.')}'` : 'This document';
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const property = String(params.additionalProperty);
+      const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const suggestions = nearestNames(property, allowed);
+      const hint = suggestions.length ? ` Did you mean '${suggestions[0]}'?` : allowed.length ? ` Allowed here: ${allowed.join(', ')}.` : '';
+      return { path: [...path, property], target: 'key', code: ProblemCode.UnknownProperty, message: `Unknown property '${property}'.${hint}`, suggestions };
+    }
+    case 'required':
+      return { path, target: 'key', code: ProblemCode.MissingProperty, message: `${where} is missing the required property '${String(params.missingProperty)}'; add it.` };
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
+      const actual = valueAt(root, path);
+      const suggestions = typeof actual === 'string'
+        ? nearestNames(actual, (params.allowedValues as unknown[]).filter((v): v is string => typeof v === 'string'))
+        : [];
+      return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} must be one of ${allowed.join(', ')}.`, suggestions };
+    }
+    case 'const':
+      return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} must be ${JSON.stringify(params.allowedValue)}.` };
+    case 'type':
+      return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} must be ${article(String(params.type))}.` };
+    case 'pattern':
+      return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} has an invalid format. ${patternHint(path)}` };
+    default:
+      return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} ${error.message ?? 'is invalid'}.` };
+  }
+}
+
+function patternHint(path: (string | number)[]): string {
+  const last = path[path.length - 1];
+  if (last === 'at') return 'Write a UTC time as HH:MM, for example "00:00" or "14:30".';
+  if (last === 'name') return 'Use letters, digits, "_", "." and "-", starting with a letter or digit (at most 64 characters).';
+  return 'See the schema for the expected format.';
+}
+
+function article(type: string): string {
+  const words = type.split(',').map((t) => (t === 'integer' ? 'an integer' : t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : t === 'null' ? 'null' : `a ${t}`));
+  return words.join(' or ');
+}
+
+function parsePointer(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer.slice(1).split('/').map((raw) => {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    return /^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : segment;
+  });
+}
+
+function valueAt(root: unknown, path: (string | number)[]): unknown {
+  let current = root;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return current;
+}

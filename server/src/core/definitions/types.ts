@@ -1,0 +1,107 @@
+import type { Document, LineCounter } from 'yaml';
+import type { DatastoreType, IncludeKind } from '../model';
+import type { Problem, Range } from '../problems';
+
+/** Where a definition was written, so any later check can point at one of its nodes. */
+export interface DefinitionSource {
+  file: string;
+  /** Index of the YAML document inside the file (several per file are allowed). */
+  document: number;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  range: Range;
+}
+
+export interface ConnectionSettings {
+  path?: string;
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
+  password?: string;
+  ssl?: boolean | { mode?: string; ca?: string };
+  connect_timeout_seconds?: number;
+  statement_timeout_seconds?: number;
+}
+
+export type GlobbingMode = boolean | 'folder';
+
+export interface DatastoreDefinition {
+  kind: 'Datastore';
+  name: string;
+  /** The numeric id of the API payloads: the declared one, or one derived from the name. */
+  id: number;
+  type: DatastoreType;
+  description?: string;
+  connection: ConnectionSettings;
+  schemas?: string[];
+  include: IncludeKind[];
+  prune: boolean;
+  recreate: boolean;
+  prune_limit: number;
+  /** File stores: the root as written (may hold `${env:…}`), resolved against the file's folder at sync time. */
+  root?: string;
+  extensions: string[];
+  globbing: GlobbingMode;
+  sample_files: number;
+  source: DefinitionSource;
+}
+
+export type ScheduleTiming =
+  | { kind: 'hourly'; every: number; minute: number }
+  | { kind: 'daily'; every: number; at: string }
+  | { kind: 'weekly'; days: string[]; at: string }
+  | { kind: 'monthly'; day: number; every: number; at: string }
+  | { kind: 'cron'; expression: string };
+
+export interface ScheduleDefinition {
+  kind: 'Schedule';
+  name: string;
+  datastore: string;
+  description?: string;
+  enabled: boolean;
+  /** Undefined when the definition does not name exactly one valid timing. */
+  timing?: ScheduleTiming;
+  /** Sync options; undefined ones fall back to the datastore's defaults. */
+  prune?: boolean;
+  recreate?: boolean;
+  include?: IncludeKind[];
+  source: DefinitionSource;
+}
+
+export interface ContainerOverride {
+  /** A field name, null for "no identifier", undefined when not overridden. */
+  incremental_identifier?: string | null;
+  partition_identifier?: string | null;
+}
+
+export interface OverridesDefinition {
+  kind: 'Overrides';
+  datastore: string;
+  containers: Map<string, ContainerOverride>;
+  source: DefinitionSource;
+}
+
+export interface ProjectSettings {
+  /** Absolute project root. */
+  root: string;
+  /** Absolute folder of snapshot files. */
+  snapshotsDir: string;
+  /** Absolute folder of local state (history, caches, locks). */
+  stateDir: string;
+  exclude: string[];
+  source?: DefinitionSource;
+}
+
+export type Definition = DatastoreDefinition | ScheduleDefinition | OverridesDefinition;
+
+/** Everything the definitions of a workspace say, plus every problem found while reading them. */
+export interface Workspace {
+  project: ProjectSettings;
+  datastores: DatastoreDefinition[];
+  schedules: ScheduleDefinition[];
+  overrides: OverridesDefinition[];
+  /** Absolute paths of every file that holds at least one definition. */
+  files: string[];
+  problems: Problem[];
+}

@@ -1,0 +1,150 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { validateAgainstSchema } from '../definitions/schemaValidation';
+import type { ContainerSnapshot, OperationLogEntry } from '../model';
+import { isTempFileName } from '../fs/atomicFiles';
+import { INDEX_FILE_NAME, encodeSnapshotBase, isSafeSnapshotFileName } from './snapshotFileNames';
+import { compareByName, sortIndex, type SnapshotIndex } from './snapshotIndex';
+
+/**
+ * What the committed catalog of one datastore says, reconciled with the files actually on disk:
+ * a listed snapshot whose file is gone was removed by a person; a snapshot file the index does
+ * not list (left by a crash, or restored by hand) is adopted rather than ignored.
+ */
+export function readCatalogState(snapshotsDir: string, datastore: string): CatalogState {
+  const dir = datastoreSnapshotDir(snapshotsDir, datastore);
+  const logs: OperationLogEntry[] = [];
+  assertNoSymlinks(snapshotsDir, dir);
+  const files = listSnapshotFiles(dir);
+  const indexPath = path.join(dir, INDEX_FILE_NAME);
+  const indexText = readTextIfExists(indexPath);
+  let index: SnapshotIndex = { datastore, containers: [], removed: [] };
+  if (indexText !== undefined) {
+    const parsed = parseIndex(indexText);
+    if (parsed) index = { datastore, containers: parsed.containers, removed: parsed.removed };
+    else logs.push({ level: 'warning', code: 'invalid-snapshot', file: path.join(datastore, INDEX_FILE_NAME), message: `The snapshot index of '${datastore}' is not valid; it is rebuilt from the snapshot files.` });
+  }
+  const userRemoved: string[] = [];
+  const listedFiles = new Set<string>();
+  const containers = index.containers.filter((entry) => {
+    if (files.has(entry.file) && isSafeSnapshotFileName(entry.file)) {
+      listedFiles.add(entry.file);
+      return true;
+    }
+    userRemoved.push(entry.name);
+    return false;
+  });
+  const removed = [...index.removed];
+  for (const name of userRemoved) {
+    const entry = index.containers.find((c) => c.name === name)!;
+    if (!removed.some((r) => r.name === name)) removed.push({ name, kind: entry.kind });
+  }
+  const knownNames = new Set(containers.map((c) => c.name));
+  for (const file of [...files].sort()) {
+    if (listedFiles.has(file)) continue;
+    const text = readTextIfExists(path.join(dir, file));
+    const snapshot = text === undefined ? undefined : parseSnapshot(text);
+    if (!snapshot) {
+      logs.push({ level: 'warning', code: 'invalid-snapshot', file: path.join(datastore, file), message: `Snapshot file ${file} of '${datastore}' is not a valid snapshot and is left untouched; fix or delete it.` });
+      continue;
+    }
+    if (knownNames.has(snapshot.name)) {
+      logs.push({ level: 'warning', code: 'invalid-snapshot', file: path.join(datastore, file), container: snapshot.name, message: `Snapshot file ${file} repeats container '${snapshot.name}', which another file already holds; delete one of them.` });
+      continue;
+    }
+    knownNames.add(snapshot.name);
+    containers.push({ name: snapshot.name, file, kind: snapshot.kind, ...(snapshot.schema !== undefined ? { schema: snapshot.schema } : {}) });
+    const wasRemoved = removed.findIndex((r) => r.name === snapshot.name);
+    if (wasRemoved >= 0) removed.splice(wasRemoved, 1);
+  }
+  return {
+    dir,
+    indexPath,
+    indexText,
+    index: sortIndex({ datastore, containers: containers.sort(compareByName), removed }),
+    userRemoved: userRemoved.sort(),
+    logs,
+  };
+}
+
+export interface CatalogState {
+  /** `snapshots/<datastore>/`. */
+  dir: string;
+  indexPath: string;
+  /** The index file's text as on disk, to skip rewriting an unchanged index. */
+  indexText: string | undefined;
+  index: SnapshotIndex;
+  /** Containers whose snapshot files were deleted by hand since the last sync. */
+  userRemoved: string[];
+  logs: OperationLogEntry[];
+}
+
+/** The snapshot folder of a datastore; datastore names are schema-checked, and encoded anyway. */
+export function datastoreSnapshotDir(snapshotsDir: string, datastore: string): string {
+  return path.join(snapshotsDir, encodeSnapshotBase(datastore));
+}
+
+/** Reads and checks one snapshot file; undefined when it is not a valid snapshot. */
+export function parseSnapshot(text: string): ContainerSnapshot | undefined {
+  try {
+    const value = parseYaml(text, { maxAliasCount: 0, uniqueKeys: true, merge: false }) as unknown;
+    if (validateAgainstSchema('snapshot', value).length > 0) return undefined;
+    return value as ContainerSnapshot;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseIndex(text: string): SnapshotIndex | undefined {
+  try {
+    const value = parseYaml(text, { maxAliasCount: 0, uniqueKeys: true, merge: false }) as unknown;
+    if (validateAgainstSchema('snapshot-index', value).length > 0) return undefined;
+    return value as SnapshotIndex;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readTextIfExists(file: string): string | undefined {
+  try {
+    const stat = fs.lstatSync(file);
+    // A symlink planted in the snapshot folder must not make a sync read (or later replace) another file.
+    if (!stat.isFile()) return undefined;
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function listSnapshotFiles(dir: string): Set<string> {
+  const files = new Set<string>();
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return files;
+    throw error;
+  }
+  for (const entry of entries) {
+    if (entry.isFile() && entry.name.endsWith('.yaml') && entry.name !== INDEX_FILE_NAME && !isTempFileName(entry.name)) files.add(entry.name);
+  }
+  return files;
+}
+
+/** Refuses to read or write through a symlinked snapshot folder (the node-tar CVE-2021-32803 class). */
+function assertNoSymlinks(snapshotsDir: string, dir: string): void {
+  for (const folder of [snapshotsDir, dir]) {
+    try {
+      if (fs.lstatSync(folder).isSymbolicLink()) {
+        throw new SnapshotFolderError(`${folder} is a symbolic link; snapshots are only written to real folders inside the project. Replace the link with a folder.`);
+      }
+    } catch (error) {
+      if (error instanceof SnapshotFolderError) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
+
+export class SnapshotFolderError extends Error {}

@@ -1,0 +1,45 @@
+import type { ContainerChange } from './planSync';
+import type { SnapshotChange } from './diffSnapshots';
+
+/** A container change as short human sentences: the same wording in the CLI, history and API. */
+export function describeChange(change: ContainerChange): { name: string; action: string; details?: string[] } {
+  switch (change.action) {
+    case 'new':
+    case 'recreated':
+      return { name: change.name, action: change.action, details: [`${change.kind}, ${change.fieldCount} field${change.fieldCount === 1 ? '' : 's'}`] };
+    case 'changed':
+      return { name: change.name, action: change.action, details: change.details.map(describeSnapshotChange) };
+    case 'missing':
+      return {
+        name: change.name, action: change.action,
+        details: [change.reason === 'gone'
+          ? 'gone from the source; snapshot kept (sync with --prune to delete it)'
+          : change.reason === 'incomplete_listing' ? 'not listed, but the listing was incomplete; snapshot kept' : 'gone from the source; prune refused (see warnings)'],
+      };
+    case 'pruned':
+      return { name: change.name, action: change.action, details: ['gone from the source; snapshot deleted'] };
+    case 'skipped_removed':
+      return { name: change.name, action: change.action, details: ['removed from the catalog; sync with --recreate to bring it back'] };
+    case 'removed_by_user':
+      return { name: change.name, action: change.action, details: ['its snapshot file was deleted; recorded as removed from the catalog'] };
+    case 'unchanged':
+      return { name: change.name, action: change.action };
+  }
+}
+
+export function describeSnapshotChange(change: SnapshotChange): string {
+  const mark = change.breaking ? ' (breaking)' : '';
+  switch (change.change) {
+    case 'field_added': return `field ${change.field} added (${change.to})`;
+    case 'field_removed': return `field ${change.field} removed${mark}`;
+    case 'type_changed': return `field ${change.field} type ${change.from} → ${change.to}${mark}`;
+    case 'nullability_changed': return `field ${change.field} ${change.from} → ${change.to}`;
+    case 'field_changed': return `field ${change.field}: ${change.from} → ${change.to}`;
+    case 'identifier_changed': return `${change.identifier === 'incremental_identifier' ? 'incremental' : 'partition'} identifier ${change.from} → ${change.to}${mark}`;
+    case 'kind_changed': return `kind ${change.from} → ${change.to}${mark}`;
+    case 'fields_reordered': return 'fields reordered';
+    case 'file_format_changed': return 'file format details changed';
+    case 'partition_key_changed': return `partition key ${change.from || 'none'} → ${change.to || 'none'}`;
+    case 'comment_changed': return 'comment changed';
+  }
+}

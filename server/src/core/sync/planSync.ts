@@ -1,0 +1,215 @@
+import * as path from 'node:path';
+import type { DiscoveryResult } from '../connectors/connector';
+import type { ContainerOverride } from '../definitions/types';
+import { includeClassOf, type ContainerKind, type ContainerSnapshot, type IncludeKind, type OperationLogEntry } from '../model';
+import type { FileWrite } from '../fs/atomicFiles';
+import type { CatalogState } from './catalogState';
+import { readTextIfExists, parseSnapshot } from './catalogState';
+import { diffSnapshots, type SnapshotChange } from './diffSnapshots';
+import { decideIdentifiers, type DetectionOptions } from './identifiers';
+import { renderIndex, renderSnapshot } from './renderSnapshot';
+import { assignSnapshotFiles } from './snapshotFileNames';
+import { compareByName, type SnapshotIndex, type SnapshotIndexEntry } from './snapshotIndex';
+
+/**
+ * Compares what a connector discovered with the committed catalog and decides, without writing
+ * anything, every file a sync would write or delete. `--dry-run` and the editor's preview show
+ * exactly this plan; a real sync applies it.
+ */
+export function planSync(input: PlanInput): SyncPlan {
+  const { state, discovery, options, datastore } = input;
+  const logs: OperationLogEntry[] = [...state.logs];
+  const include = new Set<IncludeKind | 'file'>([...options.include, 'file']);
+  const known = new Map(state.index.containers.map((entry) => [entry.name, entry]));
+  const removed = new Map(state.index.removed.map((entry) => [entry.name, entry]));
+  const changes: ContainerChange[] = [];
+  const writes: FileWrite[] = [];
+  const nextContainers = new Map<string, SnapshotIndexEntry>(known);
+  const nextRemoved = new Map(removed);
+
+  for (const name of state.userRemoved) changes.push({ action: 'removed_by_user', name, kind: known.get(name)?.kind as ContainerKind | undefined });
+
+  const discovered = discovery.containers.filter((c) => include.has(includeClassOf(c.kind))).sort(compareByName);
+  const discoveredNames = new Set(discovered.map((c) => c.name));
+  const movedFrom: string[] = [];
+  const toWrite: { container: ContainerSnapshot; action: 'new' | 'changed' | 'recreated' }[] = [];
+
+  for (const container of discovered) {
+    const decision = decideIdentifiers(container, input.overrides.get(container.name), discovery.detection ?? input.detection);
+    for (const problem of decision.problems) {
+      logs.push({ level: 'warning', code: problem.code, container: container.name, message: problem.message });
+    }
+    const snapshot: ContainerSnapshot = { ...container, incremental_identifier: decision.incremental, partition_identifier: decision.partition };
+    const entry = known.get(container.name);
+    if (entry) {
+      toWrite.push({ container: snapshot, action: 'changed' });
+      if (entry.missing_from_source) nextContainers.set(container.name, withoutMissing(entry));
+    } else if (removed.has(container.name)) {
+      if (!options.recreate) {
+        changes.push({ action: 'skipped_removed', name: container.name, kind: container.kind });
+        continue;
+      }
+      nextRemoved.delete(container.name);
+      toWrite.push({ container: snapshot, action: 'recreated' });
+    } else {
+      toWrite.push({ container: snapshot, action: 'new' });
+    }
+  }
+
+  const fileNames = assignSnapshotFiles(
+    [...new Set([...known.keys(), ...toWrite.map((w) => w.container.name)])],
+    new Map([...known.values()].map((entry) => [entry.name, entry.file])),
+  );
+  for (const { container, action } of toWrite) {
+    const file = fileNames.get(container.name)!;
+    const text = renderSnapshot(container);
+    const target = path.join(state.dir, file);
+    nextContainers.set(container.name, indexEntry(container, file));
+    if (action === 'changed') {
+      const entry = known.get(container.name)!;
+      // A hand-edited index may name an unsafe file; the container then moves to a safe one.
+      if (entry.file !== file) movedFrom.push(path.join(state.dir, entry.file));
+      const previousText = readTextIfExists(path.join(state.dir, entry.file));
+      if (previousText === text) {
+        changes.push({ action: 'unchanged', name: container.name, kind: container.kind, file });
+        continue;
+      }
+      const previous = previousText === undefined ? undefined : parseSnapshot(previousText);
+      changes.push({ action: 'changed', name: container.name, kind: container.kind, file, details: previous ? diffSnapshots(previous, container) : [] });
+    } else {
+      changes.push({ action, name: container.name, kind: container.kind, file, fieldCount: container.fields.length });
+    }
+    writes.push({ path: target, content: text });
+  }
+
+  // Containers that exist but could not be described are present: never missing, never pruned.
+  const presentNames = new Set([...discoveredNames, ...(discovery.unreadable ?? [])]);
+  const deletes = planMissing(input, presentNames, include, nextContainers, changes, logs);
+  const index: SnapshotIndex = {
+    datastore: datastore.name,
+    containers: [...nextContainers.values()].sort(compareByName),
+    removed: [...nextRemoved.values()].sort(compareByName),
+  };
+  checkOverrideTargets(input, discoveredNames, logs);
+  const indexText = renderIndex(index);
+  changes.sort(compareByName);
+  return {
+    datastore: datastore.name,
+    changes,
+    writes,
+    deletes: [...deletes, ...movedFrom],
+    index,
+    indexPath: state.indexPath,
+    indexText,
+    indexChanged: indexText !== state.indexText,
+    logs,
+    complete: discovery.complete,
+  };
+}
+
+export interface PlanInput {
+  datastore: { name: string; schemas?: string[]; prune_limit: number };
+  discovery: DiscoveryResult;
+  state: CatalogState;
+  overrides: ReadonlyMap<string, ContainerOverride>;
+  options: SyncOptions;
+  detection?: DetectionOptions;
+}
+
+export interface SyncOptions {
+  prune: boolean;
+  recreate: boolean;
+  include: IncludeKind[];
+  /** Allow a prune larger than the datastore's `prune_limit`. */
+  forcePrune?: boolean;
+}
+
+export type ContainerChange =
+  | { action: 'new' | 'recreated'; name: string; kind: ContainerKind; file: string; fieldCount: number }
+  | { action: 'changed'; name: string; kind: ContainerKind; file: string; details: SnapshotChange[] }
+  | { action: 'unchanged'; name: string; kind: ContainerKind; file: string }
+  | { action: 'missing'; name: string; kind?: ContainerKind; file: string; reason: 'gone' | 'incomplete_listing' | 'prune_refused' }
+  | { action: 'pruned'; name: string; kind?: ContainerKind; file: string }
+  | { action: 'skipped_removed' | 'removed_by_user'; name: string; kind?: ContainerKind };
+
+export interface SyncPlan {
+  datastore: string;
+  /** One entry per container the sync looked at, sorted by name. */
+  changes: ContainerChange[];
+  writes: FileWrite[];
+  deletes: string[];
+  index: SnapshotIndex;
+  indexPath: string;
+  indexText: string;
+  indexChanged: boolean;
+  logs: OperationLogEntry[];
+  complete: boolean;
+}
+
+/** True when applying the plan would change any committed file. */
+export function planHasChanges(plan: SyncPlan): boolean {
+  return plan.writes.length > 0 || plan.deletes.length > 0 || plan.indexChanged;
+}
+
+/** Known containers the source no longer lists: kept (marked missing) or pruned, within the sync's scope only. */
+function planMissing(
+  input: PlanInput,
+  presentNames: ReadonlySet<string>,
+  include: ReadonlySet<IncludeKind | 'file'>,
+  nextContainers: Map<string, SnapshotIndexEntry>,
+  changes: ContainerChange[],
+  logs: OperationLogEntry[],
+): string[] {
+  const { state, options, datastore, discovery } = input;
+  const inScope = (entry: SnapshotIndexEntry): boolean => {
+    // Never touch what this sync did not look at: other kinds, other schemas (notes/domain.md, safe prune).
+    if (!include.has(includeClassOf((entry.kind ?? 'table') as ContainerKind))) return false;
+    return !datastore.schemas || entry.schema === undefined || datastore.schemas.includes(entry.schema);
+  };
+  const knownInScope = state.index.containers.filter(inScope);
+  const gone = knownInScope.filter((entry) => !presentNames.has(entry.name));
+  let pruneReason: 'gone' | 'incomplete_listing' | 'prune_refused' | undefined;
+  if (options.prune && gone.length > 0) {
+    if (!discovery.complete) {
+      pruneReason = 'incomplete_listing';
+      logs.push({ level: 'warning', code: 'prune-skipped', message: `Nothing was pruned: the listing of '${datastore.name}' was incomplete (see the other warnings), and an object missing from an incomplete listing may still exist.` });
+    } else if (gone.length > 1 && gone.length / knownInScope.length > datastore.prune_limit && !options.forcePrune) {
+      pruneReason = 'prune_refused';
+      logs.push({
+        level: 'warning', code: 'prune-refused',
+        message: `Prune refused: it would delete ${gone.length} of ${knownInScope.length} containers of '${datastore.name}', more than its prune_limit of ${Math.round(datastore.prune_limit * 100)}%. Check the source is complete, then re-run with --force-prune.`,
+      });
+    }
+  }
+  const deletes: string[] = [];
+  for (const entry of gone) {
+    if (options.prune && pruneReason === undefined) {
+      nextContainers.delete(entry.name);
+      deletes.push(path.join(state.dir, entry.file));
+      changes.push({ action: 'pruned', name: entry.name, kind: entry.kind as ContainerKind | undefined, file: entry.file });
+    } else {
+      nextContainers.set(entry.name, { ...entry, missing_from_source: true });
+      changes.push({ action: 'missing', name: entry.name, kind: entry.kind as ContainerKind | undefined, file: entry.file, reason: pruneReason ?? 'gone' });
+    }
+  }
+  return deletes;
+}
+
+/** An override for a container the catalog has never seen is most likely a typo: say so. */
+function checkOverrideTargets(input: PlanInput, discoveredNames: ReadonlySet<string>, logs: OperationLogEntry[]): void {
+  for (const name of input.overrides.keys()) {
+    if (discoveredNames.has(name) || input.state.index.containers.some((c) => c.name === name)) continue;
+    logs.push({ level: 'warning', code: 'unknown-container', container: name, message: `Overrides name container '${name}', which '${input.datastore.name}' does not have. Check the name against its snapshots.` });
+  }
+}
+
+function indexEntry(container: ContainerSnapshot, file: string): SnapshotIndexEntry {
+  const entry: SnapshotIndexEntry = { name: container.name, file, kind: container.kind };
+  if (container.schema !== undefined) entry.schema = container.schema;
+  return entry;
+}
+
+function withoutMissing(entry: SnapshotIndexEntry): SnapshotIndexEntry {
+  const { missing_from_source: _dropped, ...rest } = entry;
+  return rest;
+}
