@@ -1,0 +1,78 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { OperationStore, hasErrors, loadWorkspace, runSync, type SyncOptions, type SyncOutcome } from '../../server/src/core';
+
+/** A fresh catalog folder with the given files (relative path → text). */
+export function makeCatalog(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cac-test-'));
+  for (const [relative, text] of Object.entries(files)) writeFile(root, relative, text);
+  return root;
+}
+
+export function writeFile(root: string, relative: string, text: string | Buffer): void {
+  const file = path.join(root, relative);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
+export function removeCatalog(root: string): void {
+  fs.rmSync(root, { recursive: true, force: true });
+}
+
+/** Runs SQL against a SQLite file (creating it), as the test's "source" changes. */
+export function sqlite(file: string, sql: string): void {
+  const db = new Database(file);
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
+/** A catalog with one SQLite datastore named `shop` whose database is `shop.sqlite`. */
+export function sqliteCatalog(sql: string, extra: Record<string, string> = {}, datastoreExtra = ''): string {
+  const root = makeCatalog({
+    'datastores/shop.yaml': `kind: Datastore\nname: shop\ntype: sqlite\nconnection:\n  path: ../shop.sqlite\n${datastoreExtra}`,
+    ...extra,
+  });
+  sqlite(path.join(root, 'shop.sqlite'), sql);
+  return root;
+}
+
+/** Loads the workspace and syncs one datastore through the engine, as every host does. */
+export async function sync(root: string, datastore: string, options: Partial<SyncOptions> = {}, extra: { dryRun?: boolean; env?: Record<string, string> } = {}): Promise<SyncOutcome> {
+  const workspace = loadWorkspace(root);
+  if (hasErrors(workspace.problems)) throw new Error(`definitions have errors: ${JSON.stringify(workspace.problems, null, 1)}`);
+  const definition = workspace.datastores.find((d) => d.name === datastore);
+  if (!definition) throw new Error(`no datastore ${datastore}`);
+  return runSync({
+    workspace, datastore: definition, options, dryRun: extra.dryRun ?? false, env: extra.env ?? {},
+    signal: new AbortController().signal, triggeredBy: 'test@example.com', history: new OperationStore(workspace.project.stateDir),
+  });
+}
+
+/** Every file of a datastore's snapshot folder: name → content. */
+export function snapshotFiles(root: string, datastore: string): Map<string, string> {
+  const dir = path.join(root, 'snapshots', datastore);
+  const files = new Map<string, string>();
+  if (!fs.existsSync(dir)) return files;
+  for (const name of fs.readdirSync(dir).sort()) files.set(name, fs.readFileSync(path.join(dir, name), 'utf8'));
+  return files;
+}
+
+/** Names of the containers in a datastore's snapshot files (excluding the index). */
+export function snapshotNames(root: string, datastore: string): string[] {
+  const names: string[] = [];
+  for (const [file, text] of snapshotFiles(root, datastore)) {
+    if (file === '_index.yaml') continue;
+    const match = /^name: (.*)$/m.exec(text);
+    names.push(match ? (match[1]!.startsWith('"') ? (JSON.parse(match[1]!) as string) : match[1]!) : `?${file}`);
+  }
+  return names.sort();
+}
+
+export function changeOf(outcome: SyncOutcome, name: string): string | undefined {
+  return outcome.plan?.changes.find((c) => c.name === name)?.action;
+}
