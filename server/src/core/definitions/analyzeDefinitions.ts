@@ -11,7 +11,7 @@ import type {
   ConnectionSettings, ContainerOverride, DatastoreDefinition, DefinitionSource, OverridesDefinition,
   ProjectSettings, ScheduleDefinition, ScheduleTiming, Workspace,
 } from './types';
-import { TIMING_KEYS } from '../schedules/scheduleTiming';
+import { TIMING_KEYS, WEEKDAYS, cronProblem } from '../schedules/scheduleTiming';
 
 /**
  * Turns the texts of a workspace's catalog files into definitions and problems. Pure: it reads
@@ -43,7 +43,8 @@ export interface DefinitionFileText {
 }
 
 const KINDS = ['Datastore', 'Schedule', 'Overrides', 'Project'] as const;
-const KIND_MENTION = /\bkind\s*:\s*["']?(?:Datastore|Schedule|Overrides|Project)\b/;
+// Case-insensitive, so `kind: datastore` is reported as a misspelt kind instead of silently ignored.
+const KIND_MENTION = /\bkind\s*:\s*["']?(?:Datastore|Schedule|Overrides|Project)\b/i;
 
 /** Cheap pre-filter: YAML files that never mention one of our kinds are not ours. */
 export function mentionsCatalogKind(text: string): boolean {
@@ -144,6 +145,11 @@ function toSchedule(value: Record<string, unknown>, source: DefinitionSource, pr
       problems.push(problemAt(source.file, ProblemCode.InvalidSchedule, 'error', locate(source, [extra], 'key'),
         `Schedule '${value.name}' has more than one timing (${present.join(', ')}). Keep exactly one.`));
     }
+  } else if (present[0] === 'cron' && typeof value.cron === 'string' && value.cron !== '') {
+    // An invalid expression leaves the timing undefined, so no caller computes runs from it.
+    const message = cronProblem(value.cron);
+    if (message) problems.push(problemAt(source.file, ProblemCode.InvalidCron, 'error', locate(source, ['cron']), message));
+    else timing = { kind: 'cron', expression: value.cron };
   } else {
     timing = toTiming(present[0]!, value[present[0]!]);
   }
@@ -163,7 +169,8 @@ function toSchedule(value: Record<string, unknown>, source: DefinitionSource, pr
 
 /** Reads one timing; undefined when its shape is wrong (the schema already reported why). */
 function toTiming(key: (typeof TIMING_KEYS)[number], raw: unknown): ScheduleTiming | undefined {
-  if (key === 'cron') return typeof raw === 'string' ? { kind: 'cron', expression: raw } : undefined;
+  // A valid cron expression was read by toSchedule; anything reaching here is not a string.
+  if (key === 'cron') return undefined;
   if (!isRecord(raw)) return undefined;
   const int = (v: unknown, min: number, max: number, fallback?: number): number | undefined =>
     v === undefined ? fallback : typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : undefined;
@@ -179,8 +186,10 @@ function toTiming(key: (typeof TIMING_KEYS)[number], raw: unknown): ScheduleTimi
       return every !== undefined && at ? { kind: 'daily', every, at } : undefined;
     }
     case 'weekly': {
+      // Every day must be a weekday name: cronOf cannot express anything else.
       const days = stringList(raw.days);
-      return days && days.length > 0 && at ? { kind: 'weekly', days, at } : undefined;
+      const valid = days !== undefined && days.length > 0 && days.length === (raw.days as unknown[]).length && days.every((d) => WEEKDAYS.includes(d));
+      return valid && at ? { kind: 'weekly', days, at } : undefined;
     }
     case 'monthly': {
       const day = int(raw.day, 1, 31);

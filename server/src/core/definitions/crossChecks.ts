@@ -1,5 +1,4 @@
 import { ProblemCode, type Problem } from '../problems';
-import { cronProblem } from '../schedules/scheduleTiming';
 import { didYouMean, nearestNames } from '../text/nearestNames';
 import { problemAt } from '../yaml/safeYaml';
 import { SECRET_KEYS, findEnvReferences } from './envReferences';
@@ -8,7 +7,7 @@ import type { DatastoreDefinition, DefinitionSource, Workspace } from './types';
 
 /**
  * Rules that need more than one document: unique names, references between kinds, secrets,
- * `${env:…}` syntax and schedule timings.
+ * `${env:…}` syntax and schedule days that some months lack.
  */
 export function checkDefinitions(workspace: Workspace): Problem[] {
   const problems: Problem[] = [];
@@ -18,10 +17,6 @@ export function checkDefinitions(workspace: Workspace): Problem[] {
   const names = new Map(workspace.datastores.map((d) => [d.name, d]));
   for (const schedule of workspace.schedules) {
     checkDatastoreReference(schedule.datastore, schedule.source, names, problems);
-    if (schedule.timing?.kind === 'cron') {
-      const message = cronProblem(schedule.timing.expression);
-      if (message) problems.push(problemAt(schedule.source.file, ProblemCode.InvalidCron, 'error', locate(schedule.source, ['cron']), message));
-    }
     if (schedule.timing?.kind === 'monthly' && schedule.timing.day > 28) {
       problems.push(problemAt(schedule.source.file, ProblemCode.InvalidSchedule, 'warning', locate(schedule.source, ['monthly', 'day']),
         `Day ${schedule.timing.day} does not exist in every month; those months are skipped. Use a day from 1 to 28 to run every month.`));

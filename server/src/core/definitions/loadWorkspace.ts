@@ -4,6 +4,7 @@ import picomatch from 'picomatch';
 import { ProblemCode, type Problem } from '../problems';
 import { MAX_YAML_CHARS, parseYamlFile, problemAt } from '../yaml/safeYaml';
 import { analyzeDefinitions, mentionsCatalogKind, type DefinitionFileText } from './analyzeDefinitions';
+import { locate } from './locate';
 import type { ProjectSettings, Workspace } from './types';
 
 /**
@@ -13,8 +14,10 @@ import type { ProjectSettings, Workspace } from './types';
 export function loadWorkspace(root: string): Workspace {
   const { project, problems } = readProjectSettings(root);
   const texts: DefinitionFileText[] = [];
+  const catalogFile = path.join(project.root, 'catalog.yaml');
   for (const file of findDefinitionFiles(project)) {
-    const text = readDefinitionText(file, problems);
+    // readProjectSettings has already reported an unreadable or oversized catalog.yaml once.
+    const text = readDefinitionText(file, file === catalogFile ? [] : problems);
     if (text !== undefined) texts.push({ path: file, text });
   }
   const workspace = analyzeDefinitions(project, texts);
@@ -37,16 +40,17 @@ export function readProjectSettings(root: string): { project: ProjectSettings; p
   const text = readDefinitionText(file, problems);
   if (text === undefined) return { project, problems };
   const parsed = parseYamlFile(file, text);
-  for (const document of parsed.documents) {
+  for (const [index, document] of parsed.documents.entries()) {
     const value = document.value as Record<string, unknown> | undefined;
     if (!value || value.kind !== 'Project') continue;
+    const source = { file, document: index, doc: document.doc, lineCounter: parsed.lineCounter, range: document.range };
     // Both folders must stay inside the project: snapshots are committed and state is local.
     for (const key of ['snapshots', 'state'] as const) {
       const raw = value[key];
       if (typeof raw !== 'string' || raw === '') continue;
       const resolved = path.resolve(absoluteRoot, raw);
       if (resolved === absoluteRoot || !resolved.startsWith(absoluteRoot + path.sep)) {
-        problems.push(problemAt(file, ProblemCode.SchemaViolation, 'error', document.range,
+        problems.push(problemAt(file, ProblemCode.SchemaViolation, 'error', locate(source, [key]),
           `'${key}: ${raw}' points outside the project folder; use a folder inside ${absoluteRoot}.`));
         continue;
       }

@@ -1,4 +1,4 @@
-import { isMap, isNode, isPair, isScalar, type Node as YamlNode, type Pair } from 'yaml';
+import { isMap, isNode, isPair, isScalar, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import { nodeRange } from '../yaml/safeYaml';
 import type { Range } from '../problems';
 import type { DefinitionSource } from './types';
@@ -10,6 +10,8 @@ import type { DefinitionSource } from './types';
 export function locate(source: DefinitionSource, path: readonly (string | number)[], target: 'key' | 'value' = 'value'): Range {
   const contents = source.doc.contents;
   if (!contents || !isNode(contents)) return source.range;
+  // A property missing from the document itself: point at its first key, not at every line.
+  if (path.length === 0 && target === 'key') return firstKeyRange(source, contents) ?? source.range;
   let node: YamlNode = contents;
   let lastPair: Pair | undefined;
   for (const segment of path) {
@@ -29,16 +31,11 @@ export function locate(source: DefinitionSource, path: readonly (string | number
 
 function childOf(node: YamlNode, segment: string | number): { pair?: Pair; value: YamlNode } | undefined {
   if (isMap(node)) {
-    for (const item of node.items) {
-      if (!isPair(item)) continue;
-      const key = isScalar(item.key) ? item.key.value : item.key;
-      if (key === segment || String(key) === String(segment)) {
-        if (isNode(item.value)) return { pair: item, value: item.value };
-        // `key:` with no value: the key itself is the best place to point at.
-        if (isNode(item.key)) return { pair: item, value: item.key };
-        return undefined;
-      }
-    }
+    const item = keyIndex(node).get(String(segment));
+    if (!item) return undefined;
+    if (isNode(item.value)) return { pair: item, value: item.value };
+    // `key:` with no value: the key itself is the best place to point at.
+    if (isNode(item.key)) return { pair: item, value: item.key };
     return undefined;
   }
   if ('items' in node && Array.isArray((node as { items: unknown[] }).items) && typeof segment === 'number') {
@@ -46,6 +43,26 @@ function childOf(node: YamlNode, segment: string | number): { pair?: Pair; value
     return isNode(item) ? { value: item } : undefined;
   }
   return undefined;
+}
+
+/**
+ * The first pair of each scalar key, by the key as a string. Built once per mapping: a document with
+ * thousands of unknown keys is located in linear time, not quadratic.
+ */
+const keyIndexes = new WeakMap<YAMLMap, { size: number; pairs: Map<string, Pair> }>();
+
+function keyIndex(map: YAMLMap): Map<string, Pair> {
+  const cached = keyIndexes.get(map);
+  if (cached && cached.size === map.items.length) return cached.pairs;
+  const pairs = new Map<string, Pair>();
+  for (const item of map.items) {
+    // Collection keys never match a path segment, and stringifying them could be costly.
+    if (!isPair(item) || !isScalar(item.key)) continue;
+    const key = String(item.key.value);
+    if (!pairs.has(key)) pairs.set(key, item);
+  }
+  keyIndexes.set(map, { size: map.items.length, pairs });
+  return pairs;
 }
 
 function firstKeyRange(source: DefinitionSource, node: YamlNode): Range | undefined {

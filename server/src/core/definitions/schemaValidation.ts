@@ -46,7 +46,8 @@ function validatorFor(name: SchemaName): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
     if (!ajv) {
-      ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+      // `verbose` gives each error its parentSchema, whose property names feed "did you mean".
+      ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
       for (const [key, schema] of Object.entries(SCHEMAS)) ajv.addSchema(schema, `${key}.schema.json`);
     }
     validate = ajv.getSchema(`${name}.schema.json`)!;

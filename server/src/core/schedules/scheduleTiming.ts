@@ -4,7 +4,8 @@ import type { ScheduleTiming } from '../definitions/types';
 /** The keys of a Schedule document that each describe a timing; exactly one must be present. */
 export const TIMING_KEYS = ['hourly', 'daily', 'weekly', 'monthly', 'cron'] as const;
 
-const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+/** Weekday names as a weekly timing spells them, Sunday first (cron's day 0). */
+export const WEEKDAYS: readonly string[] = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
 /**
  * Every schedule kind, expressed as a five-field UTC cron expression, so one evaluator computes

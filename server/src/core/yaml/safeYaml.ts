@@ -1,4 +1,4 @@
-import { Alias, Document, LineCounter, isNode, parseAllDocuments, visit, type Node as YamlNode } from 'yaml';
+import { Alias, Document, LineCounter, isNode, isScalar, parseAllDocuments, visit, type Node as YamlNode, type Scalar } from 'yaml';
 import { ProblemCode, type Problem, type Range } from '../problems';
 
 /**
@@ -29,7 +29,10 @@ export function parseYamlFile(file: string, text: string): ParsedYamlFile {
   const documents: ParsedYamlDocument[] = [];
   let parsed: Document.Parsed[];
   try {
-    parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false, version: '1.2', schema: 'core' }) as Document.Parsed[];
+    // Duplicate keys are found by duplicateKeys below: the parser's own check compares every key
+    // with every earlier one, so a file of 50,000 keys took seconds. `logLevel: 'error'` keeps the
+    // library from printing warnings (such as stringified collection keys) to stderr.
+    parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: false, version: '1.2', schema: 'core', logLevel: 'error' }) as Document.Parsed[];
     if (!Array.isArray(parsed)) parsed = [];
   } catch (error) {
     // The parser is not supposed to throw (CVE-2023-2251 showed it once could); report, never crash.
@@ -47,16 +50,24 @@ export function parseYamlFile(file: string, text: string): ParsedYamlFile {
     for (const warning of doc.warnings) {
       docProblems.push(problemAt(file, ProblemCode.YamlSyntax, 'warning', locate(warning.pos[0], warning.pos[1]), yamlErrorMessage(warning.code, warning.message)));
     }
+    const duplicates = duplicateKeys(doc);
+    for (const key of duplicates) {
+      const range = key.range ? locate(key.range[0], key.range[1]) : locate(0, 0);
+      docProblems.push(problemAt(file, ProblemCode.DuplicateKey, 'error', range,
+        `The key '${String(key.value).slice(0, 80)}' appears twice in the same mapping; keep one of them.`));
+    }
     let value: unknown;
-    let ok = doc.errors.length === 0;
+    let ok = doc.errors.length === 0 && duplicates.length === 0;
     if (ok) {
       try {
         value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
       } catch (error) {
         ok = false;
-        const alias = firstAlias(doc);
+        const unresolved = /^Unresolved alias.*: (.*)$/.exec((error as Error).message)?.[1];
+        const alias = firstAlias(doc, unresolved);
         const range = alias?.range ? locate(alias.range[0], alias.range[1]) : locate(0, 0);
-        const excessive = /alias/i.test((error as Error).message);
+        // Only the alias-count limit is a bomb; an alias to a missing anchor is an ordinary mistake.
+        const excessive = /excessive alias/i.test((error as Error).message);
         docProblems.push(problemAt(file, excessive ? ProblemCode.TooManyAliases : ProblemCode.YamlSyntax, 'error', range,
           excessive
             ? 'Aliases in this document expand too far (a "billion laughs" pattern). Write the values out instead of using anchors and aliases.'
@@ -125,10 +136,35 @@ function countLines(lineCounter: LineCounter, text: string): void {
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
 }
 
-function firstAlias(doc: Document): Alias | undefined {
+/** Every scalar key that repeats an earlier key of the same mapping (as YAML compares them: by value). */
+function duplicateKeys(doc: Document): Scalar[] {
+  const duplicates: Scalar[] = [];
+  try {
+    visit(doc, {
+      Map(_key, map) {
+        const seen = new Set<unknown>();
+        for (const pair of map.items) {
+          if (!isScalar(pair.key)) continue;
+          if (seen.has(pair.key.value)) duplicates.push(pair.key);
+          else seen.add(pair.key.value);
+        }
+      },
+    });
+  } catch {
+    // A document too deep to walk fails toJS below too, which reports it.
+  }
+  return duplicates;
+}
+
+/** The first alias named `source`, or the first alias at all. */
+function firstAlias(doc: Document, source?: string): Alias | undefined {
   let found: Alias | undefined;
   visit(doc, {
     Alias(_key, node) {
+      if (source !== undefined && node.source !== source) {
+        found ??= node;
+        return undefined;
+      }
       found = node;
       return visit.BREAK;
     },

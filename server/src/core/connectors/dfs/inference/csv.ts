@@ -46,7 +46,7 @@ const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
-// Sniffer state lives at module level: inference is synchronous, so nothing is shared across calls.
+// Sniffer state lives at module level: inference is synchronous, so no two calls use it at once.
 const counts = new Int32Array(4);
 const perRecord: Int32Array[] = [new Int32Array(SNIFF_RECORDS), new Int32Array(SNIFF_RECORDS), new Int32Array(SNIFF_RECORDS), new Int32Array(SNIFF_RECORDS)];
 
@@ -98,7 +98,7 @@ function sniffDialect(buf: Buffer, start: number, end: number, truncated: boolea
     for (let c = 0; c < 4; c++) perRecord[c][records] = counts[c];
     records++;
   }
-  return { delimiter: order[bestCandidate(records)], end: truncated ? lastBoundary : end };
+  return { delimiter: order[bestCandidate(records, order === TSV_ORDER)], end: truncated ? lastBoundary : end };
 }
 
 /** Rows of quote-free text, as csv-parse would give them: any line ending, empty lines skipped. */
@@ -119,15 +119,19 @@ function splitPlain(text: string, delimiter: string): string[][] {
   return rows;
 }
 
-/** The candidate whose separator count is the same on most records; more columns break ties. */
-function bestCandidate(records: number): number {
+/**
+ * The candidate whose separator count is the same on most records; more columns break ties,
+ * except that a TSV file keeps the tab (candidate 0) on a tie: commas are common in text values.
+ */
+function bestCandidate(records: number, tabFirst: boolean): number {
   let best = 0;
   let bestRows = 0;
   let bestCount = 0;
   for (let c = 0; c < 4; c++) {
     const { value, rows } = modeOf(perRecord[c], records);
     if (value === 0) continue;
-    if (rows > bestRows || (rows === bestRows && value > bestCount)) {
+    const tieWins = rows === bestRows && value > bestCount && !(tabFirst && best === 0 && bestRows > 0);
+    if (rows > bestRows || tieWins) {
       best = c;
       bestRows = rows;
       bestCount = value;

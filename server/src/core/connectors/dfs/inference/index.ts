@@ -35,6 +35,10 @@ export function inferFileSchema(absolutePath: string, format: FileFormat): Infer
         ? fail('file-malformed', `The first ${limit / 1024} KiB of this file are blank, so no columns can be read from it. Remove the leading blank space.`)
         : empty();
     }
+    // Text never holds NUL bytes; UTF-16 exports and binary files do, and would only yield garbage.
+    if (SCRATCH.subarray(start, length).indexOf(0) !== -1) {
+      return fail('file-malformed', 'This file holds binary data or is UTF-16 encoded, so it cannot be read as text. Save it as UTF-8 text or exclude it.');
+    }
     // Decoding copies the bytes into a string, so the shared scratch buffer is free again afterwards.
     return format === 'csv' || format === 'tsv'
       ? inferCsv(SCRATCH, start, length, truncated, format)

@@ -1,0 +1,42 @@
+import { performance } from 'node:perf_hooks';
+
+/** Median of a non-empty list (mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Wall time of `work` in milliseconds, with its result. */
+export async function timed<T>(work: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await work();
+  return { ms: performance.now() - start, value };
+}
+
+export function timedSync<T>(work: () => T): { ms: number; value: T } {
+  const start = performance.now();
+  const value = work();
+  return { ms: performance.now() - start, value };
+}
+
+/** A series of runs: every sample, plus the median. */
+export interface Series {
+  median: number;
+  min: number;
+  max: number;
+  samples: number[];
+}
+
+export function seriesOf(samples: readonly number[]): Series {
+  return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples: samples.map(round1) };
+}
+
+export function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+export function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
