@@ -17,8 +17,15 @@ export function readConnectorCache(stateDir: string, datastore: string): unknown
 
 export function writeConnectorCache(stateDir: string, datastore: string, value: unknown): void {
   const file = cacheFile(stateDir, datastore);
+  const text = JSON.stringify(value);
+  // A no-change resync produces the same cache; skipping the durable rewrite saves a flush.
+  try {
+    if (fs.readFileSync(file, 'utf8') === text) return;
+  } catch {
+    // No cache yet.
+  }
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  writeFileAtomicallySync(file, JSON.stringify(value));
+  writeFileAtomicallySync(file, text);
 }
 
 function cacheFile(stateDir: string, datastore: string): string {

@@ -18,7 +18,7 @@ import { compareByName, type SnapshotIndex, type SnapshotIndexEntry } from './sn
  */
 export function planSync(input: PlanInput): SyncPlan {
   const { state, discovery, options, datastore } = input;
-  const logs: OperationLogEntry[] = [...state.logs];
+  const logs: OperationLogEntry[] = [...state.logs, ...discovery.logs];
   const include = new Set<IncludeKind | 'file'>([...options.include, 'file']);
   const known = new Map(state.index.containers.map((entry) => [entry.name, entry]));
   const removed = new Map(state.index.removed.map((entry) => [entry.name, entry]));

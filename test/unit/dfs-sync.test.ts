@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { changeOf, makeCatalog, removeCatalog, snapshotFiles, snapshotNames, sync, writeFile } from '../helpers/syncFixtures';
+
+const DATASTORE = 'kind: Datastore\nname: landing\ntype: dfs\nroot: ../data\n';
+const csv = (rows: string[]): string => `id,amount,created_at\n${rows.join('\n')}\n`;
+
+describe('file store (dfs) sync', () => {
+  let root: string;
+  beforeEach(() => {
+    root = makeCatalog({ 'datastores/landing.yaml': DATASTORE });
+  });
+  afterEach(() => removeCatalog(root));
+
+  it('globs a daily file family into one container and keeps unrelated names apart', async () => {
+    for (const day of ['01', '02', '03']) writeFile(root, `data/sales/orders_2024-01-${day}.csv`, csv([`1,2.5,2024-01-${day} 10:00:00`]));
+    writeFile(root, 'data/sales/customers.csv', 'id,name\n1,Ada\n');
+    writeFile(root, 'data/sales/returns_2024.csv', csv(['1,1.0,2024-01-01 00:00:00']));
+    writeFile(root, 'data/sales/refunds_2024.csv', csv(['1,1.0,2024-01-01 00:00:00']));
+    const outcome = await sync(root, 'landing');
+    assert.equal(outcome.result, 'success');
+    assert.deepEqual(snapshotNames(root, 'landing'), ['sales/customers.csv', 'sales/orders_*.csv', 'sales/refunds_2024.csv', 'sales/returns_2024.csv']);
+    const orders = snapshotFiles(root, 'landing').get('sales%2Forders_%2A.csv.yaml')!;
+    assert.match(orders, /pattern: "orders_\*\.csv"\n {2}globbed: true/);
+    assert.match(orders, /incremental_identifier:\n {2}field: "\$last_modified"\n {2}strategy: last_modified/);
+  });
+
+  it('makes a hive-partitioned folder one container with its keys as fields', async () => {
+    for (const [y, m] of [['2023', '12'], ['2024', '01'], ['2024', '02']]) writeFile(root, `data/events/year=${y}/month=${m}/part-0.csv`, csv(['1,2.0,2024-01-01 00:00:00']));
+    await sync(root, 'landing');
+    assert.deepEqual(snapshotNames(root, 'landing'), ['events/year=*/month=*/*.csv']);
+    const text = [...snapshotFiles(root, 'landing').values()].find((t) => t.includes('hive_keys'))!;
+    assert.match(text, /hive_keys:\n {4}- year\n {4}- month/);
+    assert.match(text, /- name: year\n {4}type: BIGINT/);
+  });
+
+  it('gives files that differ only by case their own snapshot files', async () => {
+    writeFile(root, 'data/Users.csv', 'id\n1\n');
+    writeFile(root, 'data/users.csv', 'id\n2\n');
+    await sync(root, 'landing');
+    const files = [...snapshotFiles(root, 'landing').keys()].filter((f) => f !== '_index.yaml');
+    assert.equal(files.length, 2);
+    assert.equal(new Set(files.map((f) => f.toLowerCase())).size, 2);
+  });
+
+  it('reports empty, unreadable and disagreeing files as warnings naming the file', async () => {
+    writeFile(root, 'data/a/empty.csv', '');
+    for (const day of ['01', '02']) writeFile(root, `data/b/log_2024-01-${day}.csv`, csv(['1,2.0,2024-01-01 00:00:00']));
+    writeFile(root, 'data/b/log_2024-01-03.csv', 'other,columns\nx,y\n');
+    writeFile(root, 'data/c/broken.parquet', 'not parquet at all');
+    const outcome = await sync(root, 'landing');
+    assert.equal(outcome.result, 'warning');
+    const warned = outcome.logs.filter((l) => l.level === 'warning').map((l) => `${l.code} ${l.file ?? ''}`);
+    assert.ok(warned.includes('file-empty a/empty.csv'), warned.join('\n'));
+    assert.ok(warned.includes('schema-mismatch b/log_2024-01-03.csv'), warned.join('\n'));
+    assert.ok(warned.includes('file-malformed c/broken.parquet'), warned.join('\n'));
+  });
+
+  it('terminates on symlink loops and says so', async function () {
+    writeFile(root, 'data/x/file_1.csv', 'id\n1\n');
+    fs.symlinkSync('..', path.join(root, 'data', 'x', 'loop'));
+    const outcome = await sync(root, 'landing');
+    assert.ok(outcome.logs.some((l) => l.code === 'symlink-cycle'));
+    assert.deepEqual(snapshotNames(root, 'landing'), ['x/file_1.csv']);
+  });
+
+  it('opens no unchanged file on a resync, and re-reads a file whose size or time changed', async () => {
+    const file = path.join(root, 'data', 'people.csv');
+    writeFile(root, 'data/people.csv', 'id,name\n1,Ada\n');
+    const time = new Date('2026-01-01T00:00:00Z');
+    fs.utimesSync(file, time, time);
+    await sync(root, 'landing');
+    const stat = fs.statSync(file);
+    // Same size and modification time, different content: only a sync that opens the file can see it.
+    fs.writeFileSync(file, 'id,nome\n1,Ada\n');
+    fs.utimesSync(file, stat.atime, stat.mtime);
+    const resync = await sync(root, 'landing');
+    assert.equal(resync.changed, false);
+    assert.equal(changeOf(resync, 'people.csv'), 'unchanged');
+    fs.utimesSync(file, stat.atime, new Date(stat.mtimeMs + 5000));
+    const changed = await sync(root, 'landing');
+    assert.equal(changeOf(changed, 'people.csv'), 'changed');
+    assert.match(snapshotFiles(root, 'landing').get('people.csv.yaml')!, /name: nome/);
+  });
+
+  it('fails clearly when the root folder does not exist', async () => {
+    const outcome = await sync(root, 'landing');
+    assert.equal(outcome.result, 'failure');
+    assert.match(outcome.message!, /root folder .* does not exist/);
+  });
+});
