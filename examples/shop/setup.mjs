@@ -1,13 +1,15 @@
 // Builds the example's binary sources from the committed SQL and data: the SQLite and DuckDB
 // databases and the Parquet files of the landing folder. Idempotent; `--force` rebuilds.
+// Usage: node examples/shop/setup.mjs [--force] [catalog-folder]  (default: this folder)
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const here = dirname(fileURLToPath(import.meta.url));
 const force = process.argv.includes('--force');
+const target = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const here = target ?? dirname(fileURLToPath(import.meta.url));
 
 const sqlitePath = join(here, 'shop.sqlite');
 if (force || !existsSync(sqlitePath)) {

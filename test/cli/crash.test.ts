@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseSnapshot } from '../../server/src/core/sync/catalogState';
+
+const CLI = path.resolve(__dirname, '..', '..', 'bin', 'cac.js');
+const FILES = 400;
+
+/** Kills `cac sync` at random moments; every snapshot must then be the old or the new version. */
+describe('a sync killed at any moment', function () {
+  this.timeout(180000);
+  let root: string;
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'cac-crash-'));
+    fs.mkdirSync(path.join(root, 'datastores'));
+    fs.writeFileSync(path.join(root, 'datastores', 'files.yaml'), 'kind: Datastore\nname: files\ntype: dfs\nroot: ../data\nglobbing: false\n');
+    fs.mkdirSync(path.join(root, 'data'));
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const writeData = (column: string, time: number): void => {
+    for (let i = 0; i < FILES; i++) {
+      const file = path.join(root, 'data', `t${String(i).padStart(4, '0')}.csv`);
+      fs.writeFileSync(file, `id,${column}\n1,x\n`);
+      fs.utimesSync(file, time, time);
+    }
+  };
+  const run = (): number => spawnSync(process.execPath, [CLI, 'sync', '--root', root], { encoding: 'utf8' }).status ?? -1;
+
+  it('leaves each snapshot file old or new, and the next sync finishes the job', async () => {
+    const columns = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
+    writeData(columns[0]!, 1_700_000_000);
+    assert.equal(run(), 0);
+    for (let round = 1; round < columns.length; round++) {
+      const [previous, next] = [columns[round - 1]!, columns[round]!];
+      writeData(next, 1_700_000_000 + round * 100);
+      const child = spawn(process.execPath, [CLI, 'sync', '--root', root], { stdio: 'ignore' });
+      const delay = 60 + Math.floor(Math.random() * 400);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const dir = path.join(root, 'snapshots', 'files');
+      let seenNew = 0;
+      for (const name of fs.readdirSync(dir)) {
+        if (name === '_index.yaml' || name.endsWith('.tmp')) continue;
+        const snapshot = parseSnapshot(fs.readFileSync(path.join(dir, name), 'utf8'));
+        assert.ok(snapshot, `${name} is a complete snapshot after a kill at ${delay} ms`);
+        const column = snapshot.fields[1]!.name;
+        assert.ok(column === previous || column === next, `${name} holds ${column}`);
+        if (column === next) seenNew++;
+      }
+      assert.equal(run(), 0, `sync after the kill at ${delay} ms (${seenNew} files already new)`);
+      const names = fs.readdirSync(dir).filter((n) => n.endsWith('.yaml') && n !== '_index.yaml');
+      assert.equal(names.length, FILES);
+      for (const name of names) assert.equal(parseSnapshot(fs.readFileSync(path.join(dir, name), 'utf8'))!.fields[1]!.name, next);
+      const history = JSON.parse(spawnSync(process.execPath, [CLI, 'history', '--root', root, '--format', 'json', '--limit', '2'], { encoding: 'utf8' }).stdout) as { items: { result: string }[] };
+      assert.equal(history.items[0]!.result, 'success');
+      assert.ok(['failure', 'success'].includes(history.items[1]!.result), 'a killed operation is not left running');
+    }
+  });
+});
