@@ -1,25 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { OperationStore, hasErrors, loadWorkspace, runSync, type SyncOptions, type SyncOutcome } from '../../server/src/core';
 
 /** A fresh catalog folder with the given files (relative path → text). */
-export function makeCatalog(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cac-test-'));
-  for (const [relative, text] of Object.entries(files)) writeFile(root, relative, text);
-  return root;
-}
-
-export function writeFile(root: string, relative: string, text: string | Buffer): void {
-  const file = path.join(root, relative);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-}
-
-export function removeCatalog(root: string): void {
-  fs.rmSync(root, { recursive: true, force: true });
-}
+export { writeWorkspace as makeCatalog, writeWorkspaceFile as writeFile, cleanupWorkspace as removeCatalog } from './workspace';
+import { writeWorkspace as makeCatalog } from './workspace';
 
 /** Runs SQL against a SQLite file (creating it), as the test's "source" changes. */
 export function sqlite(file: string, sql: string): void {

@@ -3,11 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   analyzeDefinitions, findDefinitionFiles, loadWorkspace, readProjectSettings,
-  type Position, type Problem, type ProblemCode, type ProjectSettings, type Workspace,
+  type Problem, type ProblemCode, type ProjectSettings, type Workspace,
 } from '../../server/src/core';
 import { expandEnvReferences, findEnvReferences } from '../../server/src/core/definitions/envReferences';
 import { resolveDatastore } from '../../server/src/core/sync/resolveDatastore';
-import { cleanupWorkspace, writeWorkspace } from '../helpers/workspace';
+import { cleanupWorkspace, writeWorkspace, positionOf } from '../helpers/workspace';
 
 /** A project rooted at a folder that never exists: analyzeDefinitions reads nothing from disk. */
 const ROOT = path.resolve('/catalog-as-code-test');
@@ -26,16 +26,6 @@ function codes(workspace: Workspace): ProblemCode[] {
   return workspace.problems.map((p) => p.code);
 }
 
-/** Zero-based position of the `occurrence`-th appearance of `needle` in `text`, like a caret marker. */
-function positionOf(text: string, needle: string, occurrence = 1): Position {
-  let index = -1;
-  for (let i = 0; i < occurrence; i++) {
-    index = text.indexOf(needle, index + 1);
-    assert.ok(index >= 0, `fixture has no occurrence ${occurrence} of ${needle}`);
-  }
-  const before = text.slice(0, index).split('\n');
-  return { line: before.length - 1, character: before[before.length - 1]!.length };
-}
 
 /** The range a problem should have when it covers exactly `needle`, found on one line of `text`. */
 function rangeOf(text: string, needle: string, occurrence = 1): Problem['range'] {

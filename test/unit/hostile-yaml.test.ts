@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { analyzeDefinitions, loadWorkspace, type Position, type Problem, type ProblemCode, type ProjectSettings, type Workspace } from '../../server/src/core';
+import { analyzeDefinitions, loadWorkspace, type Problem, type ProblemCode, type ProjectSettings, type Workspace } from '../../server/src/core';
 import { MAX_YAML_CHARS, parseYamlFile } from '../../server/src/core/yaml/safeYaml';
-import { cleanupWorkspace, writeWorkspace } from '../helpers/workspace';
+import { cleanupWorkspace, writeWorkspace, positionOf } from '../helpers/workspace';
 
 const ROOT = path.resolve('/catalog-as-code-test');
 const PROJECT: ProjectSettings = { root: ROOT, snapshotsDir: path.join(ROOT, 'snapshots'), stateDir: path.join(ROOT, '.cac'), exclude: [] };
@@ -27,15 +27,6 @@ function codesOf(problems: readonly Problem[]): ProblemCode[] {
   return problems.map((p) => p.code);
 }
 
-function positionOf(text: string, needle: string, occurrence = 1): Position {
-  let index = -1;
-  for (let i = 0; i < occurrence; i++) {
-    index = text.indexOf(needle, index + 1);
-    assert.ok(index >= 0, `fixture has no occurrence ${occurrence} of ${needle}`);
-  }
-  const before = text.slice(0, index).split('\n');
-  return { line: before.length - 1, character: before[before.length - 1]!.length };
-}
 
 const DATASTORE = 'kind: Datastore\nname: landing\ntype: dfs\nroot: ./data\n';
 
