@@ -98,8 +98,7 @@ function describeFolder(root: string, folder: string, files: readonly ListedFile
   }
   for (const group of grouping.groups) {
     const name = joinRelative(folder, group.pattern);
-    const absoluteFiles = group.files.map((file) => path.join(root, folder, file));
-    const schema = inferGroup(absoluteFiles, group.files.map((file) => joinRelative(folder, file)), formatOf(group.extension), datastore.sample_files, name, result);
+    const schema = inferGroup(root, folder, group.files, formatOf(group.extension), datastore.sample_files, name, result);
     if (!schema) continue;
     const info: FileContainerInfo = {
       folder,
@@ -122,11 +121,7 @@ function describeHive(root: string, hive: HiveListing, datastore: ResolvedDatast
   const result: FolderResult = { containers: [], unreadable: [], logs: [] };
   const pattern = `${hive.keys.map((key) => `${key}=*`).join('/')}/*.${hive.extension}`;
   const name = joinRelative(hive.folder, pattern);
-  const schema = inferGroup(
-    hive.files.map((f) => path.join(root, hive.folder, f.path)),
-    hive.files.map((f) => joinRelative(hive.folder, f.path)),
-    formatOf(hive.extension), datastore.sample_files, name, result,
-  );
+  const schema = inferGroup(root, hive.folder, hive.files.map((f) => f.path), formatOf(hive.extension), datastore.sample_files, name, result);
   if (!schema) return result;
   // Partition values become fields, as Spark, Glue and DuckDB's hive_partitioning do.
   const fields: FieldInfo[] = [...schema.fields];
@@ -143,10 +138,13 @@ function describeHive(root: string, hive: HiveListing, datastore: ResolvedDatast
   return result;
 }
 
-/** Reads an evenly spread, deterministic sample of a group's files and merges their schemas. */
-function inferGroup(absoluteFiles: string[], relativeFiles: string[], format: FileFormat, sampleSize: number, container: string, result: FolderResult): InferredFileSchema | undefined {
-  const picks = samplePositions(absoluteFiles.length, sampleSize);
-  const samples = picks.map((i) => ({ file: relativeFiles[i]!, result: inferFileSchema(absoluteFiles[i]!, format) }));
+/**
+ * Reads an evenly spread, deterministic sample of a group's files and merges their schemas.
+ * Paths are built for the sampled files only: a globbed folder may hold thousands of files.
+ */
+function inferGroup(root: string, folder: string, files: readonly string[], format: FileFormat, sampleSize: number, container: string, result: FolderResult): InferredFileSchema | undefined {
+  const picks = samplePositions(files.length, sampleSize);
+  const samples = picks.map((i) => ({ file: joinRelative(folder, files[i]!), result: inferFileSchema(path.join(root, folder, files[i]!), format) }));
   const merged = reconcileSchemas(samples);
   for (const problem of merged.problems) {
     result.logs.push({ level: 'warning', code: problem.code, file: problem.file, container, message: problem.message });
@@ -156,8 +154,8 @@ function inferGroup(absoluteFiles: string[], relativeFiles: string[], format: Fi
     result.logs.push({ level: 'warning', code: 'container-unreadable', container, message: `No readable file was found for container '${container}'; its snapshot (if any) is kept as it is.` });
     return undefined;
   }
-  if (absoluteFiles.length > picks.length) {
-    result.logs.push({ level: 'info', code: 'sampled', container, message: `Schema of '${container}' inferred from ${picks.length} of its ${absoluteFiles.length} files.` });
+  if (files.length > picks.length) {
+    result.logs.push({ level: 'info', code: 'sampled', container, message: `Schema of '${container}' inferred from ${picks.length} of its ${files.length} files.` });
   }
   return merged.schema;
 }
