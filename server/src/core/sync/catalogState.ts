@@ -35,10 +35,11 @@ export function readCatalogState(snapshotsDir: string, datastore: string): Catal
     userRemoved.push(entry.name);
     return false;
   });
-  const removed = [...index.removed];
+  // Keyed by name: a person may delete thousands of snapshot files at once.
+  const removed = new Map(index.removed.map((entry) => [entry.name, entry]));
+  const listed = new Map(index.containers.map((entry) => [entry.name, entry]));
   for (const name of userRemoved) {
-    const entry = index.containers.find((c) => c.name === name)!;
-    if (!removed.some((r) => r.name === name)) removed.push({ name, kind: entry.kind });
+    if (!removed.has(name)) removed.set(name, { name, kind: listed.get(name)!.kind });
   }
   const knownNames = new Set(containers.map((c) => c.name));
   for (const file of [...files].sort()) {
@@ -55,14 +56,13 @@ export function readCatalogState(snapshotsDir: string, datastore: string): Catal
     }
     knownNames.add(snapshot.name);
     containers.push({ name: snapshot.name, file, kind: snapshot.kind, ...(snapshot.schema !== undefined ? { schema: snapshot.schema } : {}) });
-    const wasRemoved = removed.findIndex((r) => r.name === snapshot.name);
-    if (wasRemoved >= 0) removed.splice(wasRemoved, 1);
+    removed.delete(snapshot.name);
   }
   return {
     dir,
     indexPath,
     indexText,
-    index: sortIndex({ datastore, containers: containers.sort(compareByName), removed }),
+    index: sortIndex({ datastore, containers: containers.sort(compareByName), removed: [...removed.values()] }),
     userRemoved: userRemoved.sort(),
     logs,
   };
