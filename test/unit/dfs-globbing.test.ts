@@ -149,6 +149,13 @@ describe('dfs globbing: groupFolderFiles', () => {
     ]);
   });
 
+  it('keeps a name with a trailing dot apart from dotless names, and matches it with its own pattern', () => {
+    // Found by the property below (seed -1210430780): both names once had extension '' and globbed to `*-`.
+    const { groups } = groupFolderFiles(['1-', '1a-.'], { globbing: true, mode: 'names' });
+    assert.deepEqual(groups.map((g) => [g.pattern, g.files]), [['1-', ['1-']], ['1a-.', ['1a-.']]]);
+    for (const group of groups) for (const file of group.files) assert.ok(matchesPattern(group.pattern, file));
+  });
+
   it('handles odd input without throwing', () => {
     const odd = ['', '.csv', 'noext_1', 'noext_2', 'a__1.csv', 'a_-2.csv', '_1.csv', '-2.csv', 'x.y_1.csv', 'x.y_2.csv', 'a_1.csv', 'a_1.csv'];
     const { groups } = groupFolderFiles(odd, NAMES);

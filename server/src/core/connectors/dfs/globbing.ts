@@ -69,7 +69,7 @@ export function matchesPattern(pattern: string, fileName: string): boolean {
   if (typeof pattern !== 'string' || typeof fileName !== 'string') return false;
   const normPattern = normalizeSeparators(pattern);
   const name = normalizeSeparators(fileName);
-  const dot = normPattern.lastIndexOf('.');
+  const dot = extensionDot(normPattern);
   if (dot < 0 || normPattern.indexOf('*', dot) >= 0) {
     // No literal extension to treat specially: a plain glob over the whole name.
     return matchGlob(compileGlob(normPattern), name, 0, name.length);
@@ -134,8 +134,17 @@ function uniqueSortedNames(fileNames: readonly string[]): string[] {
 }
 
 function extensionOf(name: string): string {
-  const dot = name.lastIndexOf('.');
+  const dot = extensionDot(name);
   return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
+}
+
+/**
+ * Index of the dot that starts a name's extension, or -1. A trailing dot starts none, so
+ * "extension ''" always means "no dot", and a pattern for such names never gains or loses one.
+ */
+function extensionDot(name: string): number {
+  const dot = name.lastIndexOf('.');
+  return dot === name.length - 1 ? -1 : dot;
 }
 
 function singleFile(name: string, extension: string): FileGroup {
@@ -164,7 +173,7 @@ function groupByFolder(names: readonly string[], groups: FileGroup[]): void {
 
 /** Rules 1–3: extension, token offsets (digit runs joined by `-` merged), shape hash. */
 function parseName(name: string): ParsedName {
-  const dot = name.lastIndexOf('.');
+  const dot = extensionDot(name);
   const stemEnd = dot < 0 ? name.length : dot;
   const extension = dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
   let hash = FNV_OFFSET;
