@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
+import { parse as parseYaml } from 'yaml';
 import { OperationStore, hasErrors, loadWorkspace, runSync, type SyncOptions, type SyncOutcome } from '../../server/src/core';
 
 /** A fresh catalog folder with the given files (relative path → text). */
@@ -53,8 +54,8 @@ export function snapshotNames(root: string, datastore: string): string[] {
   const names: string[] = [];
   for (const [file, text] of snapshotFiles(root, datastore)) {
     if (file === '_index.yaml') continue;
-    const match = /^name: (.*)$/m.exec(text);
-    names.push(match ? (match[1]!.startsWith('"') ? (JSON.parse(match[1]!) as string) : match[1]!) : `?${file}`);
+    const name = (parseYaml(text) as { name?: unknown } | null)?.name;
+    names.push(typeof name === 'string' ? name : `?${file}`);
   }
   return names.sort();
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { analyzeDefinitions, type Position, type Problem, type ProjectSettings, type ScheduleTiming, type Workspace } from '../../server/src/core';
-import { cronOf, cronProblem, nextRuns } from '../../server/src/core/schedules/scheduleTiming';
+import { cronOf, cronProblem, nextRuns, previousRun } from '../../server/src/core/schedules/scheduleTiming';
 
 const ROOT = path.resolve('/catalog-as-code-test');
 const PROJECT: ProjectSettings = { root: ROOT, snapshotsDir: path.join(ROOT, 'snapshots'), stateDir: path.join(ROOT, '.cac'), exclude: [] };
@@ -208,5 +208,38 @@ describe('nextRuns: the next five runs in UTC', () => {
     const workspace = analyzeSchedule(text);
     assert.deepEqual(workspace.problems, []);
     for (const read of workspace.schedules) assert.equal(nextRuns(read.timing!, after, 5).length, 5);
+  });
+});
+
+describe('nextRuns: "every N" counts from a fixed anchor, evenly spaced', () => {
+  it('runs every 5 hours without restarting at midnight', () => {
+    const runs = nextRuns({ kind: 'hourly', every: 5, minute: 10 }, new Date('2024-01-30T18:00:00Z'), 4);
+    const gaps = runs.slice(1).map((run, i) => (run.getTime() - runs[i]!.getTime()) / 3_600_000);
+    assert.deepEqual(gaps, [5, 5, 5]);
+    assert.ok(runs.every((run) => run.getUTCMinutes() === 10 && Math.floor(run.getTime() / 3_600_000) % 5 === 0));
+  });
+
+  it('runs every 3 days at the same time across month ends', () => {
+    const runs = nextRuns({ kind: 'daily', every: 3, at: '06:30' }, new Date('2024-01-30T00:00:00Z'), 4);
+    const gaps = runs.slice(1).map((run, i) => (run.getTime() - runs[i]!.getTime()) / 86_400_000);
+    assert.deepEqual(gaps, [3, 3, 3]);
+    assert.ok(runs.every((run) => run.toISOString().endsWith('T06:30:00.000Z')));
+  });
+
+  it('runs every 5 months on the day, skipping a month that lacks it', () => {
+    const runs = nextRuns({ kind: 'monthly', day: 30, every: 5, at: '00:00' }, new Date('2024-01-01T00:00:00Z'), 3);
+    // Months since 1970-01 divisible by 5 in 2024: March (650), August (655), January 2025 (660); February never qualifies here.
+    assert.deepEqual(runs.map((r) => r.toISOString().slice(0, 10)), ['2024-03-30', '2024-08-30', '2025-01-30']);
+  });
+
+  it('finds the previous run at or before an instant', () => {
+    assert.equal(previousRun({ kind: 'daily', every: 1, at: '02:00' }, new Date('2024-01-30T10:00:00Z'))?.toISOString(), '2024-01-30T02:00:00.000Z');
+    const at = new Date('2024-01-30T10:00:00Z');
+    const previous = previousRun({ kind: 'hourly', every: 5, minute: 0 }, at)!;
+    assert.ok(previous.getTime() <= at.getTime() && at.getTime() - previous.getTime() < 5 * 3_600_000);
+    assert.equal(Math.floor(previous.getTime() / 3_600_000) % 5, 0);
+    assert.equal(previousRun({ kind: 'cron', expression: '0 22 * * 6' }, at)?.toISOString(), '2024-01-27T22:00:00.000Z');
+    assert.equal(previousRun({ kind: 'daily', every: 1, at: '10:00' }, at)?.toISOString(), '2024-01-30T10:00:00.000Z', 'an instant that is a run time is its own previous run');
+    assert.equal(previousRun({ kind: 'monthly', day: 31, every: 2, at: '00:00' }, at)?.toISOString().slice(0, 10), '2023-07-31');
   });
 });

@@ -7,6 +7,10 @@ import { CliError, colorsFor, formatProblem, writeJson, type CliIo, type OutputF
 import { TerminalProgress } from './progress';
 import { triggeredBy } from './triggeredBy';
 
+declare const CAC_VERSION: string | undefined;
+/** The bundle's version: a newer engine may render snapshots differently, so it never replays an older record. */
+const ENGINE_VERSION = typeof CAC_VERSION === 'string' ? CAC_VERSION : undefined;
+
 export interface SyncCommandOptions {
   root: string;
   datastores: string[];
@@ -48,6 +52,7 @@ export async function syncCommand(io: CliIo, options: SyncCommandOptions): Promi
       onProgress: (p) => progress?.update(`${datastore.name}: ${p.phase}`, p.done, p.total),
       triggeredBy: user,
       history,
+      engineVersion: ENGINE_VERSION,
     });
     progress?.clear();
     outcomes.push(outcome);

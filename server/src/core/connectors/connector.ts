@@ -12,13 +12,22 @@ export interface Connector {
   close(): Promise<void>;
 }
 
-/** Connectors of SQL sources also expose their session, so tests can prove it refuses writes. */
+/**
+ * Connectors of SQL sources also expose their session, so tests can prove it refuses writes.
+ * An abort of `signal` cancels the statement on the server (where the database can).
+ */
 export interface SqlConnector extends Connector {
-  query(sql: string): Promise<unknown[]>;
+  query(sql: string, signal?: AbortSignal): Promise<unknown[]>;
 }
 
 export interface DiscoveryRequest {
   include: IncludeKind[];
+  /**
+   * The source signature recorded after the last sync, offered when nothing else has changed
+   * since. A connector whose current signature equals it may answer `unchanged` without
+   * describing anything (see sync/resyncShortcut.ts).
+   */
+  unchangedSince?: string;
 }
 
 export interface DiscoveryContext {
@@ -44,6 +53,13 @@ export interface DiscoveryResult {
   /** Saved by the engine only when the sync is written, and handed back as `previousCache` next time. */
   cache?: unknown;
   detection?: DetectionOptions;
+  /**
+   * A cheap fingerprint of everything this discovery described (schema catalog versions,
+   * settings): equal signatures mean an equal discovery. Undefined when the source has none.
+   */
+  signature?: string;
+  /** True when the signature equals `request.unchangedSince`: `containers` is then empty and must not be used. */
+  unchanged?: boolean;
 }
 
 /** A datastore with `${env:…}` references expanded and relative paths made absolute. */

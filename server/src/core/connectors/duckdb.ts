@@ -50,7 +50,8 @@ async function discover(connection: DuckDBConnection, datastore: ResolvedDatasto
     return (await connection.runAndReadAll(sql)).getRowObjectsJson() as unknown as T[];
   };
   const here = 'database_name = current_database() AND NOT internal';
-  const tables = await rows<{ schema_name: string; table_name: string; comment: string | null }>(`SELECT schema_name, table_name, comment FROM duckdb_tables() WHERE ${here} AND NOT temporary`);
+  const tables = await rows<{ schema_name: string; table_name: string; comment: string | null; sql: string | null }>(`SELECT schema_name, table_name, comment, sql FROM duckdb_tables() WHERE ${here} AND NOT temporary`);
+  const generatedColumns = new Map(tables.map((t) => [`${t.schema_name}\u0000${t.table_name}`, generatedColumnsOf(t.sql)]));
   const views = await rows<{ schema_name: string; view_name: string; comment: string | null }>(`SELECT schema_name, view_name, comment FROM duckdb_views() WHERE ${here} AND NOT temporary`);
   const columns = await rows<ColumnRow>(`SELECT schema_name, table_name, column_name, data_type, is_nullable, column_default, comment FROM duckdb_columns() WHERE ${here} ORDER BY schema_name, table_name, column_index`);
   const keys = await rows<{ schema_name: string; table_name: string; constraint_column_names: string[] }>(
@@ -70,11 +71,15 @@ async function discover(connection: DuckDBConnection, datastore: ResolvedDatasto
     if (!wanted(schema) || !request.include.includes(kind)) return;
     const key = `${schema}\u0000${name}`;
     const pk = primaryKeys.get(key) ?? [];
+    const generated = generatedColumns.get(key);
     const fields = (byRelation.get(key) ?? []).map((c): FieldInfo => {
       const field: FieldInfo = { name: c.column_name, type: c.data_type, nullable: c.is_nullable };
       const position = pk.indexOf(c.column_name);
       if (position >= 0) field.primary_key = position + 1;
-      if (c.column_default !== null) {
+      if (generated?.has(c.column_name)) {
+        // duckdb_columns() reports the generation expression as the default; it is not one.
+        field.generated = true;
+      } else if (c.column_default !== null) {
         field.default = c.column_default;
         if (/^nextval\(/i.test(c.column_default)) field.auto_increment = true;
       }
@@ -89,4 +94,75 @@ async function discover(connection: DuckDBConnection, datastore: ResolvedDatasto
   for (const v of views) add(v.schema_name, v.view_name, 'view', v.comment);
   context.onProgress?.({ phase: 'described', done: containers.length, total: containers.length });
   return { containers, complete: true, logs: [] };
+}
+
+/**
+ * DuckDB's catalog functions do not flag generated columns; its normalised `CREATE TABLE` text
+ * does. Splits the column list at top-level commas (respecting quotes and parentheses) and keeps
+ * the names of definitions that say `GENERATED ALWAYS AS`.
+ */
+export function generatedColumnsOf(sql: string | null): Set<string> {
+  const names = new Set<string>();
+  if (!sql || !/GENERATED\s+ALWAYS\s+AS/i.test(sql)) return names;
+  const open = openingParenOfColumns(sql);
+  if (open < 0) return names;
+  const definitions: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let i = open + 1; i < sql.length; i++) {
+    const ch = sql[i]!;
+    if (ch === "'" || ch === '"') {
+      i = endOfQuoted(sql, i);
+    } else if (ch === '(') {
+      depth++;
+    } else if (ch === ')' && depth > 0) {
+      depth--;
+    } else if ((ch === ',' && depth === 0) || (ch === ')' && depth === 0)) {
+      definitions.push(sql.slice(start, i));
+      start = i + 1;
+      if (ch === ')') break;
+    }
+  }
+  for (const definition of definitions) {
+    const text = definition.trim();
+    const name = text.startsWith('"') ? text.slice(1, endOfQuoted(text, 0)).replace(/""/g, '"') : /^\S+/.exec(text)?.[0];
+    const rest = text.startsWith('"') ? text.slice(endOfQuoted(text, 0) + 1) : text.slice(name?.length ?? 0);
+    if (name && /^\s*\S[\s\S]*?\bGENERATED\s+ALWAYS\s+AS\b/i.test(stripQuoted(rest))) names.add(name);
+  }
+  return names;
+}
+
+/** The `(` after the (possibly quoted, possibly schema-qualified) table name. */
+function openingParenOfColumns(sql: string): number {
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i]!;
+    if (ch === '"' || ch === "'") i = endOfQuoted(sql, i);
+    else if (ch === '(') return i;
+  }
+  return -1;
+}
+
+/** Index of the quote closing the quoted text that starts at `start` (a doubled quote escapes). */
+function endOfQuoted(text: string, start: number): number {
+  const quote = text[start]!;
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] !== quote) continue;
+    if (text[i + 1] === quote) i++;
+    else return i;
+  }
+  return text.length;
+}
+
+function stripQuoted(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === "'" || ch === '"') {
+      i = endOfQuoted(text, i);
+      out += ' ';
+    } else {
+      out += ch;
+    }
+  }
+  return out;
 }

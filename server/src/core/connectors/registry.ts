@@ -16,5 +16,8 @@ type Opener = (datastore: ResolvedDatastore) => Promise<Connector>;
 const OPENERS: Partial<Record<DatastoreType, Opener>> = {
   sqlite: async (d) => (await import('./sqlite')).openSqliteConnector(d),
   duckdb: async (d) => (await import('./duckdb')).openDuckDbConnector(d),
+  postgresql: async (d) => (await import('./postgres')).openPostgresConnector(d),
+  mysql: async (d) => (await import('./mysql/mysqlConnector')).openMySqlConnector(d),
+  mariadb: async (d) => (await import('./mysql/mysqlConnector')).openMySqlConnector(d),
   dfs: async (d) => (await import('./dfs/dfsConnector')).openDfsConnector(d),
 };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DiscoveredContainer, FieldInfo, OperationLogEntry } from '../model';
@@ -40,6 +41,10 @@ function discover(db: Database.Database, request: DiscoveryRequest, context: Dis
   const objects = db.prepare(
     `SELECT type, name, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`,
   ).all() as SchemaRow[];
+  // The schema text decides every column this discovery reports (a view's columns follow the
+  // tables it reads, which are in the text too); a rebuilt file with the same text describes the same.
+  const signature = createHash('sha1').update(JSON.stringify(objects)).digest('hex');
+  if (request.unchangedSince === signature) return { containers: [], complete: true, logs: [], signature, unchanged: true };
   const columns = db.prepare('SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?)');
   const containers: DiscoveredContainer[] = [];
   const logs: OperationLogEntry[] = [];
@@ -60,7 +65,7 @@ function discover(db: Database.Database, request: DiscoveryRequest, context: Dis
     containers.push({ name: object.name, kind: object.type, fields: toFields(rows, object.sql ?? '') });
     context.onProgress?.({ phase: 'describing', done: ++done, total: objects.length });
   }
-  return { containers, complete: true, logs, unreadable };
+  return { containers, complete: true, logs, unreadable, signature };
 }
 
 function toFields(rows: readonly ColumnRow[], sql: string): FieldInfo[] {

@@ -5,12 +5,21 @@ import * as path from 'node:path';
 /**
  * Replaces many files so that each one is, at every instant and after any crash, either its old
  * or its new content: write a temp file beside it, flush it to disk, rename it over the target,
- * then flush the folder. Batched because one fsync costs ~0.3 ms here: writing every temp first
- * and flushing them concurrently keeps a 1,000-file sync from paying 1,000 serial flushes.
- * (`write-file-atomic` does the same for one file at a time and cannot batch.)
+ * then flush the folder. Batched because one flush costs ~0.1–0.3 ms here: writing a chunk of
+ * temp files first and flushing them concurrently keeps an 11,000-file sync from paying 11,000
+ * serial flushes. (`write-file-atomic` handles one file at a time and cannot batch.) Measured
+ * here, a per-file pipeline (flush, close and rename each file in the pool while the next ones
+ * are written) was ~1.7× slower than these batches.
  */
 export async function writeFilesAtomically(writes: readonly FileWrite[]): Promise<void> {
-  if (writes.length === 0) return;
+  // In chunks, so an 11,000-table datastore never holds more descriptors than a 1,024 `ulimit -n` allows.
+  for (let start = 0; start < writes.length; start += OPEN_FILES_PER_CHUNK) {
+    await writeChunk(writes.slice(start, start + OPEN_FILES_PER_CHUNK));
+  }
+  for (const folder of new Set(writes.map((write) => path.dirname(write.path)))) syncFolder(folder);
+}
+
+async function writeChunk(writes: readonly FileWrite[]): Promise<void> {
   const pending: { target: string; temp: string; fd: number }[] = [];
   try {
     for (const write of writes) {
@@ -25,7 +34,6 @@ export async function writeFilesAtomically(writes: readonly FileWrite[]): Promis
       entry.fd = -1;
     }
     for (const entry of pending) fs.renameSync(entry.temp, entry.target);
-    for (const folder of new Set(pending.map((entry) => path.dirname(entry.target)))) syncFolder(folder);
   } catch (error) {
     for (const entry of pending) {
       if (entry.fd >= 0) closeQuietly(entry.fd);
@@ -76,12 +84,21 @@ export function isTempFileName(name: string): boolean {
   return TEMP_NAME.test(name);
 }
 
-const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
+const TEMP_NAME = /^\..+\.[0-9a-f]{12}[0-9a-z]*\.tmp$/;
 const FLUSH_CONCURRENCY = 16;
+const OPEN_FILES_PER_CHUNK = 512;
 
+/**
+ * A random per-process prefix plus a counter: unique across processes and calls (the open uses
+ * `wx`, so a clash fails rather than overwrites), without asking the system for randomness per
+ * file, which cost ~5 µs each.
+ */
 function tempPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target).slice(0, 100)}.${randomBytes(6).toString('hex')}.tmp`);
+  return path.join(path.dirname(target), `.${path.basename(target).slice(0, 100)}.${TEMP_PREFIX}${(tempCounter++).toString(36)}.tmp`);
 }
+
+const TEMP_PREFIX = randomBytes(6).toString('hex');
+let tempCounter = 0;
 
 function writeAll(fd: number, content: string | Uint8Array): void {
   const buffer = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;

@@ -12,6 +12,7 @@ import { readConnectorCache, writeConnectorCache } from './connectorCache';
 import { describeChange } from './describeChange';
 import { planHasChanges, planSync, type SyncOptions, type SyncPlan } from './planSync';
 import { resolveDatastore } from './resolveDatastore';
+import { forgetResync, recordResync, replayPlan, resyncInputs, usableRecord } from './resyncShortcut';
 
 /**
  * One sync operation of one datastore, the same for every host: discover → compare → plan →
@@ -38,10 +39,14 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     const resolved = resolveDatastore(datastore, request.env);
     if ('error' in resolved) throw new ConnectorError(resolved.error, 'unset-env-variable');
     const state = readCatalogState(workspace.project.snapshotsDir, datastore.name);
+    const overrides = overridesOf(workspace, datastore.name);
+    const stateDir = workspace.project.stateDir;
+    const inputs = resyncInputs(resolved.datastore, options, overrides, request.engineVersion ?? 'development');
+    const record = usableRecord(stateDir, datastore.name, inputs, state);
     const connector = await openConnector(resolved.datastore);
     let discovery;
     try {
-      discovery = await connector.discover({ include: options.include }, {
+      discovery = await connector.discover({ include: options.include, unchangedSince: record?.signature }, {
         signal,
         onProgress: report,
         previousCache: readConnectorCache(workspace.project.stateDir, datastore.name),
@@ -50,13 +55,18 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
       await connector.close();
     }
     throwIfAborted(signal);
-    const plan = planSync({ datastore, discovery, state, overrides: overridesOf(workspace, datastore.name), options });
+    const replayed = discovery.unchanged === true && record !== undefined;
+    const plan = replayed ? replayPlan(record, state, datastore.name) : planSync({ datastore, discovery, state, overrides, options });
     outcome.plan = plan;
+    outcome.replayed = replayed;
     outcome.logs = plan.logs;
     outcome.changed = planHasChanges(plan);
-    if (!request.dryRun) {
+    if (!request.dryRun && !replayed) {
+      // The record goes first: a crash after writing must not leave an older record that matches.
+      forgetResync(stateDir, datastore.name);
       await applySyncPlan(plan, state.dir);
-      if (discovery.cache !== undefined) writeConnectorCache(workspace.project.stateDir, datastore.name, discovery.cache);
+      if (discovery.cache !== undefined) writeConnectorCache(stateDir, datastore.name, discovery.cache);
+      recordResync(stateDir, datastore.name, inputs, discovery.signature, state, plan);
     }
     outcome.result = plan.logs.some((l) => l.level !== 'info') ? 'warning' : 'success';
   } catch (error) {
@@ -92,6 +102,8 @@ export interface SyncRequest {
   triggeredBy: string;
   schedule?: string | null;
   history?: OperationStore;
+  /** The host's version: a new engine may render snapshots differently, so it never replays an older record. */
+  engineVersion?: string;
 }
 
 export interface SyncOutcome {
@@ -100,6 +112,8 @@ export interface SyncOutcome {
   message: string | null;
   plan?: SyncPlan;
   logs: OperationLogEntry[];
+  /** True when the source reported no change since a recorded sync, so its result was replayed (resyncShortcut.ts). */
+  replayed?: boolean;
   /** True when the sync wrote (or, in a dry run, would write) any committed file. */
   changed: boolean;
   durationMs: number;

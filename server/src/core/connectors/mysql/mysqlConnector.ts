@@ -1,0 +1,89 @@
+import { ConnectorError, type ResolvedDatastore, type SqlConnector } from '../connector';
+import { throwIfAborted } from '../serverSettings';
+import { abortReason, killQuery } from './abort';
+import { discover } from './discover';
+import { connectionError, statementError } from './errors';
+import { connect, connectionConfig, startSession, type Run, type Session } from './session';
+import { refuseUnlessRead } from './statementGuard';
+
+/**
+ * MySQL and MariaDB (one connector: the catalogs are the same information_schema).
+ *
+ * Read-only at two levels. The session runs `SET SESSION TRANSACTION READ ONLY` with autocommit,
+ * so every statement is its own read-only transaction; on MariaDB 10.11 that refuses DML and DDL
+ * alike (CREATE/DROP/ALTER/RENAME/TRUNCATE, GRANT, even `SELECT NEXTVAL(seq)`) with
+ * ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION. It does not refuse everything that has side effects
+ * (`SET GLOBAL`, `FLUSH`, `ANALYZE TABLE`, `SELECT … INTO OUTFILE`, and DDL on servers where a
+ * read-only transaction does not cover it), and a statement can switch the session back with
+ * `SET SESSION TRANSACTION READ WRITE`; so `query()` also refuses any statement that is not a read
+ * (first keyword SELECT, SHOW, DESCRIBE, EXPLAIN, WITH, VALUES, TABLE) before it reaches the server.
+ * Multi-statement text is off, so nothing can follow a read in the same call.
+ *
+ * Bulk introspection, a constant number of statements whatever the size: grants, schemata,
+ * InnoDB's table list, TABLES, COLUMNS, and STATISTICS and PARTITIONS for just the tables that
+ * need them — each read on its own and joined here, because a server-side join of two
+ * information_schema views took 200 s for 11,000 tables (performance-floors.md §2.4), against
+ * 0.6 s for COLUMNS alone. Only columns MariaDB can read from the .frm files are asked for: any
+ * that needs the table opened (CREATE_TIME, CREATE_OPTIONS, all of PARTITIONS) costs 2.5–3.5 s
+ * for 11,000 tables on a server whose table cache is smaller than that.
+ */
+export async function openMySqlConnector(datastore: ResolvedDatastore): Promise<SqlConnector> {
+  const config = connectionConfig(datastore);
+  const connection = await connect(datastore, config);
+  const state = { pending: 0, closed: false };
+  let session: Session;
+  try {
+    session = await startSession(datastore, connection);
+  } catch (error) {
+    await connection.end().catch(() => connection.destroy());
+    throw error instanceof ConnectorError ? error : connectionError(datastore, error);
+  }
+
+  const run: Run = async (sql, signal, values, rowsAsArray = false) => {
+    if (signal) throwIfAborted(signal);
+    state.pending++;
+    const pending = connection.query({ sql, values, rowsAsArray });
+    // Counted down when the server answers, which after an abort can be later than our rejection.
+    pending.then(() => state.pending--, () => state.pending--);
+    try {
+      if (!signal) return (await pending)[0] as unknown[];
+      return await new Promise<unknown[]>((resolve, reject) => {
+        const onAbort = (): void => {
+          // Reject at once; the server-side statement is ended from a second session.
+          void killQuery(config, connection.threadId);
+          reject(abortReason(signal));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        pending.then(
+          ([rows]) => {
+            signal.removeEventListener('abort', onAbort);
+            // SLEEP() and some reads return normally when killed: an aborted call never resolves.
+            if (signal.aborted) reject(abortReason(signal));
+            else resolve(rows as unknown[]);
+          },
+          (error: unknown) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(signal.aborted ? abortReason(signal) : error);
+          },
+        );
+      });
+    } catch (error) {
+      throw statementError(datastore, error, sql);
+    }
+  };
+
+  return {
+    discover: (request, context) => discover(datastore, session, request, context, run),
+    query: async (sql, signal) => {
+      refuseUnlessRead(sql);
+      return run(sql, signal);
+    },
+    close: async () => {
+      if (state.closed) return;
+      state.closed = true;
+      // `end` queues behind a running statement; after an abort that statement may still run.
+      if (state.pending > 0) connection.destroy();
+      else await connection.end().catch(() => connection.destroy());
+    },
+  };
+}

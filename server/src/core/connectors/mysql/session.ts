@@ -1,0 +1,94 @@
+/** Opening the connection: its options (TLS, timeouts, utf8mb4) and the read-only session. */
+import * as fs from 'node:fs';
+import mysql from 'mysql2/promise';
+import type { ConnectionSettings } from '../../definitions/types';
+import { ConnectorError, type ResolvedDatastore } from '../connector';
+import { requireServerSettings, serverTimeouts } from '../serverSettings';
+import { connectionError } from './errors';
+
+export type Run = (sql: string, signal: AbortSignal | undefined, values?: unknown[], rowsAsArray?: boolean) => Promise<unknown[]>;
+
+export interface Session {
+  mariadb: boolean;
+  version: string;
+  user: string;
+}
+
+export function connectionConfig(datastore: ResolvedDatastore): mysql.ConnectionOptions {
+  const { host, port, database, user } = requireServerSettings(datastore, 3306);
+  return {
+    host, port, database, user,
+    password: datastore.connection.password,
+    connectTimeout: serverTimeouts(datastore.connection).connectMs,
+    ssl: sslOptions(datastore),
+    // Identifiers hold any Unicode letter (`Tablo ı`); utf8mb4 round-trips them exactly.
+    charset: 'utf8mb4',
+    // One statement per call: nothing can ride behind a read that `query()` let through.
+    multipleStatements: false,
+    dateStrings: true,
+    connectAttributes: { program_name: 'catalog-as-code' },
+  };
+}
+
+function sslOptions(datastore: ResolvedDatastore): mysql.SslOptions | undefined {
+  const ssl: ConnectionSettings['ssl'] = datastore.connection.ssl;
+  if (ssl === undefined || ssl === false) return undefined;
+  if (ssl === true) return { rejectUnauthorized: true };
+  switch (ssl.mode) {
+    case 'disable':
+      return undefined;
+    case 'prefer':
+    case 'require':
+      // libpq semantics, as for PostgreSQL: encrypt, do not verify the certificate.
+      return { rejectUnauthorized: false };
+    case 'verify-ca':
+    case 'verify-full':
+    default: {
+      let ca: string | undefined;
+      if (ssl.ca !== undefined) {
+        try {
+          ca = fs.readFileSync(ssl.ca, 'utf8');
+        } catch (error) {
+          throw new ConnectorError(`The CA file '${ssl.ca}' of datastore '${datastore.name}' cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Check connection.ssl.ca.`, 'ssl-ca-unreadable');
+        }
+      }
+      // verify-ca checks the chain only; verify-full also the host name.
+      return { ca, rejectUnauthorized: true, verifyIdentity: ssl.mode === 'verify-full' };
+    }
+  }
+}
+
+export async function connect(datastore: ResolvedDatastore, config: mysql.ConnectionOptions): Promise<mysql.Connection> {
+  let connection: mysql.Connection;
+  try {
+    connection = await mysql.createConnection(config);
+  } catch (error) {
+    const ssl = datastore.connection.ssl;
+    // `prefer`: encryption when the server offers it, plain otherwise.
+    if (typeof ssl === 'object' && ssl.mode === 'prefer' && (error as { code?: string }).code === 'HANDSHAKE_NO_SSL_SUPPORT') {
+      return connect({ ...datastore, connection: { ...datastore.connection, ssl: false } }, { ...config, ssl: undefined });
+    }
+    throw connectionError(datastore, error);
+  }
+  // A broken connection while idle (server restart) must fail the next statement, not the process.
+  connection.on('error', () => undefined);
+  return connection;
+}
+
+/** Flavour, read-only session and statement timeout: two statements at open. */
+export async function startSession(datastore: ResolvedDatastore, connection: mysql.Connection): Promise<Session> {
+  const [rows] = await connection.query('SELECT VERSION() AS version, CURRENT_USER() AS user');
+  const { version, user } = (rows as { version: string; user: string }[])[0]!;
+  const mariadb = /mariadb/i.test(version);
+  const statementMs = serverTimeouts(datastore.connection).statementMs;
+  // MariaDB counts max_statement_time in seconds (any statement); MySQL max_execution_time in ms (SELECT only).
+  const timeout = mariadb ? `max_statement_time = ${statementMs / 1000}` : `max_execution_time = ${statementMs}`;
+  await connection.query(`SET SESSION TRANSACTION READ ONLY`);
+  try {
+    await connection.query(`SET SESSION ${timeout}`);
+  } catch (error) {
+    // MySQL before 5.7.8 has no statement timeout: say so instead of running unbounded silently.
+    throw new ConnectorError(`The server of datastore '${datastore.name}' (${version}) does not accept a statement timeout (${(error as Error).message}). MySQL 5.7.8+ or MariaDB 10.1+ is required.`, 'server-unsupported');
+  }
+  return { mariadb, version, user };
+}

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { isTempFileName, writeFilesAtomically } from '../../server/src/core/fs/atomicFiles';
+
+describe('atomic file writes', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cac-atomic-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('replaces existing files and creates new ones, leaving no temp file', async () => {
+    fs.writeFileSync(path.join(dir, 'a.yaml'), 'old');
+    await writeFilesAtomically([{ path: path.join(dir, 'a.yaml'), content: 'new' }, { path: path.join(dir, 'b.yaml'), content: new Uint8Array([104, 105]) }]);
+    assert.equal(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8'), 'new');
+    assert.equal(fs.readFileSync(path.join(dir, 'b.yaml'), 'utf8'), 'hi');
+    assert.deepEqual(fs.readdirSync(dir).filter(isTempFileName), []);
+  });
+
+  it('writes more files than the open-file limit allows at once (ulimit -n 1024)', function () {
+    this.timeout(60_000);
+    const script = `require('tsx/cjs');
+      const path = require('node:path');
+      const { writeFilesAtomically } = require(${JSON.stringify(path.resolve(__dirname, '../../server/src/core/fs/atomicFiles.ts'))});
+      const dir = ${JSON.stringify(dir)};
+      writeFilesAtomically(Array.from({ length: 2000 }, (_, i) => ({ path: path.join(dir, 'f' + i + '.yaml'), content: 'n: ' + i })))
+        .then(() => console.log('ok'), (e) => { console.error(e.code || e.message); process.exit(1); });`;
+    const result = spawnSync('bash', ['-c', `ulimit -n 1024 && exec "${process.execPath}" -e "$0"`, script], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(fs.readdirSync(dir).length, 2000);
+    assert.equal(fs.readFileSync(path.join(dir, 'f1999.yaml'), 'utf8'), 'n: 1999');
+  });
+});
