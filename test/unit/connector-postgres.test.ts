@@ -163,6 +163,41 @@ describe('postgresql connector', function () {
     assert.ok(result.logs.some((l) => l.code === 'empty-schema' && /'staging'/.test(l.message)));
   });
 
+  it('an abort during discovery cancels the catalog query waiting on the server', async function () {
+    if (embedded) this.skip();
+    await source.run('CREATE TABLE t (id int)');
+    const target = (await postgresTarget()) as { host: string; port: number; user: string };
+    const blocker = new pg.Client({ host: target.host, port: target.port, user: target.user, database: source.datastore.connection.database });
+    await blocker.connect();
+    const watcher = new pg.Client({ host: target.host, port: target.port, user: target.user, database: 'postgres' });
+    await watcher.connect();
+    try {
+      // Holding pg_description exclusively makes the connector's catalog reads wait on the server.
+      await blocker.query('BEGIN; LOCK TABLE pg_catalog.pg_description IN ACCESS EXCLUSIVE MODE');
+      const connector = await openConnector(source.datastore);
+      const controller = new AbortController();
+      const discovering = connector.discover({ include: ['table', 'view'] }, { signal: controller.signal });
+      const waiting = async (): Promise<number> => ((await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'catalog-as-code' AND datname = $1 AND wait_event_type = 'Lock'`, [source.datastore.connection.database])).rows[0] as { n: number }).n;
+      for (let i = 0; (await waiting()) === 0; i++) {
+        assert.ok(i < 200, 'the discovery never waited on the lock');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const aborted = Date.now();
+      controller.abort(new Error('aborted by test'));
+      await assert.rejects(discovering, /aborted by test/);
+      assert.ok(Date.now() - aborted < 5_000);
+      for (let i = 0; (await waiting()) > 0; i++) {
+        assert.ok(i < 200, 'the cancelled query still waits on the server');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      await connector.close();
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await blocker.end();
+      await watcher.end();
+    }
+  });
+
   it('honours statement_timeout_seconds and says where a connection was refused', async function () {
     if (embedded) this.skip();
     const connector = (await openConnector({ ...source.datastore, connection: { ...source.datastore.connection, statement_timeout_seconds: 0.3 } })) as SqlConnector;
