@@ -10,7 +10,10 @@ describe('atomic file writes', () => {
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cac-atomic-'));
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(function () {
+    this.timeout(30_000);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('replaces existing files and creates new ones, leaving no temp file', async () => {
     fs.writeFileSync(path.join(dir, 'a.yaml'), 'old');
@@ -32,5 +35,31 @@ describe('atomic file writes', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.equal(fs.readdirSync(dir).length, 2000);
     assert.equal(fs.readFileSync(path.join(dir, 'f1999.yaml'), 'utf8'), 'n: 1999');
+  });
+
+  for (const [label, pathVariable] of [['one file-system flush (sync -f)', undefined], ['per-file flushes when `sync` is missing', '']] as const) {
+    it(`writes a large batch with ${label}`, async () => {
+      fs.writeFileSync(path.join(dir, 'f0.yaml'), 'old');
+      const saved = process.env.PATH;
+      if (pathVariable !== undefined) process.env.PATH = pathVariable;
+      try {
+        await writeFilesAtomically(Array.from({ length: 600 }, (_, i) => ({ path: path.join(dir, `f${i}.yaml`), content: `n: ${i}` })));
+      } finally {
+        process.env.PATH = saved;
+      }
+      assert.equal(fs.readdirSync(dir).length, 600);
+      assert.deepEqual(fs.readdirSync(dir).filter(isTempFileName), []);
+      assert.equal(fs.readFileSync(path.join(dir, 'f0.yaml'), 'utf8'), 'n: 0');
+      assert.equal(fs.readFileSync(path.join(dir, 'f599.yaml'), 'utf8'), 'n: 599');
+    });
+  }
+
+  it('leaves the old files and no temp file when a large batch fails part-way', async () => {
+    fs.writeFileSync(path.join(dir, 'f0.yaml'), 'old');
+    const writes = Array.from({ length: 400 }, (_, i) => ({ path: path.join(dir, `f${i}.yaml`), content: `n: ${i}` }));
+    writes.push({ path: path.join(dir, 'missing-folder', 'x.yaml'), content: 'x' });
+    await assert.rejects(writeFilesAtomically(writes), /ENOENT/);
+    assert.deepEqual(fs.readdirSync(dir), ['f0.yaml']);
+    assert.equal(fs.readFileSync(path.join(dir, 'f0.yaml'), 'utf8'), 'old');
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -5,18 +6,69 @@ import * as path from 'node:path';
 /**
  * Replaces many files so that each one is, at every instant and after any crash, either its old
  * or its new content: write a temp file beside it, flush it to disk, rename it over the target,
- * then flush the folder. Batched because one flush costs ~0.1–0.3 ms here: writing a chunk of
- * temp files first and flushing them concurrently keeps an 11,000-file sync from paying 11,000
- * serial flushes. (`write-file-atomic` handles one file at a time and cannot batch.) Measured
- * here, a per-file pipeline (flush, close and rename each file in the pool while the next ones
- * are written) was ~1.7× slower than these batches.
+ * then flush the folder. (`write-file-atomic` does this one file at a time and cannot batch.)
+ *
+ * How temp files are flushed depends on the batch. Small batches flush each file (fdatasync, 16 in
+ * flight). Large batches on Linux write every temp file first and flush them all with one
+ * syncfs(2) (`sync -f`, coreutils): measured here for 11,000 4 KB files, 0.55–0.65 s instead of
+ * 1.0–1.3 s with per-file flushes. Same guarantee: every temp file is on disk before any rename.
+ * If `sync -f` is missing or fails, the batch falls back to per-file flushes.
  */
 export async function writeFilesAtomically(writes: readonly FileWrite[]): Promise<void> {
-  // In chunks, so an 11,000-table datastore never holds more descriptors than a 1,024 `ulimit -n` allows.
-  for (let start = 0; start < writes.length; start += OPEN_FILES_PER_CHUNK) {
-    await writeChunk(writes.slice(start, start + OPEN_FILES_PER_CHUNK));
+  if (writes.length >= SYNCFS_BATCH && process.platform === 'linux') {
+    writeBatchWithOneFlush(writes);
+  } else {
+    // In chunks, so a large batch never holds more descriptors than a 1,024 `ulimit -n` allows.
+    for (let start = 0; start < writes.length; start += OPEN_FILES_PER_CHUNK) {
+      await writeChunk(writes.slice(start, start + OPEN_FILES_PER_CHUNK));
+    }
   }
   for (const folder of new Set(writes.map((write) => path.dirname(write.path)))) syncFolder(folder);
+}
+
+function writeBatchWithOneFlush(writes: readonly FileWrite[]): void {
+  const temps: { target: string; temp: string }[] = [];
+  try {
+    for (const write of writes) {
+      const temp = tempPathFor(write.path);
+      const fd = fs.openSync(temp, 'wx', 0o644);
+      temps.push({ target: write.path, temp });
+      try {
+        writeAll(fd, write.content);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+    const folders = [...new Set(writes.map((write) => path.dirname(write.path)))];
+    if (!flushFileSystems(folders)) {
+      for (const { temp } of temps) flushFile(temp);
+    }
+    for (const { temp, target } of temps) fs.renameSync(temp, target);
+  } catch (error) {
+    for (const { temp } of temps) unlinkQuietly(temp);
+    throw error;
+  }
+}
+
+/** syncfs(2) of each distinct file system holding `folders`; false when it could not run. */
+function flushFileSystems(folders: readonly string[]): boolean {
+  const devices = new Map<number, string>();
+  for (const folder of folders) devices.set(fs.statSync(folder).dev, folder);
+  try {
+    for (const folder of devices.values()) execFileSync('sync', ['-f', folder], { stdio: 'ignore', timeout: 120_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function flushFile(file: string): void {
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.fdatasyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 async function writeChunk(writes: readonly FileWrite[]): Promise<void> {
@@ -87,6 +139,8 @@ export function isTempFileName(name: string): boolean {
 const TEMP_NAME = /^\..+\.[0-9a-f]{12}[0-9a-z]*\.tmp$/;
 const FLUSH_CONCURRENCY = 16;
 const OPEN_FILES_PER_CHUNK = 512;
+/** From this many files on, one file-system flush beats per-file flushes (measured: ~2× at 11,000). */
+const SYNCFS_BATCH = 256;
 
 /**
  * A random per-process prefix plus a counter: unique across processes and calls (the open uses
