@@ -36,4 +36,17 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Only the language server knows LSP: nothing else (CLI, API, the shared protocol module, the
+    // extension) imports the server library. core has its own, stricter rule above.
+    files: ['server/src/**/*.ts', 'client/src/**/*.ts'],
+    ignores: ['server/src/lsp/**', 'server/src/core/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageserver-textdocument'], message: 'Only server/src/lsp knows LSP; share message types through server/src/protocol.' },
+        ],
+      }],
+    },
+  },
 );

@@ -7,6 +7,9 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 
 const entryPoints = {
   cli: 'server/src/cli/main.ts',
+  // The language server (bin/cac-language-server.js) and the worker thread that runs its syncs.
+  server: 'server/src/lsp/main.ts',
+  lspSyncWorker: 'server/src/lsp/sync/syncWorker.ts',
 };
 
 await build({

@@ -59,7 +59,7 @@ export async function breakdownSync(catalog: string, datastoreName: string, with
 
   // The pieces of discover, on their own.
   const root = resolved.datastore.root!;
-  const listing = traverseFileStore(root, new Set(resolved.datastore.extensions), signal);
+  const listing = await traverseFileStore(root, new Set(resolved.datastore.extensions), signal);
   const traverseMs = lap();
   // With the cache, discover skips globbing and inference of unchanged folders, so only a first
   // sync times them.

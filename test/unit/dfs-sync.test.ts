@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import fc from 'fast-check';
+import { parse as parseYaml } from 'yaml';
+import { readCatalogState } from '../../server/src/core/sync/catalogState';
+import { INDEX_HEADER, renderIndex } from '../../server/src/core/sync/renderSnapshot';
+import { parseCanonicalIndex, type SnapshotIndex } from '../../server/src/core/sync/snapshotIndex';
 import { changeOf, makeCatalog, removeCatalog, snapshotFiles, snapshotNames, sync, writeFile } from '../helpers/syncFixtures';
 
 const DATASTORE = 'kind: Datastore\nname: landing\ntype: dfs\nroot: ../data\n';
@@ -84,9 +90,84 @@ describe('file store (dfs) sync', () => {
     assert.match(snapshotFiles(root, 'landing').get('people.csv.yaml')!, /name: nome/);
   });
 
+  it('rewrites the connector cache only when a folder changed', async () => {
+    for (const day of ['01', '02']) writeFile(root, `data/sales/orders_2024-01-${day}.csv`, csv([`1,2.5,2024-01-${day} 10:00:00`]));
+    await sync(root, 'landing');
+    const cacheFile = path.join(root, '.cac', 'cache', 'landing.json');
+    const before = fs.statSync(cacheFile);
+    const text = fs.readFileSync(cacheFile, 'utf8');
+    const resync = await sync(root, 'landing');
+    assert.equal(resync.changed, false);
+    const after = fs.statSync(cacheFile);
+    assert.deepEqual([after.ino, after.mtimeMs], [before.ino, before.mtimeMs]);
+    writeFile(root, 'data/sales/orders_2024-01-03.csv', csv(['1,2.5,2024-01-03 10:00:00']));
+    await sync(root, 'landing');
+    assert.notEqual(fs.readFileSync(cacheFile, 'utf8'), text);
+    assert.match(fs.readFileSync(cacheFile, 'utf8'), /orders_2024-01-03/);
+  });
+
   it('fails clearly when the root folder does not exist', async () => {
     const outcome = await sync(root, 'landing');
     assert.equal(outcome.result, 'failure');
     assert.match(outcome.message!, /root folder .* does not exist/);
+  });
+});
+
+describe('snapshot index fast path', () => {
+  const nameArb = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.string({ unit: 'binary', maxLength: 12 }),
+    fc.constantFrom('yes', 'null', 'a: b', '# c', '- d', ' lead', 'trail ', 'x"y', '\\', '\u0085', '\ud800', 'f0000/events_*.csv'),
+  );
+  const indexArb: fc.Arbitrary<SnapshotIndex> = fc.record({
+    datastore: nameArb,
+    containers: fc.array(fc.record(
+      { name: nameArb, file: nameArb, kind: nameArb, schema: nameArb, missing_from_source: fc.constant(true) },
+      { requiredKeys: ['name', 'file'] },
+    ), { maxLength: 4 }),
+    removed: fc.array(fc.record({ name: nameArb, kind: nameArb }, { requiredKeys: ['name'] }), { maxLength: 3 }),
+  });
+
+  it('reads what renderIndex writes as the YAML parser does', () => {
+    fc.assert(fc.property(indexArb, (index) => {
+      const text = renderIndex(index);
+      const fast = parseCanonicalIndex(text, INDEX_HEADER);
+      assert.ok(fast, text);
+      assert.equal(renderIndex(fast), text);
+      assert.deepEqual(fast, parseYaml(text));
+    }), { numRuns: 300 });
+  });
+
+  it('declines any other spelling, which is then parsed as YAML', () => {
+    const index: SnapshotIndex = { datastore: 'landing', containers: [{ name: 'a.csv', file: 'a.csv.yaml', kind: 'file' }], removed: [{ name: 'b' }] };
+    const text = renderIndex(index);
+    const variants = [
+      text.replace(/\n/g, '\r\n'),
+      text.replace('kind: file', 'kind: file # edited'),
+      text.replace('name: a.csv', "name: 'a.csv'"),
+      text.replace('name: a.csv', 'name: "a.csv"'),
+      text.replace('    kind: file\n', '    kind: file\n    missing_from_source: false\n'),
+      text.replace('    kind: file\n', '    kind: file\n    kind: view\n'),
+      text.replace(INDEX_HEADER, '# mine'),
+      text.slice(0, -1),
+    ];
+    for (const variant of variants) {
+      const fast = parseCanonicalIndex(variant, INDEX_HEADER);
+      assert.ok(fast === undefined || renderIndex(fast) !== variant, variant);
+    }
+    // Through the catalog state: a hand-edited index still counts, a broken one is reported.
+    const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'cac-index-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'landing'));
+      fs.writeFileSync(path.join(dir, 'landing', 'a.csv.yaml'), 'x');
+      fs.writeFileSync(path.join(dir, 'landing', '_index.yaml'), variants[1]!);
+      const state = readCatalogState(dir, 'landing');
+      assert.deepEqual(state.index.containers, index.containers);
+      assert.deepEqual(state.logs, []);
+      fs.writeFileSync(path.join(dir, 'landing', '_index.yaml'), variants[5]!);
+      assert.ok(readCatalogState(dir, 'landing').logs.some((l) => l.code === 'invalid-snapshot' && l.file === path.join('landing', '_index.yaml')));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,17 @@
 import * as path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { IncludeKind } from '../core';
+import { diffCommand } from './diffCommand';
+import type { OperationResult } from '../core';
+import { OPERATION_RESULTS } from '../core/history/operationRecord';
+import type { CommandContext } from './commandContext';
+import { clockOf } from './commandContext';
+import { registerDaemonCommand } from './daemonCommand';
+import { registerHistoryActions } from './historyActionsCommand';
 import { historyListCommand, historyShowCommand } from './historyCommand';
-import { CliError, type CliIo, type OutputFormat } from './output';
+import { registerScheduleCommands } from './scheduleCommand';
+import { registerServeCommand } from './serveCommand';
+import { CliError, type CliIo, type OutputFormat, type ReviewOutputFormat } from './output';
 import { syncCommand } from './syncCommand';
 import { validateCommand } from './validateCommand';
 
@@ -16,12 +25,18 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     .description('Catalog as Code: datastore definitions, sync schedules and reviewable schema snapshots in git.')
     .version(VERSION)
     .option('--root <dir>', 'the catalog folder (default: the current folder)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'output format (markdown: diff and sync only, for pull-request comments)').choices(['text', 'json', 'markdown']).default('text'))
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   const common = (): { root: string; format: OutputFormat } => {
-    const opts = program.opts<{ root?: string; format: OutputFormat }>();
+    const { root, format } = reviewCommon();
+    if (format === 'markdown') throw new CliError('--format markdown is for `cac diff` and `cac sync`; use text or json here.');
+    return { root, format };
+  };
+  // Commands that print a review (diff, sync) accept Markdown as well.
+  const reviewCommon = (): { root: string; format: ReviewOutputFormat } => {
+    const opts = program.opts<{ root?: string; format: ReviewOutputFormat }>();
     return { root: path.resolve(io.cwd, opts.root ?? '.'), format: opts.format };
   };
 
@@ -44,7 +59,7 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     .option('--dry-run', 'show what would change without writing anything')
     .option('--detailed-exitcode', 'exit 2 when anything changed (0 when nothing did)')
     .action(async (names: string[], opts: { prune?: boolean; recreate?: boolean; include?: IncludeKind[]; forcePrune?: boolean; dryRun?: boolean; detailedExitcode?: boolean }) => {
-      const { root, format } = common();
+      const { root, format } = reviewCommon();
       exitCode = await syncCommand(io, {
         root, format, datastores: names, signal,
         prune: opts.prune, recreate: opts.recreate, include: opts.include,
@@ -52,24 +67,46 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
       });
     });
 
+  program.command('diff')
+    .description('review snapshot changes between two git revisions, or a revision and the working tree (all datastores when none is named)')
+    .argument('[datastore...]', 'names of the datastores to review')
+    .option('--base <git-ref>', 'the revision to compare from (default: HEAD)')
+    .option('--head <git-ref>', 'the revision to compare to (default: the working tree)')
+    .option('--detailed-exitcode', 'exit 2 when anything changed (0 when nothing did)')
+    .action((names: string[], opts: { base?: string; head?: string; detailedExitcode?: boolean }) => {
+      const { root, format } = reviewCommon();
+      exitCode = diffCommand(io, { root, format, datastores: names, base: opts.base, head: opts.head, detailedExitcode: opts.detailedExitcode === true });
+    });
+
   const history = program.command('history').description('list and inspect sync operations (local state, not committed)');
   history.command('list', { isDefault: true })
-    .description('operations, newest first')
-    .option('--limit <n>', 'how many to show', parsePositive, 20)
-    .option('--datastore <name>', 'only this datastore')
-    .addOption(new Option('--status <result>', 'only this result').choices(['running', 'success', 'warning', 'failure', 'aborted']))
-    .addOption(new Option('--sort <key>', 'order').choices(['created', 'duration']).default('created'))
-    .action((opts: { limit: number; datastore?: string; status?: string; sort: 'created' | 'duration' }) => {
+    .description('operations, newest first: search, sort, filter and page as the seed\'s Activity list')
+    .option('--limit <n>', 'operations per page', parsePositive, 20)
+    .option('--page <n>', 'page number, from 1', parsePositive, 1)
+    .option('--search <text>', 'an operation id, or part of a datastore, schedule or triggered-by')
+    .option('--datastore <name>', 'only this datastore (name or id)')
+    .option('--status <results>', `only these results, comma-separated: ${OPERATION_RESULTS.join(', ')}`, parseResults)
+    .addOption(new Option('--type <type>', 'only this operation type (a sync; the seed calls it catalog)').choices(['catalog', 'sync']))
+    .option('--container <name>', 'only operations that changed or logged this container (table)')
+    .addOption(new Option('--sort <key>', 'order by').choices(['created', 'duration']).default('created'))
+    .addOption(new Option('--order <order>', 'desc: newest or longest first').choices(['asc', 'desc']).default('desc'))
+    .action((opts: { limit: number; page: number; search?: string; datastore?: string; status?: OperationResult[]; type?: 'catalog' | 'sync'; container?: string; sort: 'created' | 'duration'; order: 'asc' | 'desc' }) => {
       const { root, format } = common();
-      exitCode = historyListCommand(io, { root, format, ...opts });
+      exitCode = historyListCommand(io, { root, format, ...opts, now: clockOf(io.env)() });
     });
   history.command('show')
     .description('one operation with its changes and logs')
     .argument('<id>', 'operation id')
     .action((id: string) => {
       const { root, format } = common();
-      exitCode = historyShowCommand(io, root, id, format);
+      exitCode = historyShowCommand(io, root, id, format, clockOf(io.env)());
     });
+  // Operations, schedules and the API (issue 5) register themselves; see each file.
+  const context: CommandContext = { io, signal, common, setExitCode: (code) => { exitCode = code; } };
+  registerHistoryActions(history, context);
+  registerScheduleCommands(program, context);
+  registerDaemonCommand(program, context);
+  registerServeCommand(program, context);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -99,13 +136,25 @@ function parseInclude(value: string): IncludeKind[] {
   return [...new Set(kinds as IncludeKind[])].sort();
 }
 
+function parseResults(value: string): OperationResult[] {
+  const results = value.split(',').map((r) => r.trim()).filter(Boolean);
+  for (const result of results) {
+    if (!(OPERATION_RESULTS as readonly string[]).includes(result)) throw new InvalidArgumentError(`'${result}' is not a result; use ${OPERATION_RESULTS.join(', ')}.`);
+  }
+  return results as OperationResult[];
+}
+
 function parsePositive(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer.');
   return n;
 }
 
-/** Process entry: real streams, Ctrl-C aborts the running operation cooperatively. */
+/**
+ * Process entry: real streams. Ctrl-C aborts the running operation cooperatively (a second one
+ * quits at once); SIGTERM does the same, so `cac daemon` and `cac serve` stop cleanly under a
+ * service manager.
+ */
 export function run(): void {
   const controller = new AbortController();
   let interrupted = false;
@@ -114,6 +163,11 @@ export function run(): void {
     interrupted = true;
     process.stderr.write('\nAborting… (press Ctrl-C again to quit at once)\n');
     controller.abort(new Error('aborted by the user'));
+  });
+  process.on('SIGTERM', () => {
+    if (interrupted) process.exit(143);
+    interrupted = true;
+    controller.abort(new Error('stopped by SIGTERM'));
   });
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }, controller.signal)
     .then((code) => {

@@ -12,6 +12,9 @@ export interface CliIo {
 
 export type OutputFormat = 'text' | 'json';
 
+/** Commands that print a review (`cac diff`, `cac sync`) also speak Markdown, for pull-request comments. */
+export type ReviewOutputFormat = OutputFormat | 'markdown';
+
 /** Colours only on a terminal, never with NO_COLOR set (no-color.org). */
 export function colorsFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): ReturnType<typeof pc.createColors> {
   const enabled = env.NO_COLOR === undefined && env.TERM !== 'dumb' && (env.FORCE_COLOR !== undefined ? env.FORCE_COLOR !== '0' : stream.isTTY === true);

@@ -1,9 +1,12 @@
 import {
-  OperationStore, describeChange, hasErrors, loadWorkspace, runSync, summarize,
+  OperationStore, datastoreSnapshotDir, describeChange, hasErrors, loadWorkspace, runSync, summarize,
   type ContainerChange, type DatastoreDefinition, type IncludeKind, type SyncOutcome,
 } from '../core';
+import { ReviewInputError, readWorkingTreeSnapshots, reviewSyncOutcomes, type SnapshotTree, type SyncToReview } from '../core/review';
+import { encodeSnapshotBase } from '../core/sync/snapshotFileNames';
 import { didYouMean, nearestNames } from '../core/text/nearestNames';
-import { CliError, colorsFor, formatProblem, writeJson, type CliIo, type OutputFormat } from './output';
+import { reviewLocation, shellWord, writeReview } from './diffCommand';
+import { CliError, colorsFor, formatProblem, writeJson, type CliIo, type ReviewOutputFormat } from './output';
 import { TerminalProgress } from './progress';
 import { triggeredBy } from './triggeredBy';
 
@@ -20,7 +23,8 @@ export interface SyncCommandOptions {
   forcePrune: boolean;
   dryRun: boolean;
   detailedExitcode: boolean;
-  format: OutputFormat;
+  /** `markdown` prints the review `cac diff` would print once the sync is written (a PR comment). */
+  format: ReviewOutputFormat;
   signal: AbortSignal;
 }
 
@@ -42,6 +46,9 @@ export async function syncCommand(io: CliIo, options: SyncCommandOptions): Promi
   const user = triggeredBy(workspace.project.root, io.env);
   const progress = options.format === 'text' ? new TerminalProgress(io) : undefined;
   const outcomes: SyncOutcome[] = [];
+  // The review compares the snapshots as they are before the sync with the sync's plan applied.
+  const reviewBefore = options.format === 'markdown' ? reviewInput(() => readWorkingTreeSnapshots(workspace.project.root, { folders: selected.map((d) => encodeSnapshotBase(d.name)) })) : undefined;
+  const reviewed: SyncToReview[] = [];
   for (const datastore of selected) {
     const outcome = await runSync({
       workspace, datastore,
@@ -56,6 +63,7 @@ export async function syncCommand(io: CliIo, options: SyncCommandOptions): Promi
     });
     progress?.clear();
     outcomes.push(outcome);
+    reviewed.push({ folder: encodeSnapshotBase(datastore.name), datastoreDir: datastoreSnapshotDir(workspace.project.snapshotsDir, datastore.name), outcome });
     if (options.format === 'text') printOutcome(io, outcome, options.dryRun, colors);
     if (options.signal.aborted) break;
   }
@@ -75,11 +83,30 @@ export async function syncCommand(io: CliIo, options: SyncCommandOptions): Promi
         logs: o.logs,
       })),
     });
+  } else if (options.format === 'markdown') {
+    writeSyncReview(io, reviewBefore!, reviewed, options);
   } else if (options.dryRun) {
     io.stdout.write(colors.dim('Dry run: nothing was written.\n'));
   }
   if (outcomes.some((o) => o.result === 'failure' || o.result === 'aborted')) return 1;
   return options.detailedExitcode && outcomes.some((o) => o.changed) ? 2 : 0;
+}
+
+function writeSyncReview(io: CliIo, before: SnapshotTree, reviewed: readonly SyncToReview[], options: SyncCommandOptions): void {
+  const scope = options.datastores.length > 0 ? options.datastores : undefined;
+  const review = reviewInput(() => reviewSyncOutcomes(before, reviewed, { scope, dryRun: options.dryRun }));
+  const command = ['cac', 'sync', ...(options.dryRun ? ['--dry-run'] : []), ...options.datastores.map(shellWord)].join(' ');
+  writeReview(io, review, 'markdown', reviewLocation(io.env, command));
+}
+
+/** An invalid snapshot stops a review (a sync only warns about it): say where, exit 1. */
+function reviewInput<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ReviewInputError) throw new CliError(error.message);
+    throw error;
+  }
 }
 
 function selectDatastores(all: readonly DatastoreDefinition[], names: readonly string[]): DatastoreDefinition[] {

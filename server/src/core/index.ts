@@ -10,3 +10,21 @@ export { planSync, planHasChanges, type SyncPlan, type SyncOptions, type Contain
 export { describeChange, describeSnapshotChange } from './sync/describeChange';
 export { OperationStore } from './history/operationStore';
 export type { OperationRecord, OperationResult, OperationSummary } from './history/operationRecord';
+export {
+  analyzeDefinitionFile, analyzeParsedYaml, combineDefinitionFiles, mentionsCatalogKind, type DefinitionFileAnalysis,
+} from './definitions/analyzeDefinitions';
+export { isDefinitionPath, readDefinitionText } from './definitions/loadWorkspace';
+export { SNAPSHOTS_ON_DISK, type SnapshotSource } from './definitions/overrideChecks';
+export { datastoreSnapshotDir } from './sync/catalogState';
+// Language features: plain data over the engine, mapped to LSP by server/src/lsp.
+export type { CatalogView, FileEdit, FileLocation, TextEdit } from './language/catalogView';
+export { SnapshotCatalog } from './language/snapshotCatalog';
+export { DocumentPartsAnalyzer } from './language/documentParts';
+export { completionsAt, type CompletionCandidate } from './language/completion';
+export { hoverAt, type HoverContent } from './language/hover';
+export { definitionAt, prepareRenameAt, referencesAt, renameAt, unknownDatastoreMessage, type RenameResult } from './language/navigation';
+export { documentSymbols, type CatalogSymbol } from './language/symbols';
+export { codeLenses, type CodeLensData } from './language/codeLenses';
+export { quickFixesFor, type QuickFix } from './language/quickFixes';
+export { applySuppressions, isSuppressible, suppressInFile } from './language/suppressions';
+export { describeTiming, upcomingRuns } from './language/scheduleText';

@@ -40,6 +40,8 @@ export const ProblemCode = {
   IdentifierTypeMismatch: 'identifier-type-mismatch',
   DuplicateProject: 'duplicate-project',
   InvalidSnapshot: 'invalid-snapshot',
+  /** A `# cac-ignore:` comment that silences nothing (see language/suppressions.ts). */
+  UnusedSuppression: 'unused-suppression',
 } as const;
 
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];

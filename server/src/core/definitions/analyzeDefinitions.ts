@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { DATASTORE_TYPES, type DatastoreType, type IncludeKind } from '../model';
 import { ProblemCode, compareProblems, type Problem } from '../problems';
 import { nearestNames, didYouMean } from '../text/nearestNames';
-import { parseYamlFile, problemAt } from '../yaml/safeYaml';
+import { parseYamlFile, problemAt, type ParsedYamlFile } from '../yaml/safeYaml';
 import { checkDefinitions } from './crossChecks';
 import { locate } from './locate';
 import { validateAgainstSchema, type SchemaName } from './schemaValidation';
@@ -19,22 +19,67 @@ import { TIMING_KEYS, WEEKDAYS, cronProblem } from '../schedules/scheduleTiming'
  * Never throws on user input.
  */
 export function analyzeDefinitions(project: ProjectSettings, files: readonly DefinitionFileText[]): Workspace {
+  const analyses: DefinitionFileAnalysis[] = [];
+  for (const file of files) {
+    const analysis = analyzeDefinitionFile(project, file);
+    if (analysis) analyses.push(analysis);
+  }
+  return combineDefinitionFiles(project, analyses);
+}
+
+/**
+ * One file's definitions and the problems found inside it, without the rules that need other
+ * files. Undefined when the file is not a catalog file. `analyzeDefinitions` is this for every
+ * file plus {@link combineDefinitionFiles}; the language server keeps one analysis per file and
+ * re-analyzes only the file that changed.
+ */
+export function analyzeDefinitionFile(project: ProjectSettings, file: DefinitionFileText): DefinitionFileAnalysis | undefined {
+  if (!mentionsCatalogKind(file.text)) return undefined;
+  return analyzeParsedYaml(project, file.path, parseYamlFile(file.path, file.text));
+}
+
+/**
+ * The definitions in already-parsed YAML of a catalog file; `firstDocument` is the index in the
+ * file of its first document. Lets the language server parse one document of a long
+ * multi-document file on its own (core/language/documentParts.ts) and still read it exactly
+ * as here.
+ */
+export function analyzeParsedYaml(project: ProjectSettings, file: string, parsed: ParsedYamlFile, firstDocument = 0): DefinitionFileAnalysis {
+  const partial: Workspace = { project, datastores: [], schedules: [], overrides: [], files: [file], problems: [] };
+  partial.problems.push(...parsed.problems);
+  parsed.documents.forEach((document, index) => {
+    if (!document.ok || document.value === null || typeof document.value !== 'object' || Array.isArray(document.value)) return;
+    const value = document.value as Record<string, unknown>;
+    const source: DefinitionSource = { file, document: firstDocument + index, doc: document.doc, lineCounter: parsed.lineCounter, range: document.range };
+    readDocument(partial, value, source);
+  });
+  return { path: file, parsed, datastores: partial.datastores, schedules: partial.schedules, overrides: partial.overrides, problems: partial.problems };
+}
+
+/** Joins per-file analyses (in path order, as `analyzeDefinitions` does) and adds the cross-file rules. */
+export function combineDefinitionFiles(project: ProjectSettings, analyses: readonly DefinitionFileAnalysis[]): Workspace {
   const workspace: Workspace = { project, datastores: [], schedules: [], overrides: [], files: [], problems: [] };
-  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    if (!mentionsCatalogKind(file.text)) continue;
-    workspace.files.push(file.path);
-    const parsed = parseYamlFile(file.path, file.text);
-    workspace.problems.push(...parsed.problems);
-    parsed.documents.forEach((document, index) => {
-      if (!document.ok || document.value === null || typeof document.value !== 'object' || Array.isArray(document.value)) return;
-      const value = document.value as Record<string, unknown>;
-      const source: DefinitionSource = { file: file.path, document: index, doc: document.doc, lineCounter: parsed.lineCounter, range: document.range };
-      readDocument(workspace, value, source);
-    });
+  for (const analysis of [...analyses].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    workspace.files.push(analysis.path);
+    for (const datastore of analysis.datastores) workspace.datastores.push(datastore);
+    for (const schedule of analysis.schedules) workspace.schedules.push(schedule);
+    for (const overrides of analysis.overrides) workspace.overrides.push(overrides);
+    for (const problem of analysis.problems) workspace.problems.push(problem);
   }
   workspace.problems.push(...checkDefinitions(workspace));
   workspace.problems.sort(compareProblems);
   return workspace;
+}
+
+/** What one catalog file says, with its parse kept for editor features. */
+export interface DefinitionFileAnalysis {
+  path: string;
+  parsed: ParsedYamlFile;
+  datastores: DatastoreDefinition[];
+  schedules: ScheduleDefinition[];
+  overrides: OverridesDefinition[];
+  /** Problems inside this file only; cross-file rules run in {@link combineDefinitionFiles}. */
+  problems: Problem[];
 }
 
 export interface DefinitionFileText {

@@ -96,10 +96,31 @@ export function findDefinitionFiles(project: ProjectSettings): string[] {
 }
 
 /**
+ * Whether `findDefinitionFiles` would list `file`: a `*.yaml`/`*.yml` inside the root, outside
+ * hidden, skipped, snapshot and state folders, and not excluded. Lets a watcher classify one
+ * changed path without walking the tree.
+ */
+export function isDefinitionPath(project: ProjectSettings, file: string): boolean {
+  const relative = path.relative(project.root, file);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative) || !/\.ya?ml$/i.test(file)) return false;
+  const excluded = project.exclude.length > 0 ? picomatch(project.exclude, { dot: true }) : undefined;
+  const segments = relative.split(path.sep);
+  let folder = project.root;
+  for (let i = 0; i < segments.length; i++) {
+    const name = segments[i]!;
+    folder = path.join(folder, name);
+    if (excluded?.(segments.slice(0, i + 1).join('/'))) return false;
+    if (i === segments.length - 1) break;
+    if (name.startsWith('.') || SKIPPED_FOLDERS.has(name) || folder === project.snapshotsDir || folder === project.stateDir) return false;
+  }
+  return true;
+}
+
+/**
  * Reads a candidate file. An oversized file is only a problem when it claims to be ours: its
  * first 64 KiB mention one of our kinds.
  */
-function readDefinitionText(file: string, problems: Problem[]): string | undefined {
+export function readDefinitionText(file: string, problems: Problem[]): string | undefined {
   try {
     const size = fs.statSync(file).size;
     if (size > MAX_YAML_CHARS) {

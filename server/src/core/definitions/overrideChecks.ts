@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { ProblemCode, type Problem } from '../problems';
-import { parseSnapshot, readCatalogState, readTextIfExists } from '../sync/catalogState';
+import type { ContainerSnapshot } from '../model';
+import { parseSnapshot, readCatalogState, readTextIfExists, type CatalogState } from '../sync/catalogState';
+import type { SnapshotIndexEntry } from '../sync/snapshotIndex';
 import { decideIdentifiers } from '../sync/identifiers';
 import { didYouMean, nearestNames } from '../text/nearestNames';
 import { problemAt } from '../yaml/safeYaml';
@@ -12,17 +14,18 @@ import type { Workspace } from './types';
  * (so `cac validate`, the editor and the sync agree): the container must be in the catalog, the
  * field must exist, and its type must fit the identifier. Datastores never synced are skipped.
  */
-export function checkOverridesAgainstSnapshots(workspace: Workspace): Problem[] {
+export function checkOverridesAgainstSnapshots(workspace: Workspace, snapshots: SnapshotSource = SNAPSHOTS_ON_DISK): Problem[] {
   const problems: Problem[] = [];
   const datastoreNames = new Set(workspace.datastores.map((d) => d.name));
   for (const overrides of workspace.overrides) {
     if (!datastoreNames.has(overrides.datastore)) continue;
     let state;
     try {
-      state = readCatalogState(workspace.project.snapshotsDir, overrides.datastore);
+      state = snapshots.catalogState(workspace.project.snapshotsDir, overrides.datastore);
     } catch {
       continue;
     }
+    if (!state) continue;
     if (state.index.containers.length === 0) continue;
     const entries = new Map(state.index.containers.map((entry) => [entry.name, entry]));
     for (const [name, override] of overrides.containers) {
@@ -33,8 +36,7 @@ export function checkOverridesAgainstSnapshots(workspace: Workspace): Problem[] 
           `Datastore '${overrides.datastore}' has no container '${name}' in its snapshots.${didYouMean(suggestions)}`, suggestions));
         continue;
       }
-      const text = readTextIfExists(path.join(state.dir, entry.file));
-      const snapshot = text === undefined ? undefined : parseSnapshot(text);
+      const snapshot = snapshots.snapshot(state, entry);
       if (!snapshot) continue;
       for (const problem of decideIdentifiers(snapshot, override).problems) {
         problems.push(problemAt(overrides.source.file, problem.code === 'unknown-field' ? ProblemCode.UnknownField : ProblemCode.IdentifierTypeMismatch, 'error',
@@ -44,3 +46,23 @@ export function checkOverridesAgainstSnapshots(workspace: Workspace): Problem[] 
   }
   return problems;
 }
+
+/**
+ * Where override checks read snapshots from. The CLI reads the disk each time; the language
+ * server passes a cache it invalidates when snapshot files change, so a keystroke in an
+ * overrides file does not re-read thousands of snapshots.
+ */
+export interface SnapshotSource {
+  /** The reconciled catalog of one datastore; undefined (or a throw) when it cannot be read. */
+  catalogState(snapshotsDir: string, datastore: string): CatalogState | undefined;
+  /** One listed container's snapshot; undefined when its file is missing or invalid. */
+  snapshot(state: CatalogState, entry: SnapshotIndexEntry): ContainerSnapshot | undefined;
+}
+
+export const SNAPSHOTS_ON_DISK: SnapshotSource = {
+  catalogState: (snapshotsDir, datastore) => readCatalogState(snapshotsDir, datastore),
+  snapshot: (state, entry) => {
+    const text = readTextIfExists(path.join(state.dir, entry.file));
+    return text === undefined ? undefined : parseSnapshot(text);
+  },
+};

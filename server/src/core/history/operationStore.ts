@@ -67,17 +67,33 @@ export class OperationStore {
     return records;
   }
 
+  /** Removes a record and the files kept beside it; false when there was no such record. */
   delete(id: number): boolean {
+    if (!Number.isSafeInteger(id) || id < 1) return false;
+    let existed = true;
+    // An empty tombstone keeps the id taken: an API client holding id 12 must never find another operation there.
+    if (fs.existsSync(this.fileOf(id))) fs.writeFileSync(this.tombstoneOf(id), '');
     try {
       fs.unlinkSync(this.fileOf(id));
-      return true;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      existed = false;
     }
+    for (const kind of SIDECARS) fs.rmSync(this.sidecarPath(id, kind), { force: true });
+    return existed;
   }
 
-  private ids(): number[] {
+  /**
+   * A file kept beside a record: `abort` is the request another process leaves for the running
+   * sync (operations/abortRequest.ts), `checkpoint` what a resume needs (operations/resumeCheckpoint.ts).
+   * Ids are integers, so no caller can make these paths leave the folder.
+   */
+  sidecarPath(id: number, kind: OperationSidecar): string {
+    if (!Number.isSafeInteger(id) || id < 1) throw new Error(`Operation ids are positive integers, not ${id}.`);
+    return path.join(this.folder, `${String(id).padStart(8, '0')}.${kind}.json`);
+  }
+
+  private ids(pattern = RECORD_FILE): number[] {
     let names: string[];
     try {
       names = fs.readdirSync(this.folder);
@@ -86,14 +102,18 @@ export class OperationStore {
     }
     const ids: number[] = [];
     for (const name of names) {
-      const match = RECORD_FILE.exec(name);
+      const match = pattern.exec(name);
       if (match) ids.push(Number(match[1]));
     }
     return ids;
   }
 
   private maxId(): number {
-    return this.ids().reduce((max, id) => Math.max(max, id), 0);
+    return this.ids(RECORD_OR_TOMBSTONE).reduce((max, id) => Math.max(max, id), 0);
+  }
+
+  private tombstoneOf(id: number): string {
+    return path.join(this.folder, `${String(id).padStart(8, '0')}.deleted`);
   }
 
   private fileOf(id: number): string {
@@ -102,6 +122,10 @@ export class OperationStore {
 }
 
 const RECORD_FILE = /^([0-9]{8,})\.json$/;
+const RECORD_OR_TOMBSTONE = /^([0-9]{8,})\.(?:json|deleted)$/;
+
+export type OperationSidecar = 'abort' | 'checkpoint';
+const SIDECARS: readonly OperationSidecar[] = ['abort', 'checkpoint'];
 
 function serialize(record: OperationRecord): string {
   return JSON.stringify(record, null, 2) + '\n';
@@ -117,7 +141,8 @@ function withLiveness(record: OperationRecord): OperationRecord {
   return { ...record, result: 'failure', message: 'The process running this operation ended before it finished (killed or crashed). Snapshots are each either old or new; re-run the sync.' };
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this host is still running (signal 0 only checks; EPERM means it exists). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -5,7 +5,8 @@ import { validateAgainstSchema } from '../definitions/schemaValidation';
 import type { ContainerSnapshot, OperationLogEntry } from '../model';
 import { isTempFileName } from '../fs/atomicFiles';
 import { INDEX_FILE_NAME, encodeSnapshotBase, isSafeSnapshotFileName } from './snapshotFileNames';
-import { compareByName, sortIndex, type SnapshotIndex } from './snapshotIndex';
+import { INDEX_HEADER, renderIndex } from './renderSnapshot';
+import { compareByName, parseCanonicalIndex, sortIndex, type SnapshotIndex } from './snapshotIndex';
 
 /**
  * What the committed catalog of one datastore says, reconciled with the files actually on disk:
@@ -97,6 +98,10 @@ export function parseSnapshot(text: string): ContainerSnapshot | undefined {
 }
 
 function parseIndex(text: string): SnapshotIndex | undefined {
+  // The index as the engine wrote it (every sync's case) is read without the YAML parser; the
+  // re-render proves the text is the renderer's, whose YAML meaning is the value rendered.
+  const canonical = parseCanonicalIndex(text, INDEX_HEADER);
+  if (canonical && renderIndex(canonical) === text && validateAgainstSchema('snapshot-index', canonical).length === 0) return canonical;
   try {
     const value = parseYaml(text, { maxAliasCount: 0, uniqueKeys: true, merge: false }) as unknown;
     if (validateAgainstSchema('snapshot-index', value).length > 0) return undefined;

@@ -1,98 +1,82 @@
 import * as fs from 'node:fs';
-import { hostname } from 'node:os';
 import { ConnectorError, type DiscoveryProgress } from '../connectors/connector';
 import { openConnector } from '../connectors/registry';
 import type { ContainerOverride, DatastoreDefinition, Workspace } from '../definitions/types';
-import { removeFilesDurably, writeFilesAtomically, writeFileAtomicallySync } from '../fs/atomicFiles';
+import { removeFilesDurably, writeFilesAtomically, writeFileAtomicallySync, type FileWrite } from '../fs/atomicFiles';
 import type { OperationStore } from '../history/operationStore';
-import { operationTimestamp, type OperationRecord, type OperationResult, type OperationSummary } from '../history/operationRecord';
-import { storeTypeOf, type OperationLogEntry } from '../model';
+import type { OperationProgress, OperationRecord, OperationResult } from '../history/operationRecord';
+import { finishedOperationRecord, newOperationRecord, optionsOfRecord, resumedOperationRecord } from '../history/recordLifecycle';
+import type { OperationLogEntry } from '../model';
+import { AbortRequestWatcher } from '../operations/abortRequest';
+import type { HeldLock, LockHolder } from '../operations/fileLock';
+import { acquireDatastoreLock, datastoreBusyMessage } from '../operations/locks';
+import { loadResumeCheckpoint, mergeResumedChanges, saveResumeCheckpoint } from '../operations/resumeCheckpoint';
 import { SnapshotFolderError, readCatalogState } from './catalogState';
 import { readConnectorCache, writeConnectorCache } from './connectorCache';
-import { describeChange } from './describeChange';
 import { planHasChanges, planSync, type SyncOptions, type SyncPlan } from './planSync';
 import { resolveDatastore } from './resolveDatastore';
 import { forgetResync, recordResync, replayPlan, resyncInputs, usableRecord } from './resyncShortcut';
 
+export { summarize } from '../history/recordLifecycle';
+
 /**
  * One sync operation of one datastore, the same for every host: discover → compare → plan →
  * write (unless dry-run) → record. Never throws for source or user problems: they end the
- * operation as `failure` with a message. Abort through `signal` ends it as `aborted`.
+ * operation as `failure` with a message. Abort through `signal`, or an abort request left by
+ * another process (operations/abortRequest.ts), ends it as `aborted`.
  */
 export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
-  const { workspace, datastore, signal } = request;
-  const options: SyncOptions = {
+  return startSync(request).done;
+}
+
+/**
+ * The synchronous start of a sync: takes the datastore's lock and records the operation, so a
+ * host (the HTTP API) can answer with the operation id at once and let `done` run on. A sync
+ * refused because another one holds the datastore records nothing; its outcome says who holds it.
+ */
+export function startSync(request: SyncRequest): StartedSync {
+  const { workspace, datastore } = request;
+  const clock = request.now ?? (() => new Date());
+  const options: SyncOptions = request.resume ? optionsOfRecord(request.resume) : {
     prune: request.options.prune ?? datastore.prune,
     recreate: request.options.recreate ?? datastore.recreate,
     include: request.options.include ?? datastore.include,
     forcePrune: request.options.forcePrune ?? false,
   };
-  const started = new Date();
   const history = request.dryRun ? undefined : request.history;
-  let record = history?.create(initialRecord(request, options, started));
-  const outcome: SyncOutcome = { datastore: datastore.name, result: 'running', message: null, logs: [], changed: false, durationMs: 0, operationId: record?.id };
-  const report = (progress: DiscoveryProgress): void => {
-    request.onProgress?.(progress);
-    if (record && progress.total !== undefined) record.progress = { done: progress.done, total: progress.total };
-  };
+  if (!history) return { done: execute({ request, options, clock }) };
+
+  const attempt = acquireDatastoreLock(workspace.project.stateDir, datastore.name, clock());
+  if (!attempt.acquired) return { busy: attempt.holder, done: Promise.resolve(refusedOutcome(datastore.name, datastoreBusyMessage(datastore.name, attempt.holder), attempt.holder)) };
+  const lock = attempt.lock;
+  let record: OperationRecord;
   try {
-    const resolved = resolveDatastore(datastore, request.env);
-    if ('error' in resolved) throw new ConnectorError(resolved.error, 'unset-env-variable');
-    const state = readCatalogState(workspace.project.snapshotsDir, datastore.name);
-    const overrides = overridesOf(workspace, datastore.name);
-    const stateDir = workspace.project.stateDir;
-    const inputs = resyncInputs(resolved.datastore, options, overrides, request.engineVersion ?? 'development');
-    const record = usableRecord(stateDir, datastore.name, inputs, state);
-    const connector = await openConnector(resolved.datastore);
-    let discovery;
-    try {
-      discovery = await connector.discover({ include: options.include, unchangedSince: record?.signature }, {
-        signal,
-        onProgress: report,
-        previousCache: readConnectorCache(workspace.project.stateDir, datastore.name),
-      });
-    } finally {
-      await connector.close();
-    }
-    throwIfAborted(signal);
-    const replayed = discovery.unchanged === true && record !== undefined;
-    const plan = replayed ? replayPlan(record, state, datastore.name) : planSync({ datastore, discovery, state, overrides, options });
-    outcome.plan = plan;
-    outcome.replayed = replayed;
-    outcome.logs = plan.logs;
-    outcome.changed = planHasChanges(plan);
-    if (!request.dryRun && !replayed) {
-      // The record goes first: a crash after writing must not leave an older record that matches.
-      forgetResync(stateDir, datastore.name);
-      await applySyncPlan(plan, state.dir);
-      if (discovery.cache !== undefined) writeConnectorCache(stateDir, datastore.name, discovery.cache);
-      recordResync(stateDir, datastore.name, inputs, discovery.signature, state, plan);
-    }
-    outcome.result = plan.logs.some((l) => l.level !== 'info') ? 'warning' : 'success';
-  } catch (error) {
-    if (signal.aborted) {
-      outcome.result = 'aborted';
-      outcome.message = 'The operation was aborted; files already written are complete, the rest are unchanged.';
+    if (request.resume) {
+      // Checked again under the lock: two resumes of one operation must not both run it.
+      const current = history.get(request.resume.id);
+      if (current?.result !== 'aborted') {
+        lock.release();
+        const state = current ? `is ${current.result}` : 'no longer exists';
+        return { done: Promise.resolve(refusedOutcome(datastore.name, `Operation ${request.resume.id} ${state}; only an aborted operation can be resumed.`)) };
+      }
+      fs.rmSync(history.sidecarPath(current.id, 'abort'), { force: true });
+      record = resumedOperationRecord(current, clock());
+      history.update(record);
     } else {
-      outcome.result = 'failure';
-      outcome.message = error instanceof ConnectorError || error instanceof SnapshotFolderError
-        ? error.message
-        : `Sync of '${datastore.name}' failed: ${(error as Error).message ?? String(error)}`;
+      record = history.create(newOperationRecord({ datastore, options, started: clock(), triggeredBy: request.triggeredBy, schedule: request.schedule }));
     }
+    lock.update({ operation_id: record.id });
+  } catch (error) {
+    lock.release();
+    throw error;
   }
-  outcome.durationMs = Date.now() - started.getTime();
-  if (record && history) {
-    record = finishRecord(record, outcome);
-    history.update(record);
-    outcome.operation = record;
-  }
-  return outcome;
+  return { operationId: record.id, record, done: execute({ request, options, clock, history, record, lock }) };
 }
 
 export interface SyncRequest {
   workspace: Workspace;
   datastore: DatastoreDefinition;
-  /** Undefined options fall back to the datastore's defaults. */
+  /** Undefined options fall back to the datastore's defaults (ignored on resume: the record's apply). */
   options: Partial<SyncOptions>;
   dryRun: boolean;
   env: Readonly<Record<string, string | undefined>>;
@@ -104,6 +88,21 @@ export interface SyncRequest {
   history?: OperationStore;
   /** The host's version: a new engine may render snapshots differently, so it never replays an older record. */
   engineVersion?: string;
+  /** Continue this aborted operation (same id, same options) from its checkpoint instead of starting one. */
+  resume?: OperationRecord;
+  /** The clock for record times; tests pass a fixed one. */
+  now?: () => Date;
+  /** Snapshot files written between two abort checks and checkpoints (default 256). */
+  writeBatchSize?: number;
+}
+
+export interface StartedSync {
+  /** Undefined for a dry run and for a refused sync. */
+  operationId?: number;
+  record?: OperationRecord;
+  /** Set when another sync holds the datastore; `done` then resolves to the refusal at once. */
+  busy?: LockHolder;
+  done: Promise<SyncOutcome>;
 }
 
 export interface SyncOutcome {
@@ -119,25 +118,185 @@ export interface SyncOutcome {
   durationMs: number;
   operationId?: number;
   operation?: OperationRecord;
+  /** Set when the sync never started: the datastore was busy, or the operation could not be resumed. */
+  refused?: { holder?: LockHolder };
 }
 
 /**
- * Writes a plan: new and changed snapshots first (each atomically), then the index, then the
- * deletions. A crash between steps leaves every file old or new, and the next sync's
- * reconciliation (catalogState) adopts or re-lists whatever the index did not yet record.
+ * Writes a plan: new and changed snapshots first (each atomically, in batches), then the index,
+ * then the deletions. A crash or an abort between batches leaves every file old or new; an abort
+ * is honoured only before the index is written, so an aborted sync never leaves an index that
+ * lists files it did not write. The next sync's reconciliation (catalogState) adopts whatever
+ * the index did not yet record, and a resume finishes the plan.
  */
-export async function applySyncPlan(plan: SyncPlan, dir: string): Promise<void> {
+export async function applySyncPlan(plan: SyncPlan, dir: string, options: ApplyOptions = {}): Promise<void> {
   if (!planHasChanges(plan)) return;
   fs.mkdirSync(dir, { recursive: true });
-  await writeFilesAtomically(plan.writes);
+  const writes = options.skipIdentical ? plan.writes.filter((write) => !holdsContent(write)) : plan.writes;
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_WRITE_BATCH);
+  options.onWritten?.(0, writes.length);
+  for (let start = 0; start < writes.length; start += batchSize) {
+    throwIfAborted(options.signal);
+    const end = Math.min(writes.length, start + batchSize);
+    await writeFilesAtomically(writes.slice(start, end));
+    options.onWritten?.(end, writes.length);
+  }
+  throwIfAborted(options.signal);
   if (plan.indexChanged) writeFileAtomicallySync(plan.indexPath, plan.indexText);
   removeFilesDurably(plan.deletes);
 }
 
-export function summarize(plan: SyncPlan): OperationSummary {
-  const summary: OperationSummary = { new: 0, changed: 0, unchanged: 0, missing: 0, pruned: 0, recreated: 0, skipped_removed: 0, removed_by_user: 0 };
-  for (const change of plan.changes) summary[change.action] += 1;
-  return summary;
+export interface ApplyOptions {
+  signal?: AbortSignal;
+  batchSize?: number;
+  /** Called before the first batch (0) and after each one, with the files written so far. */
+  onWritten?: (written: number, total: number) => void;
+  /** Skip files whose content on disk is already the planned one (a resume's finished containers). */
+  skipIdentical?: boolean;
+}
+
+const DEFAULT_WRITE_BATCH = 256;
+/** The phase of the progress reports of the write phase (the others come from connectors). */
+export const WRITING = 'writing';
+/** Progress is written to the record at most this often (each write is an fsync). */
+const PROGRESS_WRITE_MS = 500;
+
+interface RunContext {
+  request: SyncRequest;
+  options: SyncOptions;
+  clock: () => Date;
+  history?: OperationStore;
+  record?: OperationRecord;
+  lock?: HeldLock;
+}
+
+async function execute(context: RunContext): Promise<SyncOutcome> {
+  const { request, options, history, lock } = context;
+  const { workspace, datastore } = request;
+  let record = context.record;
+  const started = Date.now();
+  const outcome: SyncOutcome = { datastore: datastore.name, result: 'running', message: null, logs: [], changed: false, durationMs: 0, operationId: record?.id };
+  const requested = new AbortController();
+  const signal = AbortSignal.any([request.signal, requested.signal]);
+  const watcher = record && history
+    ? new AbortRequestWatcher(history.sidecarPath(record.id, 'abort'), (r) => requested.abort(new Error(`abort requested by ${r.requested_by}`)))
+    : undefined;
+  let lastProgressWrite = 0;
+  const setProgress = (progress: OperationProgress, force = false): void => {
+    if (!record || !history) return;
+    record.progress = progress;
+    const now = Date.now();
+    if (force || now - lastProgressWrite >= PROGRESS_WRITE_MS) {
+      lastProgressWrite = now;
+      history.update(record);
+    }
+  };
+  const report = (progress: DiscoveryProgress): void => {
+    // Progress callbacks are where synchronous connectors yield: check for abort requests and renew the lock here.
+    watcher?.check();
+    lock?.renewIfDue();
+    request.onProgress?.(progress);
+    if (progress.total !== undefined && progress.phase !== WRITING) setProgress({ done: progress.done, total: progress.total, phase: 'discovering' });
+  };
+  try {
+    const resolved = resolveDatastore(datastore, request.env);
+    if ('error' in resolved) throw new ConnectorError(resolved.error, 'unset-env-variable');
+    const stateDir = workspace.project.stateDir;
+    const checkpoint = record && history && request.resume
+      ? loadResumeCheckpoint(history.sidecarPath(record.id, 'checkpoint'), record.id, workspace.project.snapshotsDir, datastore.name)
+      : undefined;
+    const state = checkpoint?.state ?? readCatalogState(workspace.project.snapshotsDir, datastore.name);
+    const overrides = overridesOf(workspace, datastore.name);
+    const inputs = resyncInputs(resolved.datastore, options, overrides, request.engineVersion ?? 'development');
+    const resync = checkpoint ? undefined : usableRecord(stateDir, datastore.name, inputs, state);
+    const connector = await openConnector(resolved.datastore);
+    let discovery;
+    try {
+      discovery = await connector.discover({ include: options.include, unchangedSince: resync?.signature }, {
+        signal,
+        onProgress: report,
+        previousCache: readConnectorCache(stateDir, datastore.name),
+      });
+    } finally {
+      await connector.close();
+    }
+    watcher?.check(true);
+    throwIfAborted(signal);
+    const replayed = discovery.unchanged === true && resync !== undefined;
+    let plan = replayed ? replayPlan(resync, state, datastore.name) : planSync({ datastore, discovery, state, overrides, options });
+    if (checkpoint) plan = { ...plan, changes: mergeResumedChanges(plan.changes, checkpoint.changes) };
+    outcome.plan = plan;
+    outcome.replayed = replayed;
+    outcome.logs = plan.logs;
+    outcome.changed = planHasChanges(plan) || checkpoint !== undefined;
+    if (!request.dryRun && !replayed) {
+      // The record goes first: a crash after writing must not leave an older record that matches.
+      forgetResync(stateDir, datastore.name);
+      if (record && history && planHasChanges(plan) && !checkpoint) saveResumeCheckpoint(history.sidecarPath(record.id, 'checkpoint'), record.id, state, plan);
+      await applySyncPlan(plan, state.dir, {
+        signal,
+        batchSize: request.writeBatchSize,
+        skipIdentical: checkpoint !== undefined,
+        onWritten: (written, total) => {
+          watcher?.check(true);
+          if (record) record.checkpoint = { written, total };
+          setProgress({ done: written, total, phase: 'writing' }, written === 0 || written === total);
+          report({ phase: WRITING, done: written, total });
+        },
+      });
+      if (discovery.cache !== undefined) writeConnectorCache(stateDir, datastore.name, discovery.cache);
+      recordResync(stateDir, datastore.name, inputs, discovery.signature, state, plan);
+    }
+    outcome.result = plan.logs.some((l) => l.level !== 'info') ? 'warning' : 'success';
+  } catch (error) {
+    if (signal.aborted) {
+      outcome.result = 'aborted';
+      outcome.message = abortMessage(record, (signal.reason as Error | undefined)?.message);
+    } else {
+      outcome.result = 'failure';
+      outcome.message = error instanceof ConnectorError || error instanceof SnapshotFolderError
+        ? error.message
+        : `Sync of '${datastore.name}' failed: ${(error as Error).message ?? String(error)}`;
+    }
+  } finally {
+    watcher?.stop();
+  }
+  outcome.durationMs = Date.now() - started;
+  try {
+    if (record && history) {
+      record = finishedOperationRecord(record, outcome, context.clock());
+      history.update(record);
+      outcome.operation = record;
+      fs.rmSync(history.sidecarPath(record.id, 'abort'), { force: true });
+      // A finished operation is never resumed: its checkpoint has served.
+      if (outcome.result !== 'aborted') fs.rmSync(history.sidecarPath(record.id, 'checkpoint'), { force: true });
+    }
+  } finally {
+    lock?.release();
+  }
+  return outcome;
+}
+
+function abortMessage(record: OperationRecord | undefined, reason: string | undefined): string {
+  const why = reason && reason !== 'This operation was aborted' ? ` (${reason})` : '';
+  const written = record?.checkpoint ? ` after writing ${record.checkpoint.written} of ${record.checkpoint.total} snapshot files` : ' before writing anything';
+  const next = record ? ` Resume it with \`cac history resume ${record.id}\`, or rerun it from the start.` : '';
+  return `The operation was aborted${why}${written}; every file is complete, old or new.${next}`;
+}
+
+function refusedOutcome(datastore: string, message: string, holder?: LockHolder): SyncOutcome {
+  return { datastore, result: 'failure', message, logs: [], changed: false, durationMs: 0, refused: { holder } };
+}
+
+/** True when the file already holds exactly this content (a resumed write that is already done). */
+function holdsContent(write: FileWrite): boolean {
+  const expected = typeof write.content === 'string' ? Buffer.from(write.content, 'utf8') : write.content;
+  try {
+    const stat = fs.lstatSync(write.path);
+    return stat.isFile() && stat.size === expected.length && fs.readFileSync(write.path).equals(expected);
+  } catch {
+    return false;
+  }
 }
 
 function overridesOf(workspace: Workspace, datastore: string): Map<string, ContainerOverride> {
@@ -149,47 +308,6 @@ function overridesOf(workspace: Workspace, datastore: string): Map<string, Conta
   return merged;
 }
 
-function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw signal.reason ?? new Error('aborted');
-}
-
-function initialRecord(request: SyncRequest, options: SyncOptions, started: Date): Omit<OperationRecord, 'id'> {
-  const { datastore } = request;
-  return {
-    created: operationTimestamp(started),
-    type: 'catalog',
-    start_time: operationTimestamp(started),
-    end_time: null,
-    result: 'running',
-    message: null,
-    triggered_by: request.triggeredBy,
-    datastore: {
-      id: datastore.id, name: datastore.name, store_type: storeTypeOf(datastore.type), type: datastore.type,
-      enrich_only: false, enrich_container_prefix: null, favorite: false,
-    },
-    schedule: request.schedule ?? null,
-    include: options.include,
-    prune: options.prune,
-    recreate: options.recreate,
-    progress: { done: 0, total: null },
-    summary: null,
-    changes: [],
-    logs: [],
-    process: { pid: process.pid, host: hostname() },
-  };
-}
-
-function finishRecord(record: OperationRecord, outcome: SyncOutcome): OperationRecord {
-  const plan = outcome.plan;
-  const { process: _finished, ...rest } = record;
-  return {
-    ...rest,
-    end_time: operationTimestamp(new Date()),
-    result: outcome.result,
-    message: outcome.message,
-    progress: plan ? { done: plan.changes.length, total: plan.changes.length } : record.progress,
-    summary: plan ? summarize(plan) : null,
-    changes: plan ? plan.changes.filter((c) => c.action !== 'unchanged').map((c) => describeChange(c)) : [],
-    logs: outcome.logs,
-  };
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new Error('aborted');
 }

@@ -5,8 +5,16 @@ import { ProblemCode, type Problem, type Range } from '../problems';
  * Parses a catalog YAML file defensively: hostile input (alias bombs, huge files, merge-conflict
  * markers, tabs, duplicate keys, unknown tags) yields problems, never an exception or a hang.
  */
-export function parseYamlFile(file: string, text: string): ParsedYamlFile {
+export function parseYamlFile(file: string, text: string, firstLine = 0): ParsedYamlFile {
   const lineCounter = new LineCounter();
+  if (firstLine > 0) {
+    // The text is one document taken from line `firstLine` of a file: report the file's lines.
+    const linePos = lineCounter.linePos;
+    lineCounter.linePos = (offset) => {
+      const position = linePos(offset);
+      return { line: position.line + firstLine, col: position.col };
+    };
+  }
   const locate = (start: number, end: number): Range => rangeOf(lineCounter, start, end);
   if (text.length > MAX_YAML_CHARS) {
     return {
@@ -79,13 +87,15 @@ export function parseYamlFile(file: string, text: string): ParsedYamlFile {
     const range = contents && isNode(contents) && contents.range ? locate(contents.range[0], contents.range[1]) : locate(doc.range[0], doc.range[1]);
     documents.push({ doc, value: ok ? value : undefined, ok, range, problems: docProblems });
   }
-  return { file, text, lineCounter, documents, problems };
+  return { file, text, lineCounter, documents, problems, ...(firstLine > 0 ? { firstLine } : {}) };
 }
 
 export interface ParsedYamlFile {
   file: string;
   text: string;
   lineCounter: LineCounter;
+  /** The file line where `text` starts, when it is one document taken out of a file (offsets stay relative to `text`). */
+  firstLine?: number;
   documents: ParsedYamlDocument[];
   /** Every problem of the file, including those of its documents. */
   problems: Problem[];

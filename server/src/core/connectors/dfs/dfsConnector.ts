@@ -30,7 +30,7 @@ export function openDfsConnector(datastore: ResolvedDatastore): Connector {
 }
 
 /** Bump when the cached shape or the inference changes, so old caches are ignored. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 interface DfsCache {
   version: number;
@@ -39,10 +39,10 @@ interface DfsCache {
   folders: Record<string, { fingerprint: string; containers: DiscoveredContainer[]; unreadable: string[]; logs: OperationLogEntry[] }>;
 }
 
-function discover(root: string, datastore: ResolvedDatastore, context: DiscoveryContext): DiscoveryResult {
+async function discover(root: string, datastore: ResolvedDatastore, context: DiscoveryContext): Promise<DiscoveryResult> {
   const settings = JSON.stringify([CACHE_VERSION, datastore.extensions, datastore.globbing, datastore.sample_files]);
   const previous = readCache(context.previousCache, settings);
-  const listing = traverseFileStore(root, new Set(datastore.extensions), context.signal);
+  const listing = await traverseFileStore(root, new Set(datastore.extensions), context.signal);
   const next: DfsCache = { version: CACHE_VERSION, settings, folders: {} };
   const containers: DiscoveredContainer[] = [];
   const unreadable: string[] = [];
@@ -52,17 +52,29 @@ function discover(root: string, datastore: ResolvedDatastore, context: Discovery
     ...listing.hives.map((hive) => ({ key: `hive:${hive.folder}:${hive.extension}`, fingerprint: fingerprintOf(hive.files, (f) => f.path), describe: () => describeHive(root, hive, datastore) })),
   ];
   let done = 0;
+  let allCached = previous !== undefined;
   for (const unit of units) {
     if (context.signal.aborted) throw context.signal.reason ?? new Error('aborted');
     const cached = previous?.folders[unit.key];
-    const found = cached && cached.fingerprint === unit.fingerprint ? cached : { fingerprint: unit.fingerprint, ...unit.describe() };
+    const hit = cached !== undefined && cached.fingerprint === unit.fingerprint;
+    if (!hit) allCached = false;
+    const found = hit ? cached : { fingerprint: unit.fingerprint, ...unit.describe() };
     next.folders[unit.key] = found;
     containers.push(...found.containers);
     unreadable.push(...found.unreadable);
     logs.push(...found.logs);
     context.onProgress?.({ phase: 'reading files', done: ++done, total: units.length });
   }
-  return { containers, complete: listing.complete, logs, unreadable, cache: next };
+  // Nothing changed: hand back the cache object that was read, so that writing it back is a
+  // no-op the cache store recognises without serialising ~1 MB of JSON (connectorCache.ts).
+  const cache = allCached && sameKeys(next.folders, previous!.folders) ? previous : next;
+  return { containers, complete: listing.complete, logs, unreadable, cache };
+}
+
+function sameKeys(a: object, b: object): boolean {
+  const left = Object.keys(a);
+  const right = Object.keys(b);
+  return left.length === right.length && left.every((key, i) => key === right[i]);
 }
 
 function readCache(value: unknown, settings: string): DfsCache | undefined {
@@ -71,11 +83,21 @@ function readCache(value: unknown, settings: string): DfsCache | undefined {
   return cache.version === CACHE_VERSION && cache.settings === settings && cache.folders && typeof cache.folders === 'object' ? (cache as DfsCache) : undefined;
 }
 
-/** Names, sizes and modification times of a folder's files: any change means reading it again. */
+/**
+ * Names, sizes and modification times of a folder's files: any change means reading it again.
+ * The numbers are hashed as binary doubles: formatting 200,000 of them as text cost a resync of
+ * 100,000 files about 6 ms.
+ */
 function fingerprintOf<T extends ListedFile>(files: readonly T[], nameOf: (file: T) => string = (f) => f.name): string {
-  let text = '';
-  for (const file of files) text += `${nameOf(file)}\u0000${file.size}\u0000${file.mtimeMs}\n`;
-  return createHash('sha1').update(text).digest('hex');
+  const numbers = new Float64Array(files.length * 2);
+  let names = '';
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    names += `${nameOf(file)}\u0000`;
+    numbers[2 * i] = file.size;
+    numbers[2 * i + 1] = file.mtimeMs;
+  }
+  return createHash('sha1').update(names).update(numbers).digest('hex');
 }
 
 interface FolderResult {

@@ -1,0 +1,66 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { ApiError } from './http';
+
+/**
+ * Who may call the API. Bound to a loopback address, only this machine can reach it, and no
+ * token is needed unless one is set; any other address requires a bearer token (refused at
+ * start without one). Without a token, requests must also name a loopback host in their `Host`
+ * header: a web page that rebinds its own domain name to 127.0.0.1 (DNS rebinding) still sends
+ * its own host name, and is refused.
+ */
+export interface AccessPolicy {
+  /** The bearer token every request must carry; undefined only on loopback. */
+  token: string | undefined;
+}
+
+/** The policy for a bind address, or an error saying what to set. */
+export function accessPolicyFor(host: string, token: string | undefined): AccessPolicy | { error: string } {
+  const trimmed = token?.trim() || undefined;
+  if (trimmed !== undefined && trimmed.length < MIN_TOKEN_LENGTH) {
+    return { error: `CAC_API_TOKEN is ${trimmed.length} characters long; use at least ${MIN_TOKEN_LENGTH} random characters (e.g. \`openssl rand -hex 32\`).` };
+  }
+  if (!isLoopbackHost(host) && trimmed === undefined) {
+    return { error: `Refusing to serve on ${host}, which is not a loopback address, without a token: set CAC_API_TOKEN (e.g. \`export CAC_API_TOKEN=$(openssl rand -hex 32)\`), or bind to 127.0.0.1.` };
+  }
+  return { token: trimmed };
+}
+
+const MIN_TOKEN_LENGTH = 16;
+
+/** Throws 401/403 unless the request may proceed. */
+export function checkAccess(request: IncomingMessage, policy: AccessPolicy): void {
+  if (policy.token !== undefined) {
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match || !sameSecret(match[1]!, policy.token)) {
+      throw new ApiError(401, 'unauthorized', header ? 'The bearer token is not valid.' : 'Send the API token as `Authorization: Bearer <CAC_API_TOKEN>`.', { headers: { 'WWW-Authenticate': 'Bearer realm="cac"' } });
+    }
+    return;
+  }
+  const host = hostOfHeader(request.headers.host ?? '');
+  if (!isLoopbackHost(host)) {
+    throw new ApiError(403, 'forbidden-host', `Requests must address this server as localhost, 127.0.0.1 or [::1] (Host was '${request.headers.host ?? ''}'); to serve other names, set CAC_API_TOKEN.`);
+  }
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./.test(bare) || bare === '0:0:0:0:0:0:0:1';
+  return false;
+}
+
+function hostOfHeader(header: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(header);
+  if (bracketed) return bracketed[1]!;
+  return header.replace(/:\d+$/, '');
+}
+
+/** Compares hashes of both, in constant time, so neither the token's content nor its length leaks through timing. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}

@@ -1,0 +1,133 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { loadWorkspace, readProjectSettings, type Workspace } from '../core';
+import { presentOperation } from '../core/history/operationRecord';
+import { queryOperations, type OperationPage } from '../core/history/operationQuery';
+import { OperationStore } from '../core/history/operationStore';
+import {
+  checkRerun, checkResume, definitionProblem, deleteOperation, findDatastore, requestOperationAbort, type ActionCheck,
+} from '../core/operations/operationActions';
+import type { SyncOutcome } from '../core/sync/runSync';
+import { validateActionBody, validateListQuery, validateRunBody } from './apiSchemas';
+import { ApiError, readJsonBody, sendJson, sendNoContent } from './http';
+import type { SyncLauncher } from './syncLauncher';
+
+/**
+ * The operations API, compatible with the seed's payloads:
+ *
+ * | route | answer |
+ * |---|---|
+ * | `POST /api/operations/run` | 202, the new operation (`Location` names it) |
+ * | `GET /api/operations` | 200, a page: `{items, total, page, size, pages}` |
+ * | `GET /api/operations/{id}` | 200, the seed's page with that one operation |
+ * | `POST /api/operations/{id}/abort` | 202, the operation (it ends `aborted` moments later) |
+ * | `POST /api/operations/{id}/resume` | 202, the operation, running again |
+ * | `POST /api/operations/{id}/rerun` | 202, the new operation |
+ * | `DELETE /api/operations/{id}` | 204 |
+ *
+ * Ids are matched as integers and names are looked up among the definitions: nothing from a
+ * request is ever joined into a path.
+ */
+export async function routeOperations(request: IncomingMessage, response: ServerResponse, url: URL, context: RouteContext): Promise<void> {
+  const path = url.pathname.replace(/\/+$/, '');
+  const method = request.method ?? 'GET';
+  if (path === '/api/operations') {
+    allow(method, ['GET']);
+    return sendJson(response, 200, page(queryOperations(store(context).list(), validateListQuery(url.searchParams), context.clock())));
+  }
+  if (path === '/api/operations/run') {
+    allow(method, ['POST']);
+    return runOperation(response, await readJsonBody(request), context);
+  }
+  const match = /^\/api\/operations\/([^/]+)(?:\/(abort|resume|rerun))?$/.exec(path);
+  if (!match) throw new ApiError(404, 'not-found', `No route ${path}. The API serves /api/operations, /api/operations/run and /api/operations/{id}[/abort|/resume|/rerun].`);
+  const id = operationId(match[1]!);
+  const action = match[2];
+  if (!action) {
+    allow(method, ['GET', 'DELETE']);
+    if (method === 'DELETE') {
+      settle(deleteOperation(store(context), id));
+      return sendNoContent(response);
+    }
+    const record = store(context).get(id);
+    if (!record) throw new ApiError(404, 'operation-not-found', `No operation with id ${id}.`);
+    return sendJson(response, 200, page({ items: [record], total: 1, page: 1, size: 50, pages: 1 }));
+  }
+  allow(method, ['POST']);
+  validateActionBody(await readJsonBody(request));
+  if (action === 'abort') {
+    const record = settle(requestOperationAbort(store(context), id, context.triggeredBy(), context.clock()));
+    context.launcher.abort(id, `abort requested by ${context.triggeredBy()}`);
+    return sendJson(response, 202, presentOperation(record), { Location: `/api/operations/${id}` });
+  }
+  const workspace = loadWorkspace(context.root);
+  if (action === 'resume') {
+    const { record, datastore } = settle(checkResume(store(context, workspace), workspace, id));
+    return sendStarted(response, await context.launcher.start({ workspace, datastore, resume: record }));
+  }
+  const { datastore, options } = settle(checkRerun(store(context, workspace), workspace, id));
+  return sendStarted(response, await context.launcher.start({ workspace, datastore, options }));
+}
+
+export interface RouteContext {
+  root: string;
+  launcher: SyncLauncher;
+  clock: () => Date;
+  triggeredBy: () => string;
+}
+
+async function runOperation(response: ServerResponse, body: unknown, context: RouteContext): Promise<void> {
+  const run = validateRunBody(body);
+  const workspace = loadWorkspace(context.root);
+  const problem = definitionProblem(workspace);
+  if (problem) throw new ApiError(409, 'invalid-definitions', problem);
+  const datastore = findDatastore(workspace, run.datastore_id);
+  if (!datastore) {
+    const known = workspace.datastores.map((d) => `${d.name} (${d.id})`).join(', ') || 'none';
+    throw new ApiError(404, 'datastore-not-found', `No datastore with id or name ${JSON.stringify(run.datastore_id)}. Defined: ${known}.`);
+  }
+  const options = { prune: run.prune, recreate: run.recreate, include: run.include ? [...run.include].sort() : undefined, forcePrune: run.force_prune };
+  sendStarted(response, await context.launcher.start({ workspace, datastore, options }));
+}
+
+function sendStarted(response: ServerResponse, started: Awaited<ReturnType<SyncLauncher['start']>>): void {
+  if (!started.started) throw refusal(started.outcome);
+  sendJson(response, 202, presentOperation(started.record), { Location: `/api/operations/${started.record.id}` });
+}
+
+function refusal(outcome: SyncOutcome): ApiError {
+  const holder = outcome.refused?.holder;
+  if (holder) return new ApiError(409, 'datastore-busy', outcome.message ?? 'The datastore is busy.', holder.operation_id !== null ? { operation_id: holder.operation_id } : {});
+  return new ApiError(409, 'not-startable', outcome.message ?? 'The operation could not be started.');
+}
+
+function page(result: OperationPage): Record<string, unknown> {
+  return { items: result.items.map(presentOperation), total: result.total, page: result.page, size: result.size, pages: result.pages };
+}
+
+function settle<T>(check: ActionCheck<T>): T {
+  if (check.ok) return check.value;
+  const status = check.reason === 'not-found' ? 404 : 409;
+  const code = check.reason === 'not-found' ? 'operation-not-found' : check.reason === 'invalid' ? 'invalid-definitions' : 'conflict';
+  throw new ApiError(status, code, check.message);
+}
+
+function operationId(text: string): number {
+  if (!/^[1-9][0-9]{0,14}$/.test(text)) throw new ApiError(404, 'operation-not-found', `No operation '${decodeSafely(text)}': operation ids are positive integers.`);
+  return Number(text);
+}
+
+function allow(method: string, methods: string[]): void {
+  if (!methods.includes(method)) throw new ApiError(405, 'method-not-allowed', `${method} is not allowed here; use ${methods.join(' or ')}.`, { headers: { Allow: methods.join(', ') } });
+}
+
+function store(context: RouteContext, workspace?: Workspace): OperationStore {
+  return new OperationStore((workspace?.project ?? readProjectSettings(context.root).project).stateDir);
+}
+
+function decodeSafely(text: string): string {
+  try {
+    return decodeURIComponent(text).slice(0, 64);
+  } catch {
+    return text.slice(0, 64);
+  }
+}

@@ -1,0 +1,75 @@
+import type { OperationRecord, OperationResult } from './operationRecord';
+
+/**
+ * The seed's Activity list: search by operation id, sort by created date or duration, filter by
+ * operation type, status and table (container), one page at a time. The same function answers
+ * `cac history list` and `GET /api/operations`, so both always agree.
+ */
+export function queryOperations(records: readonly OperationRecord[], query: OperationQuery, now: Date): OperationPage {
+  const search = query.search?.trim().toLowerCase();
+  const statuses = query.status && query.status.length > 0 ? new Set(query.status) : undefined;
+  const matching = records.filter((record) => {
+    if (query.type !== undefined && !OPERATION_TYPES_OF_RECORD.includes(query.type)) return false;
+    if (statuses && !statuses.has(record.result)) return false;
+    if (query.datastore !== undefined && record.datastore.name !== query.datastore && String(record.datastore.id) !== query.datastore) return false;
+    if (query.container !== undefined && !touchesContainer(record, query.container)) return false;
+    if (search && !matchesSearch(record, search)) return false;
+    return true;
+  });
+  const descending = (query.order ?? 'desc') === 'desc';
+  const key = query.sort === 'duration' ? (r: OperationRecord): number => durationMs(r, now) : (r: OperationRecord): number => Date.parse(r.created);
+  const sorted = [...matching].sort((a, b) => {
+    const difference = key(a) - key(b);
+    // Ties (same millisecond, same duration) fall back to the id, which is the creation order.
+    return (difference !== 0 ? difference : a.id - b.id) * (descending ? -1 : 1);
+  });
+  const size = query.size ?? DEFAULT_PAGE_SIZE;
+  const page = query.page ?? 1;
+  return { items: sorted.slice((page - 1) * size, page * size), total: sorted.length, page, size, pages: Math.ceil(sorted.length / size) };
+}
+
+export interface OperationQuery {
+  /** Matches an operation id exactly, or a part of the datastore, schedule or triggered-by text. */
+  search?: string;
+  sort?: 'created' | 'duration';
+  order?: 'asc' | 'desc';
+  /** `catalog` and `sync` are the same operation type (renamed in the seed's release 2026.3.20). */
+  type?: 'catalog' | 'sync';
+  status?: OperationResult[];
+  /** A datastore name or numeric id. */
+  datastore?: string;
+  /** Operations that changed this container or logged about it. */
+  container?: string;
+  /** 1-based. */
+  page?: number;
+  size?: number;
+}
+
+/** The seed's paged shape (`GET /api/operations/{id}` answers it too, with one item). */
+export interface OperationPage {
+  items: OperationRecord[];
+  total: number;
+  page: number;
+  size: number;
+  pages: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 1000;
+
+/** Wall time from start to end; a running operation counts until now. */
+export function durationMs(record: OperationRecord, now: Date): number {
+  const end = record.end_time ? Date.parse(record.end_time) : now.getTime();
+  return Math.max(0, end - Date.parse(record.start_time));
+}
+
+const OPERATION_TYPES_OF_RECORD: readonly string[] = ['catalog', 'sync'];
+
+function matchesSearch(record: OperationRecord, search: string): boolean {
+  if (/^#?[0-9]+$/.test(search)) return record.id === Number(search.replace('#', ''));
+  return [record.datastore.name, record.schedule ?? '', record.triggered_by].some((text) => text.toLowerCase().includes(search));
+}
+
+function touchesContainer(record: OperationRecord, container: string): boolean {
+  return record.changes.some((change) => change.name === container) || record.logs.some((log) => log.container === container);
+}

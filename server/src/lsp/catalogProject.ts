@@ -1,0 +1,240 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  DocumentPartsAnalyzer, SnapshotCatalog, analyzeDefinitionFile, checkOverridesAgainstSnapshots, combineDefinitionFiles, compareProblems,
+  findDefinitionFiles, isDefinitionPath, readDefinitionText, readProjectSettings, suppressInFile,
+  type CatalogView, type DefinitionFileAnalysis, type Problem, type ProjectSettings, type Workspace,
+} from '../core';
+
+/**
+ * One catalog project (a workspace folder) as the editor sees it: every definition file with
+ * its own analysis, open buffers taking the place of their files. A change re-analyzes only
+ * the changed file; the cross-file rules (names, references, overrides against snapshots) then
+ * run over the kept analyses, which costs little next to parsing. Problems come from the same
+ * engine calls as `cac validate`, so the editor and CI agree. Knows nothing of LSP.
+ */
+export class CatalogProject implements CatalogView {
+  settings!: ProjectSettings;
+  snapshots!: SnapshotCatalog;
+  private projectProblems: Problem[] = [];
+  private readonly files = new Map<string, TrackedFile>();
+  private combined: Workspace | undefined;
+  private lastCombined: Workspace | undefined;
+  private problems: Map<string, Problem[]> | undefined;
+
+  /** `scan: false` for a loose folder: only the files opened in the editor belong to it. */
+  constructor(readonly root: string, private readonly scan: boolean) {
+    this.reload();
+  }
+
+  /** Reads project settings and every definition file again; open buffers are kept. */
+  reload(): void {
+    const { project, problems } = readProjectSettings(this.root);
+    this.settings = project;
+    this.projectProblems = problems;
+    this.snapshots = new SnapshotCatalog(project.snapshotsDir);
+    const buffers = [...this.files.values()].filter((f) => f.buffer);
+    this.files.clear();
+    if (this.scan) {
+      const catalogFile = path.join(project.root, 'catalog.yaml');
+      for (const file of findDefinitionFiles(project)) {
+        const readProblems: Problem[] = [];
+        // readProjectSettings has already reported an unreadable or oversized catalog.yaml once.
+        const text = readDefinitionText(file, file === catalogFile ? [] : readProblems);
+        this.files.set(file, { path: file, text, readProblems, buffer: false, stale: true });
+      }
+    }
+    for (const buffer of buffers) if (this.owns(buffer.path)) this.files.set(buffer.path, { ...buffer, stale: true, snapshotChecks: undefined, parts: undefined });
+    this.changed();
+  }
+
+  /** Whether `file` is one of this project's definition files (`cac validate` would read it). */
+  owns(file: string): boolean {
+    return isDefinitionPath(this.settings, file);
+  }
+
+  /** The editor's text replaces the file's until the buffer closes. */
+  setBuffer(file: string, text: string): void {
+    const tracked = this.files.get(file);
+    if (tracked && tracked.text === text) {
+      // Opening a file as it is on disk changes nothing: its analysis stands.
+      tracked.buffer = true;
+      return;
+    }
+    // The same entry is kept, so its per-document analyses are reused for the new text.
+    this.files.set(file, { ...tracked, path: file, text, readProblems: [], buffer: true, stale: true });
+    this.changed();
+  }
+
+  /**
+   * Parses an open buffer one YAML document at a time ahead of its first edit, so that edit
+   * re-parses one document instead of all of them. Called when the editor is idle after an open.
+   */
+  primeDocumentParts(file: string): void {
+    const tracked = this.files.get(file);
+    if (!tracked?.buffer || tracked.text === undefined || tracked.parts) return;
+    tracked.parts = new DocumentPartsAnalyzer();
+    tracked.parts.analyze(this.settings, { path: file, text: tracked.text });
+  }
+
+  /** Back to the file on disk (or gone, for a buffer that was never saved). */
+  closeBuffer(file: string): void {
+    const tracked = this.files.get(file);
+    if (!tracked?.buffer) return;
+    if (this.scan && fs.existsSync(file) && readDefinitionText(file, []) === tracked.text) {
+      // Closed without unsaved changes: the file says what the buffer said.
+      tracked.buffer = false;
+      tracked.parts = undefined;
+      return;
+    }
+    this.files.delete(file);
+    this.readFromDisk(file);
+  }
+
+  /** A definition file changed on disk; ignored while it is open (the buffer wins). */
+  diskChanged(file: string): void {
+    if (this.files.get(file)?.buffer) return;
+    this.files.delete(file);
+    this.readFromDisk(file);
+  }
+
+  /** A snapshot file changed on disk: forget what was read of its datastore. */
+  snapshotsChanged(file: string): void {
+    if (this.snapshots.invalidatePath(file)) this.changed();
+  }
+
+  /** A sync of this server wrote a datastore's snapshots. */
+  datastoreSynced(datastore: string): void {
+    this.snapshots.forget(datastore);
+    this.changed();
+  }
+
+  get workspace(): Workspace {
+    this.refresh();
+    return this.combined!;
+  }
+
+  /**
+   * The last combined workspace, even if an edit is pending: completion reads datastore names
+   * from it without re-parsing the file being typed (its own text is read by completion itself).
+   */
+  get latestWorkspace(): Workspace {
+    return this.combined ?? this.lastCombined ?? this.workspace;
+  }
+
+  analysisOf(file: string): DefinitionFileAnalysis | undefined {
+    const tracked = this.files.get(file);
+    if (!tracked) return undefined;
+    if (tracked.stale) this.refresh();
+    return tracked.analysis;
+  }
+
+  /** Tracked files inside a folder (for a folder deleted or renamed as a whole). */
+  trackedFilesUnder(folder: string): string[] {
+    const prefix = folder + path.sep;
+    return [...this.files.keys()].filter((file) => file.startsWith(prefix));
+  }
+
+  textOf(file: string): string | undefined {
+    return this.files.get(file)?.text;
+  }
+
+  /** Every file's problems (an empty list for a clean file), sorted, after suppression comments. */
+  problemsByFile(): Map<string, Problem[]> {
+    this.refresh();
+    return this.problems!;
+  }
+
+  /** Files whose buffers or disk text have not been analyzed yet. */
+  get isStale(): boolean {
+    return this.problems === undefined;
+  }
+
+  get fileCount(): number {
+    return this.combined?.files.length ?? 0;
+  }
+
+  private readFromDisk(file: string): void {
+    // A deleted file is simply gone, not unreadable.
+    if (this.scan && this.owns(file) && fs.existsSync(file)) {
+      const readProblems: Problem[] = [];
+      const text = readDefinitionText(file, file === path.join(this.settings.root, 'catalog.yaml') ? [] : readProblems);
+      this.files.set(file, { path: file, text, readProblems, buffer: false, stale: true });
+    }
+    this.changed();
+  }
+
+  private changed(): void {
+    this.combined = undefined;
+    this.problems = undefined;
+  }
+
+  /**
+   * One file's overrides checked against the snapshots, kept until the file, the definition of a
+   * datastore it names, or that datastore's snapshots change. The same engine call as `cac
+   * validate` (checkOverridesAgainstSnapshots), one file at a time.
+   */
+  private snapshotProblems(workspace: Workspace, defined: ReadonlySet<string>, tracked: TrackedFile): Problem[] {
+    const overrides = tracked.analysis!.overrides;
+    if (overrides.length === 0) return [];
+    const key = overrides.map((o) => `${o.datastore}\u0000${defined.has(o.datastore) ? 1 : 0}\u0000${this.snapshots.versionOf(o.datastore)}`).join('\u0001');
+    const cached = tracked.snapshotChecks;
+    if (cached && cached.analysis === tracked.analysis && cached.key === key) return cached.problems;
+    const problems = checkOverridesAgainstSnapshots({ ...workspace, overrides }, this.snapshots);
+    tracked.snapshotChecks = { analysis: tracked.analysis!, key, problems };
+    return problems;
+  }
+
+  private refresh(): void {
+    if (this.problems) return;
+    const analyses: DefinitionFileAnalysis[] = [];
+    for (const tracked of this.files.values()) {
+      if (tracked.stale) {
+        const file = { path: tracked.path, text: tracked.text ?? '' };
+        // Files on disk are read exactly as `cac validate` reads them; a buffer being edited keeps
+        // one analysis per YAML document, so the next keystroke re-parses only its document.
+        tracked.analysis = tracked.text === undefined ? undefined
+          : tracked.buffer ? (tracked.parts ??= new DocumentPartsAnalyzer()).analyze(this.settings, file)
+          : analyzeDefinitionFile(this.settings, file);
+        tracked.stale = false;
+      }
+      if (tracked.analysis) analyses.push(tracked.analysis);
+    }
+    const workspace = combineDefinitionFiles(this.settings, analyses);
+    this.combined = workspace;
+    this.lastCombined = workspace;
+    const all = [...this.projectProblems, ...workspace.problems];
+    const defined = new Set(workspace.datastores.map((d) => d.name));
+    for (const tracked of this.files.values()) if (tracked.analysis) all.push(...this.snapshotProblems(workspace, defined, tracked));
+    for (const tracked of this.files.values()) all.push(...tracked.readProblems);
+    const byFile = new Map<string, Problem[]>();
+    for (const file of this.files.keys()) byFile.set(file, []);
+    for (const problem of all) {
+      let list = byFile.get(problem.file);
+      if (!list) byFile.set(problem.file, (list = []));
+      list.push(problem);
+    }
+    const catalogFiles = new Set(workspace.files);
+    for (const [file, problems] of byFile) {
+      const text = this.files.get(file)?.text;
+      // As `cac validate`: comments are read in catalog files and in files with problems only.
+      const final = text === undefined || (problems.length === 0 && !catalogFiles.has(file)) ? problems : suppressInFile(file, text, problems);
+      byFile.set(file, final.sort(compareProblems));
+    }
+    this.problems = byFile;
+  }
+}
+
+interface TrackedFile {
+  path: string;
+  /** Undefined when the file could not be read (its problem is in `readProblems`). */
+  text: string | undefined;
+  readProblems: Problem[];
+  /** True while the editor has it open: its text is the buffer's. */
+  buffer: boolean;
+  stale: boolean;
+  analysis?: DefinitionFileAnalysis;
+  snapshotChecks?: { analysis: DefinitionFileAnalysis; key: string; problems: Problem[] };
+  /** Keeps the analysis of each YAML document, so an edit re-parses only the documents it touched. */
+  parts?: DocumentPartsAnalyzer;
+}

@@ -1,0 +1,112 @@
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CompletionItemKind, DiagnosticSeverity, DiagnosticTag, InsertTextFormat, InsertTextMode, MarkupKind, SymbolKind,
+  type CompletionItem, type Diagnostic, type DocumentSymbol, type Location, type Range,
+} from 'vscode-languageserver/node';
+import { ProblemCode, type CatalogSymbol, type CompletionCandidate, type FileLocation, type Problem } from '../core';
+
+/**
+ * Maps the engine's plain data to LSP types and back. The engine's ranges are already
+ * zero-based with UTF-16 columns, which is LSP's default position encoding.
+ */
+
+/** The absolute path of a `file:` URI; undefined for other schemes (untitled buffers, git views). */
+export function pathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+export function uriOf(file: string): string {
+  return pathToFileURL(file).href;
+}
+
+/** What a diagnostic carries back to `textDocument/codeAction`, so quick fixes need no recomputation. */
+export interface DiagnosticData {
+  suggestions?: string[];
+}
+
+export function toDiagnostic(problem: Problem): Diagnostic {
+  const diagnostic: Diagnostic = {
+    range: problem.range,
+    severity: problem.severity === 'error' ? DiagnosticSeverity.Error : problem.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+    code: problem.code,
+    source: 'cac',
+    message: problem.message,
+  };
+  if (problem.code === ProblemCode.UnusedSuppression) diagnostic.tags = [DiagnosticTag.Unnecessary];
+  if (problem.suggestions) diagnostic.data = { suggestions: problem.suggestions } satisfies DiagnosticData;
+  return diagnostic;
+}
+
+/** The engine's view of a diagnostic the client sent back with a code action request. */
+export function problemOf(diagnostic: Diagnostic, file: string): Pick<Problem, 'code' | 'severity' | 'range' | 'suggestions' | 'file'> | undefined {
+  if (diagnostic.source !== 'cac' || typeof diagnostic.code !== 'string') return undefined;
+  const data = diagnostic.data as DiagnosticData | undefined;
+  return {
+    code: diagnostic.code as Problem['code'],
+    severity: diagnostic.severity === DiagnosticSeverity.Error ? 'error' : diagnostic.severity === DiagnosticSeverity.Warning ? 'warning' : 'info',
+    range: diagnostic.range,
+    suggestions: Array.isArray(data?.suggestions) ? data.suggestions.filter((s): s is string => typeof s === 'string') : undefined,
+    file,
+  };
+}
+
+export function toLocation(location: FileLocation): Location {
+  return { uri: uriOf(location.file), range: location.range };
+}
+
+const COMPLETION_KINDS: Record<CompletionCandidate['kind'], CompletionItemKind> = {
+  property: CompletionItemKind.Property,
+  value: CompletionItemKind.Value,
+  datastore: CompletionItemKind.Reference,
+  container: CompletionItemKind.Class,
+  field: CompletionItemKind.Field,
+  preset: CompletionItemKind.Snippet,
+  kind: CompletionItemKind.EnumMember,
+  skeleton: CompletionItemKind.Snippet,
+};
+
+export function toCompletionItem(candidate: CompletionCandidate): CompletionItem {
+  const item: CompletionItem = {
+    label: candidate.label,
+    kind: COMPLETION_KINDS[candidate.kind],
+    textEdit: { range: candidate.replace, newText: candidate.insertText },
+    insertTextFormat: InsertTextFormat.PlainText,
+    // Inserted lines already carry their indentation; a client must not add its own.
+    insertTextMode: InsertTextMode.asIs,
+  };
+  if (candidate.detail) item.detail = candidate.detail;
+  if (candidate.documentation) item.documentation = { kind: MarkupKind.Markdown, value: candidate.documentation };
+  if (candidate.filterText) item.filterText = candidate.filterText;
+  if (candidate.sortText) item.sortText = candidate.sortText;
+  if (candidate.preselect) item.preselect = true;
+  return item;
+}
+
+const SYMBOL_KINDS: Record<CatalogSymbol['kind'], SymbolKind> = {
+  datastore: SymbolKind.Class,
+  schedule: SymbolKind.Event,
+  overrides: SymbolKind.Namespace,
+  project: SymbolKind.Package,
+  container: SymbolKind.Struct,
+  identifier: SymbolKind.Field,
+};
+
+export function toDocumentSymbol(symbol: CatalogSymbol): DocumentSymbol {
+  return {
+    name: symbol.name,
+    detail: symbol.detail,
+    kind: SYMBOL_KINDS[symbol.kind],
+    range: symbol.range,
+    selectionRange: symbol.selectionRange,
+    children: symbol.children.map(toDocumentSymbol),
+  };
+}
+
+export function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}

@@ -1,0 +1,29 @@
+import type { IncludeKind } from '../../core';
+import type { PreviewFile, SyncResult } from '../../protocol/catalogProtocol';
+
+/**
+ * The messages between the language server and the worker thread that runs one sync. A sync
+ * runs off the main thread so diagnostics and completion stay responsive while a database is
+ * described (opening a large DuckDB file alone blocks for seconds), and so an abort reaches
+ * connectors whose discovery is synchronous: the main thread raises a shared flag that the
+ * worker checks on every progress callback.
+ */
+export interface SyncJob {
+  root: string;
+  datastore: string;
+  options: { prune?: boolean; recreate?: boolean; include?: IncludeKind[]; forcePrune?: boolean };
+  dryRun: boolean;
+  /** Unsaved editor buffers of definition files: a sync uses what the editor shows. */
+  buffers: { path: string; text: string }[];
+  triggeredBy: string;
+  engineVersion?: string;
+  /** One Int32: set to 1 by the main thread to abort. */
+  abortFlag: SharedArrayBuffer;
+}
+
+export type WorkerMessage =
+  | { type: 'started'; operationId: number }
+  | { type: 'progress'; phase: string; done: number; total?: number }
+  | { type: 'finished'; result: SyncResult; files: PreviewFile[] };
+
+export type MainMessage = { type: 'abort' };

@@ -1,0 +1,156 @@
+/**
+ * The custom messages of the Catalog as Code language server, typed once for the server and
+ * its clients (the VS Code extension imports this file). Every method is namespaced
+ * `catalog/…`; each namespace below has its `method`, its `type` and one line saying who sends
+ * it and why. Standard LSP covers everything else (diagnostics, completion, hover, …).
+ *
+ * Long requests (`catalog/sync`, `catalog/preview`) report LSP work-done progress: pass a
+ * `workDoneToken` in the params, or let the server create one with `window/workDoneProgress/create`
+ * when the client announced `window.workDoneProgress`. Cancelling the request (`$/cancelRequest`)
+ * or the server-created progress (`window/workDoneProgress/cancel`) aborts the operation, which
+ * then ends `aborted`.
+ */
+/* eslint-disable @typescript-eslint/no-namespace -- the LSP convention (as in vscode-languageserver-protocol): each message is a namespace holding its method and type. */
+import { NotificationType, RequestType, type ProgressToken } from 'vscode-languageserver-protocol';
+import type { IncludeKind, OperationLogEntry, OperationRecord, OperationResult, OperationSummary } from '../core';
+
+/** Which project a request is about: any file or folder URI inside it. Optional with one project open. */
+export interface ProjectScoped {
+  projectUri?: string;
+}
+
+export interface SyncParams extends ProjectScoped {
+  /** The datastore's `name`. */
+  datastore: string;
+  /** Undefined options fall back to the datastore's defaults, as `cac sync` does. */
+  prune?: boolean;
+  recreate?: boolean;
+  include?: IncludeKind[];
+  forcePrune?: boolean;
+  workDoneToken?: ProgressToken;
+}
+
+export interface SyncResult {
+  datastore: string;
+  /** The operation recorded in history; null for a preview, or when nothing could start. */
+  operationId: number | null;
+  result: OperationResult;
+  message: string | null;
+  /** True when the sync wrote (or, in a preview, would write) any committed file. */
+  changed: boolean;
+  durationMs: number;
+  summary: OperationSummary | null;
+  /** One entry per container that changed (unchanged ones are only counted in `summary`). */
+  changes: { name: string; action: string; details?: string[] }[];
+  logs: OperationLogEntry[];
+}
+
+/** A preview: the sync's result plus every file it would write or delete, with the new text. */
+export interface PreviewResult extends SyncResult {
+  files: PreviewFile[];
+}
+
+export interface PreviewFile {
+  uri: string;
+  action: 'write' | 'delete';
+  /** The text that would be written (for `write`), so a client can show a diff before syncing. */
+  text?: string;
+}
+
+/** client → server: sync one datastore and write its snapshots, recording an operation. */
+export namespace SyncRequest {
+  export const method = 'catalog/sync' as const;
+  export const type = new RequestType<SyncParams, SyncResult, void>(method);
+}
+
+/** client → server: what a sync would change (a dry run); writes nothing, records nothing. */
+export namespace PreviewRequest {
+  export const method = 'catalog/preview' as const;
+  export const type = new RequestType<SyncParams, PreviewResult, void>(method);
+}
+
+export interface ListOperationsParams extends ProjectScoped {
+  datastore?: string;
+  result?: OperationResult;
+  /** `created` (newest first, the default) or `duration` (longest first). */
+  sort?: 'created' | 'duration';
+  /** 1-based page of `size` items (default 1 and 50), as the HTTP API pages. */
+  page?: number;
+  size?: number;
+}
+
+export interface ListOperationsResult {
+  items: OperationRecord[];
+  total: number;
+  page: number;
+  size: number;
+  pages: number;
+}
+
+/** client → server: the project's operation history, filtered, sorted and paged like `cac history`. */
+export namespace ListOperationsRequest {
+  export const method = 'catalog/listOperations' as const;
+  export const type = new RequestType<ListOperationsParams, ListOperationsResult, void>(method);
+}
+
+export interface AbortOperationParams {
+  operationId: number;
+}
+
+export interface AbortOperationResult {
+  /** True when a running sync of this server was asked to stop; it then ends `aborted`. */
+  aborted: boolean;
+  message: string;
+}
+
+/** client → server: abort a sync this server is running (cooperatively; written files stay complete). */
+export namespace AbortOperationRequest {
+  export const method = 'catalog/abortOperation' as const;
+  export const type = new RequestType<AbortOperationParams, AbortOperationResult, void>(method);
+}
+
+export interface OperationChangedParams {
+  operationId: number;
+  datastore: string;
+  result: OperationResult;
+  progress?: { done: number; total: number | null };
+}
+
+/** server → client: an operation started by this server started, progressed or finished (refresh views). */
+export namespace OperationChangedNotification {
+  export const method = 'catalog/operationChanged' as const;
+  export const type = new NotificationType<OperationChangedParams>(method);
+}
+
+export interface WorkspaceLoadedParams {
+  /** The project roots the server watches. */
+  roots: string[];
+  files: number;
+  datastores: number;
+  durationMs: number;
+  /** How the server learns about changed files: the client's watcher, or its own. */
+  fileEvents: 'client' | 'server';
+}
+
+/** server → client: every project was read and its diagnostics published; features answer from now on. */
+export namespace WorkspaceLoadedNotification {
+  export const method = 'catalog/workspaceLoaded' as const;
+  export const type = new NotificationType<WorkspaceLoadedParams>(method);
+}
+
+/** Command ids a code lens carries; `workspace/executeCommand` runs them as the requests above. */
+export const CatalogCommands = {
+  sync: 'catalog.sync',
+  preview: 'catalog.preview',
+} as const;
+
+/** What a client may pass as `initializationOptions`. */
+export interface CatalogInitializationOptions {
+  /** Milliseconds to wait after the last edit before validating (default 25; 0 validates at once). */
+  validationDelayMs?: number;
+  /**
+   * Set false when the client runs the lens commands itself (by sending `catalog/sync` and
+   * `catalog/preview`); the server then does not register them for `workspace/executeCommand`.
+   */
+  executeCommands?: boolean;
+}
