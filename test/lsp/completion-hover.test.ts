@@ -78,7 +78,9 @@ describe('language server: completion and hover', function () {
 
     it('offers the workspace\'s datastore names where a datastore is referenced', async () => {
       const items = await complete('schedules/new.yaml', 'kind: Schedule\nname: again\ndatastore: sh|\n');
-      assert.deepEqual(labels(items).sort(), ['shop', 'warehouse']);
+      // `fresh` is defined by the datastores/new.yaml buffer earlier tests left open; whether its
+      // last (unfinished) text has been re-analysed yet depends on the debounce, so it may or may not be offered.
+      assert.deepEqual(labels(items).filter((label) => label !== 'fresh').sort(), ['shop', 'warehouse']);
       const shop = items.find((i) => i.label === 'shop')!;
       assert.equal(shop.detail, 'sqlite datastore');
       assert.deepEqual(shop.textEdit, { range: { start: { line: 2, character: 11 }, end: { line: 2, character: 13 } }, newText: 'shop' });
