@@ -5,6 +5,19 @@
 export type TypeFamily = 'timestamp' | 'date' | 'time' | 'integer' | 'decimal' | 'float' | 'boolean' | 'string' | 'other';
 
 export function typeFamily(type: string): TypeFamily {
+  // A catalog repeats a few dozen spellings across 100,000s of fields: classify each once.
+  let family = FAMILY_CACHE.get(type);
+  if (family === undefined) {
+    family = classify(type);
+    if (FAMILY_CACHE.size > 10_000) FAMILY_CACHE.clear();
+    FAMILY_CACHE.set(type, family);
+  }
+  return family;
+}
+
+const FAMILY_CACHE = new Map<string, TypeFamily>();
+
+function classify(type: string): TypeFamily {
   const t = type.trim().toLowerCase();
   if (t.endsWith('[]') || t.startsWith('struct') || t.startsWith('map(') || t.startsWith('array')) return 'other';
   if (/^(timestamp|datetime|timestamptz|smalldatetime|datetime2|datetimeoffset)\b/.test(t)) return 'timestamp';

@@ -65,7 +65,7 @@ export function renderIndex(index: SnapshotIndex): string {
 
 function pushField(out: string[], field: FieldInfo): void {
   out.push(`  - name: ${scalar(field.name)}`);
-  out.push(`    type: ${scalar(field.type)}`);
+  out.push(`    type: ${typeScalar(field.type)}`);
   out.push(`    nullable: ${field.nullable}`);
   if (field.primary_key !== undefined) out.push(`    primary_key: ${field.primary_key}`);
   if (field.auto_increment) out.push('    auto_increment: true');
@@ -91,6 +91,19 @@ function pushList(out: string[], indent: string, key: string, items: string[]): 
 const RESERVED_WORDS = new Set(['true', 'false', 'null', 'yes', 'no', 'on', 'off', 'y', 'n', '~']);
 /** Plain scalars we allow: start with a letter or `_`, and no character YAML gives meaning to in block context. */
 const PLAIN_SAFE = /^[A-Za-z_][A-Za-z0-9_ .,()/+\-[\]]*$/;
+
+/** `scalar` for type spellings, which repeat across a catalog's fields: each is quoted once. */
+function typeScalar(type: string): string {
+  let rendered = TYPE_SCALARS.get(type);
+  if (rendered === undefined) {
+    rendered = scalar(type);
+    if (TYPE_SCALARS.size > 10_000) TYPE_SCALARS.clear();
+    TYPE_SCALARS.set(type, rendered);
+  }
+  return rendered;
+}
+
+const TYPE_SCALARS = new Map<string, string>();
 
 /** A string as a YAML scalar: plain when unambiguous, otherwise double-quoted with escapes. */
 export function scalar(value: string): string {
