@@ -1,10 +1,8 @@
-import * as fs from 'node:fs';
 import pg from 'pg';
-import type { ConnectionSettings } from '../definitions/types';
 import type { ContainerKind, DiscoveredContainer, FieldInfo, OperationLogEntry } from '../model';
 import { qualifiedName } from '../naming';
 import { ConnectorError, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult, type ResolvedDatastore, type SqlConnector } from './connector';
-import { requireServerSettings, serverTimeouts, throwIfAborted } from './serverSettings';
+import { requireServerSettings, serverTimeouts, throwIfAborted, tlsSettings } from './serverSettings';
 
 /**
  * PostgreSQL. The session is read-only at the database level (`default_transaction_read_only`,
@@ -57,7 +55,7 @@ function clientConfig(datastore: ResolvedDatastore): pg.ClientConfig {
   return {
     host, port, database, user,
     password: datastore.connection.password,
-    ssl: sslOptions(datastore.connection),
+    ssl: sslOptions(datastore),
     connectionTimeoutMillis: timeouts.connectMs,
     statement_timeout: timeouts.statementMs,
     application_name: 'catalog-as-code',
@@ -66,26 +64,12 @@ function clientConfig(datastore: ResolvedDatastore): pg.ClientConfig {
   };
 }
 
-function sslOptions(connection: ConnectionSettings): pg.ClientConfig['ssl'] {
-  const ssl = connection.ssl;
-  if (ssl === undefined || ssl === false) return false;
-  if (ssl === true) return { rejectUnauthorized: true };
-  switch (ssl.mode) {
-    case 'disable':
-      return false;
-    case 'prefer':
-    case 'require':
-      // libpq semantics: encrypt, but do not verify the certificate.
-      return { rejectUnauthorized: false };
-    case 'verify-ca':
-    case 'verify-full':
-    default: {
-      const ca = ssl.ca === undefined ? undefined : fs.readFileSync(ssl.ca, 'utf8');
-      return ssl.mode === 'verify-ca'
-        ? { rejectUnauthorized: true, ca, checkServerIdentity: () => undefined }
-        : { rejectUnauthorized: true, ca };
-    }
-  }
+function sslOptions(datastore: ResolvedDatastore): pg.ClientConfig['ssl'] {
+  const tls = tlsSettings(datastore);
+  if (!tls) return false;
+  if (tls.verify === 'none') return { rejectUnauthorized: false };
+  // verify-ca checks the chain only; verify-full (and `ssl: true`) also the host name.
+  return tls.verify === 'chain' ? { rejectUnauthorized: true, ca: tls.ca, checkServerIdentity: () => undefined } : { rejectUnauthorized: true, ca: tls.ca };
 }
 
 /** Cancels the running statement from a second session (`pg_cancel_backend` of our backend). */

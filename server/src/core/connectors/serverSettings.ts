@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import type { ConnectionSettings } from '../definitions/types';
 import { ConnectorError, type ResolvedDatastore } from './connector';
 
@@ -33,4 +34,32 @@ export function requireServerSettings(datastore: ResolvedDatastore, defaultPort:
 /** Throws the signal's reason when it is aborted: connectors call this between catalog queries. */
 export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('The sync was aborted.');
+}
+
+/**
+ * What `connection.ssl` asks for, in libpq's terms, for every server connector: undefined for no
+ * TLS; `none` encrypts without checking the certificate (prefer, require); `chain` checks it
+ * against the CA (verify-ca, and `ssl: true`); `full` also checks the host name (verify-full).
+ * The CA file is read here so that a missing one is a located, actionable error.
+ */
+export interface TlsSettings {
+  verify: 'none' | 'chain' | 'full';
+  ca?: string;
+}
+
+export function tlsSettings(datastore: ResolvedDatastore): TlsSettings | undefined {
+  const ssl = datastore.connection.ssl;
+  if (ssl === undefined || ssl === false) return undefined;
+  if (ssl === true) return { verify: 'full' };
+  if (ssl.mode === 'disable') return undefined;
+  if (ssl.mode === 'prefer' || ssl.mode === 'require') return { verify: 'none' };
+  let ca: string | undefined;
+  if (ssl.ca !== undefined) {
+    try {
+      ca = fs.readFileSync(ssl.ca, 'utf8');
+    } catch (error) {
+      throw new ConnectorError(`The CA file '${ssl.ca}' of datastore '${datastore.name}' cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Check connection.ssl.ca.`, 'ssl-ca-unreadable');
+    }
+  }
+  return { verify: ssl.mode === 'verify-ca' ? 'chain' : 'full', ...(ca !== undefined ? { ca } : {}) };
 }

@@ -1,9 +1,7 @@
 /** Opening the connection: its options (TLS, timeouts, utf8mb4) and the read-only session. */
-import * as fs from 'node:fs';
 import mysql from 'mysql2/promise';
-import type { ConnectionSettings } from '../../definitions/types';
 import { ConnectorError, type ResolvedDatastore } from '../connector';
-import { requireServerSettings, serverTimeouts } from '../serverSettings';
+import { requireServerSettings, serverTimeouts, tlsSettings } from '../serverSettings';
 import { connectionError } from './errors';
 
 export type Run = (sql: string, signal: AbortSignal | undefined, values?: unknown[], rowsAsArray?: boolean) => Promise<unknown[]>;
@@ -31,31 +29,10 @@ export function connectionConfig(datastore: ResolvedDatastore): mysql.Connection
 }
 
 function sslOptions(datastore: ResolvedDatastore): mysql.SslOptions | undefined {
-  const ssl: ConnectionSettings['ssl'] = datastore.connection.ssl;
-  if (ssl === undefined || ssl === false) return undefined;
-  if (ssl === true) return { rejectUnauthorized: true };
-  switch (ssl.mode) {
-    case 'disable':
-      return undefined;
-    case 'prefer':
-    case 'require':
-      // libpq semantics, as for PostgreSQL: encrypt, do not verify the certificate.
-      return { rejectUnauthorized: false };
-    case 'verify-ca':
-    case 'verify-full':
-    default: {
-      let ca: string | undefined;
-      if (ssl.ca !== undefined) {
-        try {
-          ca = fs.readFileSync(ssl.ca, 'utf8');
-        } catch (error) {
-          throw new ConnectorError(`The CA file '${ssl.ca}' of datastore '${datastore.name}' cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Check connection.ssl.ca.`, 'ssl-ca-unreadable');
-        }
-      }
-      // verify-ca checks the chain only; verify-full also the host name.
-      return { ca, rejectUnauthorized: true, verifyIdentity: ssl.mode === 'verify-full' };
-    }
-  }
+  const tls = tlsSettings(datastore);
+  if (!tls) return undefined;
+  if (tls.verify === 'none') return { rejectUnauthorized: false };
+  return { ca: tls.ca, rejectUnauthorized: true, verifyIdentity: tls.verify === 'full' };
 }
 
 export async function connect(datastore: ResolvedDatastore, config: mysql.ConnectionOptions): Promise<mysql.Connection> {
