@@ -27,7 +27,7 @@ import { openConnector } from '../server/src/core/connectors/registry';
 import { datastoreSnapshotDir, readCatalogState } from '../server/src/core/sync/catalogState';
 import { resolveDatastore } from '../server/src/core/sync/resolveDatastore';
 import { BenchAssertion, assertBench, countSnapshotFiles, engineSync, snapshotStamps, type EngineRun } from './lib/engine';
-import { median, round1, round2, seriesOf } from './lib/stats';
+import { lapTimer, median, round1, round2, seriesOf } from './lib/stats';
 import { count, formatTable, ms, ratio } from './lib/table';
 import { Trash } from './lib/trash';
 
@@ -222,13 +222,7 @@ interface Phases {
 
 /** One first sync through runSync's steps, each timed: where the time beyond the catalog reads goes. */
 async function firstSyncPhases(catalog: string, expected: number): Promise<Phases> {
-  let t = performance.now();
-  const lap = (): number => {
-    const now = performance.now();
-    const elapsed = now - t;
-    t = now;
-    return elapsed;
-  };
+  const lap = lapTimer();
   const workspace = loadWorkspace(catalog);
   assertBench(!hasErrors(workspace.problems), 'the benchmark catalog has errors');
   const datastore = workspace.datastores.find((d) => d.name === 'bench')!;

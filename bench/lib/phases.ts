@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { applySyncPlan, hasErrors, loadWorkspace, planHasChanges, planSync, type SyncPlan } from '../../server/src/core';
 import type { DiscoveryResult } from '../../server/src/core/connectors/connector';
 import { samplePositions } from '../../server/src/core/connectors/dfs/dfsConnector';
@@ -12,7 +11,7 @@ import { readConnectorCache, writeConnectorCache } from '../../server/src/core/s
 import { resolveDatastore } from '../../server/src/core/sync/resolveDatastore';
 import { assertBench } from './engine';
 import { timeFlushes, type FlushTiming } from './fsProbe';
-import { median } from './stats';
+import { lapTimer, median } from './stats';
 
 /**
  * One sync taken apart along runSync's own steps (loadWorkspace → catalog state → discover →
@@ -39,13 +38,7 @@ export interface PhaseBreakdown {
 
 export async function breakdownSync(catalog: string, datastoreName: string, withCache: boolean): Promise<{ phases: PhaseBreakdown; plan: SyncPlan }> {
   const signal = new AbortController().signal;
-  let t = performance.now();
-  const lap = (): number => {
-    const now = performance.now();
-    const elapsed = now - t;
-    t = now;
-    return elapsed;
-  };
+  const lap = lapTimer();
 
   const workspace = loadWorkspace(catalog);
   const loadWorkspaceMs = lap();
@@ -82,7 +75,7 @@ export async function breakdownSync(catalog: string, datastoreName: string, with
     inferenceMs = lap();
   }
 
-  t = performance.now();
+  lap(); // restart the stopwatch: the probes above are not part of the timed discovery
   const connector = await openConnector(resolved.datastore);
   let discovery: DiscoveryResult;
   try {

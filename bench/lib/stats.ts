@@ -40,3 +40,14 @@ export function round1(value: number): number {
 export function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
+
+/** A stopwatch whose every call returns the milliseconds since the previous call (or since its creation). */
+export function lapTimer(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const elapsed = now - last;
+    last = now;
+    return elapsed;
+  };
+}

@@ -1,5 +1,5 @@
 import {
-  OperationStore, datastoreSnapshotDir, describeChange, hasErrors, loadWorkspace, runSync, summarize,
+  OperationStore, datastoreSnapshotDir, describeChange, describePlanChanges, hasErrors, loadWorkspace, runSync, summarize,
   type ContainerChange, type DatastoreDefinition, type IncludeKind, type SyncOutcome,
 } from '../core';
 import { ReviewInputError, readWorkingTreeSnapshots, reviewSyncOutcomes, type SnapshotTree, type SyncToReview } from '../core/review';
@@ -79,7 +79,7 @@ export async function syncCommand(io: CliIo, options: SyncCommandOptions): Promi
         changed: o.changed,
         duration_ms: o.durationMs,
         summary: o.plan ? summarize(o.plan) : null,
-        changes: o.plan ? o.plan.changes.filter((c) => c.action !== 'unchanged').map(describeChange) : [],
+        changes: o.plan ? describePlanChanges(o.plan) : [],
         logs: o.logs,
       })),
     });

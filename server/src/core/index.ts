@@ -7,7 +7,7 @@ export * from './problems';
 export * from './model';
 export { runSync, applySyncPlan, summarize, type SyncRequest, type SyncOutcome } from './sync/runSync';
 export { planSync, planHasChanges, type SyncPlan, type SyncOptions, type ContainerChange } from './sync/planSync';
-export { describeChange, describeSnapshotChange } from './sync/describeChange';
+export { describeChange, describePlanChanges, describeSnapshotChange } from './sync/describeChange';
 export { OperationStore } from './history/operationStore';
 export type { OperationRecord, OperationResult, OperationSummary } from './history/operationRecord';
 export {

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { DatastoreDefinition } from '../definitions/types';
 import { storeTypeOf } from '../model';
-import { describeChange } from '../sync/describeChange';
+import { describePlanChanges } from '../sync/describeChange';
 import type { SyncOptions, SyncPlan } from '../sync/planSync';
 import { operationTimestamp, type OperationRecord, type OperationResult, type OperationSummary } from './operationRecord';
 
@@ -76,7 +76,7 @@ export function finishedOperationRecord(record: OperationRecord, outcome: Finish
     message: outcome.message,
     progress: completed ? { done: plan.changes.length, total: plan.changes.length, phase: 'finished' } : record.progress,
     summary: completed ? summarize(plan) : null,
-    changes: completed ? plan.changes.filter((c) => c.action !== 'unchanged').map((c) => describeChange(c)) : [],
+    changes: completed ? describePlanChanges(plan) : [],
     logs: outcome.logs,
   };
 }

@@ -1,6 +1,11 @@
 import type { ContainerChange } from './planSync';
 import type { SnapshotChange } from './diffSnapshots';
 
+/** What a plan changed, described for people: every change except `unchanged`, in plan order. */
+export function describePlanChanges(plan: { changes: readonly ContainerChange[] }): ReturnType<typeof describeChange>[] {
+  return plan.changes.filter((c) => c.action !== 'unchanged').map(describeChange);
+}
+
 /** A container change as short human sentences: the same wording in the CLI, history and API. */
 export function describeChange(change: ContainerChange): { name: string; action: string; details?: string[] } {
   switch (change.action) {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
-  OperationStore, analyzeDefinitions, describeChange, findDefinitionFiles, hasErrors, isDefinitionPath, readDefinitionText,
+  OperationStore, analyzeDefinitions, describePlanChanges, findDefinitionFiles, hasErrors, isDefinitionPath, readDefinitionText,
   readProjectSettings, runSync, summarize, type OperationRecord, type Problem, type SyncOutcome, type Workspace,
 } from '../../core';
 import type { PreviewFile, SyncResult } from '../../protocol/catalogProtocol';
@@ -74,7 +74,7 @@ function toResult(outcome: SyncOutcome): SyncResult {
     changed: outcome.changed,
     durationMs: outcome.durationMs,
     summary: outcome.plan ? summarize(outcome.plan) : null,
-    changes: outcome.plan ? outcome.plan.changes.filter((c) => c.action !== 'unchanged').map(describeChange) : [],
+    changes: outcome.plan ? describePlanChanges(outcome.plan) : [],
     logs: outcome.logs,
   };
 }
