@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isTempFileName } from '../../server/src/core/fs/atomicFiles';
 import { parseSnapshot } from '../../server/src/core/sync/catalogState';
 
 const CLI = path.resolve(__dirname, '..', '..', 'bin', 'cac.js');
@@ -54,6 +55,7 @@ describe('a sync killed at any moment', function () {
       assert.equal(run(), 0, `sync after the kill at ${delay} ms (${seenNew} files already new)`);
       const names = fs.readdirSync(dir).filter((n) => n.endsWith('.yaml') && n !== '_index.yaml');
       assert.equal(names.length, FILES);
+      assert.deepEqual(fs.readdirSync(dir).filter(isTempFileName), [], 'the next sync removes the temp files a killed one left');
       for (const name of names) assert.equal(parseSnapshot(fs.readFileSync(path.join(dir, name), 'utf8'))!.fields[1]!.name, next);
       const history = JSON.parse(spawnSync(process.execPath, [CLI, 'history', '--root', root, '--format', 'json', '--limit', '2'], { encoding: 'utf8' }).stdout) as { items: { result: string }[] };
       assert.equal(history.items[0]!.result, 'success');

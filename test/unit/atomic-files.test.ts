@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isTempFileName, writeFilesAtomically } from '../../server/src/core/fs/atomicFiles';
+import { isTempFileName, writeFilesAtomically, writeFilesInBatches } from '../../server/src/core/fs/atomicFiles';
 
 describe('atomic file writes', () => {
   let dir: string;
@@ -61,5 +61,57 @@ describe('atomic file writes', () => {
     await assert.rejects(writeFilesAtomically(writes), /ENOENT/);
     assert.deepEqual(fs.readdirSync(dir), ['f0.yaml']);
     assert.equal(fs.readFileSync(path.join(dir, 'f0.yaml'), 'utf8'), 'old');
+  });
+
+  describe('in batches, with abort and progress', () => {
+    const oldAndNew = (count: number): { path: string; content: string }[] => {
+      for (let i = 0; i < count; i++) fs.writeFileSync(path.join(dir, `f${i}.yaml`), 'old');
+      return Array.from({ length: count }, (_, i) => ({ path: path.join(dir, `f${i}.yaml`), content: `n: ${i}` }));
+    };
+    const contents = (): string[] => fs.readdirSync(dir).sort().map((name) => `${name}=${fs.readFileSync(path.join(dir, name), 'utf8')}`);
+
+    it('stages a large set in full before the first rename, then commits it batch by batch', async () => {
+      const writes = oldAndNew(600);
+      const events: string[] = [];
+      await writeFilesInBatches(writes, {
+        batchSize: 100,
+        onStaged: (staged, total) => {
+          // Nothing is visible while staging: every target still holds its old content.
+          assert.equal(fs.readFileSync(writes[staged - 1]!.path, 'utf8'), 'old');
+          events.push(`staged ${staged}/${total}`);
+        },
+        onCommitted: (committed, total) => events.push(`committed ${committed}/${total}`),
+      });
+      assert.deepEqual(events, [100, 200, 300, 400, 500, 600].map((n) => `staged ${n}/600`).concat([100, 200, 300, 400, 500, 600].map((n) => `committed ${n}/600`)));
+      assert.deepEqual(fs.readdirSync(dir).filter(isTempFileName), []);
+      assert.equal(fs.readFileSync(path.join(dir, 'f599.yaml'), 'utf8'), 'n: 599');
+    });
+
+    it('an abort while staging a large set leaves every file old and no temp file', async () => {
+      const writes = oldAndNew(600);
+      const controller = new AbortController();
+      await assert.rejects(writeFilesInBatches(writes, { batchSize: 100, signal: controller.signal, onStaged: (staged) => staged === 300 && controller.abort(new Error('stop')) }), /stop/);
+      assert.deepEqual(contents(), writes.map((w) => `${path.basename(w.path)}=old`).sort());
+    });
+
+    it('an abort while committing leaves the committed files new, the others old, and no temp file', async () => {
+      const writes = oldAndNew(600);
+      const controller = new AbortController();
+      await assert.rejects(writeFilesInBatches(writes, { batchSize: 100, signal: controller.signal, onCommitted: (committed) => committed === 200 && controller.abort(new Error('stop')) }), /stop/);
+      const expected = writes.map((w, i) => `${path.basename(w.path)}=${i < 200 ? w.content : 'old'}`).sort();
+      assert.deepEqual(contents(), expected);
+    });
+
+    it('commits a small set batch by batch, each flushed on its own', async () => {
+      const writes = oldAndNew(10);
+      const committed: number[] = [];
+      const controller = new AbortController();
+      await assert.rejects(writeFilesInBatches(writes, { batchSize: 3, signal: controller.signal, onStaged: () => assert.fail('a small set is not staged in full'), onCommitted: (n) => {
+        committed.push(n);
+        if (n === 6) controller.abort(new Error('stop'));
+      } }), /stop/);
+      assert.deepEqual(committed, [3, 6]);
+      assert.deepEqual(contents(), writes.map((w, i) => `${path.basename(w.path)}=${i < 6 ? w.content : 'old'}`).sort());
+    });
   });
 });

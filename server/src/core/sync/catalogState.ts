@@ -17,7 +17,7 @@ export function readCatalogState(snapshotsDir: string, datastore: string): Catal
   const dir = datastoreSnapshotDir(snapshotsDir, datastore);
   const logs: OperationLogEntry[] = [];
   assertNoSymlinks(snapshotsDir, dir);
-  const files = listSnapshotFiles(dir);
+  const { files, temps } = listSnapshotFiles(dir);
   const indexPath = path.join(dir, INDEX_FILE_NAME);
   const indexText = readTextIfExists(indexPath);
   let index: SnapshotIndex = { datastore, containers: [], removed: [] };
@@ -66,6 +66,7 @@ export function readCatalogState(snapshotsDir: string, datastore: string): Catal
     index: sortIndex({ datastore, containers: containers.sort(compareByName), removed: [...removed.values()] }),
     userRemoved: userRemoved.sort(),
     logs,
+    staleTempFiles: temps,
   };
 }
 
@@ -79,6 +80,16 @@ export interface CatalogState {
   /** Containers whose snapshot files were deleted by hand since the last sync. */
   userRemoved: string[];
   logs: OperationLogEntry[];
+  /**
+   * Temp files (full paths) a killed sync left in the folder. Every sync holds the datastore's
+   * lock while it writes, so under that lock none of them can belong to a running writer.
+   */
+  staleTempFiles?: string[];
+}
+
+/** The temp files in a datastore's snapshot folder (see CatalogState.staleTempFiles). */
+export function staleTempFilesIn(dir: string): string[] {
+  return listSnapshotFiles(dir).temps;
 }
 
 /** The snapshot folder of a datastore; datastore names are schema-checked, and encoded anyway. */
@@ -123,19 +134,22 @@ export function readTextIfExists(file: string): string | undefined {
   }
 }
 
-function listSnapshotFiles(dir: string): Set<string> {
+function listSnapshotFiles(dir: string): { files: Set<string>; temps: string[] } {
   const files = new Set<string>();
+  const temps: string[] = [];
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return files;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { files, temps };
     throw error;
   }
   for (const entry of entries) {
-    if (entry.isFile() && entry.name.endsWith('.yaml') && entry.name !== INDEX_FILE_NAME && !isTempFileName(entry.name)) files.add(entry.name);
+    if (!entry.isFile()) continue;
+    if (isTempFileName(entry.name)) temps.push(path.join(dir, entry.name));
+    else if (entry.name.endsWith('.yaml') && entry.name !== INDEX_FILE_NAME) files.add(entry.name);
   }
-  return files;
+  return { files, temps };
 }
 
 /** Refuses to read or write through a symlinked snapshot folder (the node-tar CVE-2021-32803 class). */

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { ConnectorError, type DiscoveryProgress } from '../connectors/connector';
 import { openConnector } from '../connectors/registry';
 import type { ContainerOverride, DatastoreDefinition, Workspace } from '../definitions/types';
-import { removeFilesDurably, writeFilesAtomically, writeFileAtomicallySync, type FileWrite } from '../fs/atomicFiles';
+import { removeFilesDurably, writeFilesInBatches, writeFileAtomicallySync, type FileWrite } from '../fs/atomicFiles';
 import type { OperationStore } from '../history/operationStore';
 import type { OperationProgress, OperationRecord, OperationResult } from '../history/operationRecord';
 import { finishedOperationRecord, newOperationRecord, optionsOfRecord, resumedOperationRecord } from '../history/recordLifecycle';
@@ -11,7 +11,7 @@ import { AbortRequestWatcher } from '../operations/abortRequest';
 import type { HeldLock, LockHolder } from '../operations/fileLock';
 import { acquireDatastoreLock, datastoreBusyMessage } from '../operations/locks';
 import { loadResumeCheckpoint, mergeResumedChanges, saveResumeCheckpoint } from '../operations/resumeCheckpoint';
-import { SnapshotFolderError, readCatalogState } from './catalogState';
+import { SnapshotFolderError, readCatalogState, staleTempFilesIn } from './catalogState';
 import { readConnectorCache, writeConnectorCache } from './connectorCache';
 import { planHasChanges, planSync, type SyncOptions, type SyncPlan } from './planSync';
 import { resolveDatastore } from './resolveDatastore';
@@ -133,14 +133,13 @@ export async function applySyncPlan(plan: SyncPlan, dir: string, options: ApplyO
   if (!planHasChanges(plan)) return;
   fs.mkdirSync(dir, { recursive: true });
   const writes = options.skipIdentical ? plan.writes.filter((write) => !holdsContent(write)) : plan.writes;
-  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_WRITE_BATCH);
   options.onWritten?.(0, writes.length);
-  for (let start = 0; start < writes.length; start += batchSize) {
-    throwIfAborted(options.signal);
-    const end = Math.min(writes.length, start + batchSize);
-    await writeFilesAtomically(writes.slice(start, end));
-    options.onWritten?.(end, writes.length);
-  }
+  await writeFilesInBatches(writes, {
+    batchSize: options.batchSize ?? DEFAULT_WRITE_BATCH,
+    signal: options.signal,
+    onStaged: options.onStaged,
+    onCommitted: options.onWritten,
+  });
   throwIfAborted(options.signal);
   if (plan.indexChanged) writeFileAtomicallySync(plan.indexPath, plan.indexText);
   removeFilesDurably(plan.deletes);
@@ -151,6 +150,8 @@ export interface ApplyOptions {
   batchSize?: number;
   /** Called before the first batch (0) and after each one, with the files written so far. */
   onWritten?: (written: number, total: number) => void;
+  /** Temp files prepared so far, when a large plan is flushed to disk once before any is renamed. */
+  onStaged?: (staged: number, total: number) => void;
   /** Skip files whose content on disk is already the planned one (a resume's finished containers). */
   skipIdentical?: boolean;
 }
@@ -158,6 +159,8 @@ export interface ApplyOptions {
 const DEFAULT_WRITE_BATCH = 256;
 /** The phase of the progress reports of the write phase (the others come from connectors). */
 export const WRITING = 'writing';
+/** Temp files of a large plan being prepared, before the first one is renamed into place. */
+export const STAGING = 'staging';
 /** Progress is written to the record at most this often (each write is an fsync). */
 const PROGRESS_WRITE_MS = 500;
 
@@ -196,7 +199,7 @@ async function execute(context: RunContext): Promise<SyncOutcome> {
     watcher?.check();
     lock?.renewIfDue();
     request.onProgress?.(progress);
-    if (progress.total !== undefined && progress.phase !== WRITING) setProgress({ done: progress.done, total: progress.total, phase: 'discovering' });
+    if (progress.total !== undefined && progress.phase !== WRITING && progress.phase !== STAGING) setProgress({ done: progress.done, total: progress.total, phase: 'discovering' });
   };
   try {
     const resolved = resolveDatastore(datastore, request.env);
@@ -232,6 +235,7 @@ async function execute(context: RunContext): Promise<SyncOutcome> {
     if (!request.dryRun && !replayed) {
       // The record goes first: a crash after writing must not leave an older record that matches.
       forgetResync(stateDir, datastore.name);
+      removeFilesDurably(checkpoint ? staleTempFilesIn(state.dir) : state.staleTempFiles ?? []);
       if (record && history && planHasChanges(plan) && !checkpoint) saveResumeCheckpoint(history.sidecarPath(record.id, 'checkpoint'), record.id, state, plan);
       await applySyncPlan(plan, state.dir, {
         signal,
@@ -243,6 +247,7 @@ async function execute(context: RunContext): Promise<SyncOutcome> {
           setProgress({ done: written, total, phase: 'writing' }, written === 0 || written === total);
           report({ phase: WRITING, done: written, total });
         },
+        onStaged: (staged, total) => report({ phase: STAGING, done: staged, total }),
       });
       if (discovery.cache !== undefined) writeConnectorCache(stateDir, datastore.name, discovery.cache);
       recordResync(stateDir, datastore.name, inputs, discovery.signature, state, plan);
