@@ -114,7 +114,8 @@ describe('postgresql connector', function () {
       counts.push(sent);
     }
     assert.equal(counts[0], counts[1]);
-    assert.ok(counts[0]! <= 8, `sent ${counts[0]} queries`);
+    // Two sessions (the catalog reads run beside the columns query): 5 statements each, whatever the size.
+    assert.ok(counts[0]! <= 10, `sent ${counts[0]} queries`);
   });
 
   it('reports tables the sync user may not read, keeps them listed, and ends the sync with a warning', async function () {

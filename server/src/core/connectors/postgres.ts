@@ -6,12 +6,28 @@ import { requireServerSettings, serverTimeouts, throwIfAborted, tlsSettings } fr
 
 /**
  * PostgreSQL. The session is read-only at the database level (`default_transaction_read_only`,
- * and every catalog read runs in a `READ ONLY` transaction). Introspection is three pg_catalog
- * queries for the whole datastore, whatever its size: relations, columns, settings. Comments
- * come from a `LEFT JOIN pg_description`, never `col_description()` per row.
+ * and every catalog read runs in a `READ ONLY` transaction). Introspection is a constant number
+ * of pg_catalog queries for the whole datastore, whatever its size: signature, relations,
+ * columns, schemas, settings. Comments come from a `LEFT JOIN pg_description`, never
+ * `col_description()` per row.
  */
 export async function openPostgresConnector(datastore: ResolvedDatastore): Promise<SqlConnector> {
   const config = clientConfig(datastore);
+  const session = await openSession(datastore, config);
+  return {
+    discover: (request, context) => discover(datastore, request, context, session, () => openSession(datastore, config)),
+    query: async (sql, signal) => (await session.run(sql, signal)).rows as unknown[],
+    close: () => session.close(),
+  };
+}
+
+/** One read-only connection; `run` cancels its statement on the server when the signal aborts. */
+interface Session {
+  run: Run;
+  close(): Promise<void>;
+}
+
+async function openSession(datastore: ResolvedDatastore, config: pg.ClientConfig): Promise<Session> {
   const client = new pg.Client(config);
   // A broken connection after connect (server restart) must reject the running query, not crash the process.
   client.on('error', () => undefined);
@@ -39,8 +55,7 @@ export async function openPostgresConnector(datastore: ResolvedDatastore): Promi
     }
   };
   return {
-    discover: (request, context) => discover(datastore, request, context, run),
-    query: async (sql, signal) => (await run(sql, signal)).rows as unknown[],
+    run,
     close: async () => {
       await client.end().catch(() => undefined);
     },
@@ -120,7 +135,8 @@ function connectionError(datastore: ResolvedDatastore, error: unknown): Connecto
  */
 const SIGNATURE_SQL = `SELECT concat_ws('|', current_user, current_setting('server_version_num'), current_setting('track_commit_timestamp', true),
   ${['pg_class', 'pg_attribute', 'pg_attrdef', 'pg_constraint', 'pg_description', 'pg_type', 'pg_namespace', 'pg_partitioned_table', 'pg_inherits']
-    .map((table) => `(SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.${table})`).join(',\n  ')}) AS signature`;
+    .map((table) => `(SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.${table})`).join(',\n  ')}) AS signature,
+  current_setting('track_commit_timestamp', true) AS commit_timestamps`;
 
 const RELATION_KINDS: Record<string, ContainerKind> = { r: 'table', p: 'table', v: 'view', m: 'materialized_view', f: 'foreign_table' };
 
@@ -151,7 +167,7 @@ interface ColumnRow {
   comment: string | null;
 }
 
-async function discover(datastore: ResolvedDatastore, request: DiscoveryRequest, context: DiscoveryContext, run: Run): Promise<DiscoveryResult> {
+async function discover(datastore: ResolvedDatastore, request: DiscoveryRequest, context: DiscoveryContext, session: Session, openHelper: () => Promise<Session>): Promise<DiscoveryResult> {
   const { signal } = context;
   const kinds = Object.entries(RELATION_KINDS)
     .filter(([, kind]) => request.include.includes(kind === 'table' || kind === 'foreign_table' ? 'table' : 'view'))
@@ -161,40 +177,49 @@ async function discover(datastore: ResolvedDatastore, request: DiscoveryRequest,
   const schemaFilter = datastore.schemas ? 'n.nspname = ANY($1::text[])' : SYSTEM_SCHEMA_FILTER;
   const relationFilter = `${schemaFilter} AND c.relkind = ANY($${datastore.schemas ? 2 : 1}::"char"[]) AND NOT c.relispartition`;
   const values: unknown[] = datastore.schemas ? [datastore.schemas, kinds] : [kinds];
+  // A first sync needs everything: connect the helper session while this one starts.
+  let helper = request.unchangedSince === undefined ? openHelper().catch(() => undefined) : undefined;
   // One snapshot of the catalog for all reads, so a concurrent DDL cannot tear the listing.
-  await run('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', signal);
-  let signature: string;
-  let relations: RelationRow[];
-  let columns: ColumnRow[];
-  let schemas: { name: string; usage: boolean }[];
-  let commitTimestamps: boolean;
+  await session.run('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', signal);
+  let described: CatalogReads;
   try {
-    signature = ((await run(SIGNATURE_SQL, signal)).rows[0] as { signature: string }).signature;
-    if (request.unchangedSince === signature) return { containers: [], complete: true, logs, signature, unchanged: true };
+    let signature: SignatureRow | undefined;
+    if (request.unchangedSince !== undefined) {
+      signature = await readSignature(session.run, signal);
+      if (request.unchangedSince === signature.signature) return { containers: [], complete: true, logs, signature: signature.signature, unchanged: true };
+      helper = openHelper().catch(() => undefined);
+    }
     context.onProgress?.({ phase: 'listing', done: 0 });
-    relations = (await run(`SELECT c.oid::int8::float8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind, d.description AS comment,
-        pt.partattrs::int2[] AS partition_attnums,
-        (SELECT k.conkey FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p') AS primary_key,
-        has_table_privilege(c.oid, 'SELECT') AS can_select, has_schema_privilege(n.oid, 'USAGE') AS schema_usage
-      FROM pg_catalog.pg_class c
-      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      LEFT JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = c.oid
-      LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
-      WHERE ${relationFilter}`, signal, values)).rows as RelationRow[];
-    columns = (await run(`SELECT a.attrelid::int8::float8 AS relid, a.attnum, a.attname AS name, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
-        a.attnotnull AS not_null, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr, a.attgenerated::text AS generated,
-        a.attidentity::text AS identity, d.description AS comment
-      FROM pg_catalog.pg_attribute a
-      JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-      LEFT JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
-      WHERE a.attnum > 0 AND NOT a.attisdropped AND ${relationFilter}`, signal, values)).rows as ColumnRow[];
-    schemas = (await run(`SELECT n.nspname AS name, has_schema_privilege(n.oid, 'USAGE') AS usage FROM pg_catalog.pg_namespace n WHERE ${schemaFilter}`, signal, datastore.schemas ? [datastore.schemas] : [])).rows as { name: string; usage: boolean }[];
-    commitTimestamps = ((await run(`SELECT current_setting('track_commit_timestamp', true) AS value`, signal)).rows[0] as { value: string | null }).value === 'on';
+    described = await readCatalog(session, helper!, signal, {
+      signature,
+      relations: `SELECT c.oid::int8::float8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind, d.description AS comment,
+          pt.partattrs::int2[] AS partition_attnums,
+          (SELECT k.conkey FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p') AS primary_key,
+          has_table_privilege(c.oid, 'SELECT') AS can_select, has_schema_privilege(n.oid, 'USAGE') AS schema_usage
+        FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = c.oid
+        LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+        WHERE ${relationFilter}`,
+      columns: `SELECT a.attrelid::int8::float8 AS relid, a.attnum, a.attname AS name, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
+          a.attnotnull AS not_null, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr, a.attgenerated::text AS generated,
+          a.attidentity::text AS identity, d.description AS comment
+        FROM pg_catalog.pg_attribute a
+        JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+        LEFT JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
+        WHERE a.attnum > 0 AND NOT a.attisdropped AND ${relationFilter}`,
+      values,
+      schemas: `SELECT n.nspname AS name, has_schema_privilege(n.oid, 'USAGE') AS usage FROM pg_catalog.pg_namespace n WHERE ${schemaFilter}`,
+      schemaValues: datastore.schemas ? [datastore.schemas] : [],
+    });
   } finally {
-    await run('ROLLBACK', undefined).catch(() => undefined);
+    await session.run('ROLLBACK', undefined).catch(() => undefined);
+    // Closed whenever it connects, used or not.
+    void helper?.then((connected) => connected?.close());
   }
+  const { signature, relations, columns, schemas, commitTimestamps } = described;
   throwIfAborted(signal);
 
   const columnsByRelation = new Map<number, ColumnRow[]>();
@@ -250,6 +275,71 @@ async function discover(datastore: ResolvedDatastore, request: DiscoveryRequest,
   }
   context.onProgress?.({ phase: 'described', done: containers.length, total: containers.length });
   return { containers, complete, logs, unreadable, detection: { commitTimestamps }, signature };
+}
+
+interface CatalogReads {
+  signature: string;
+  relations: RelationRow[];
+  columns: ColumnRow[];
+  schemas: { name: string; usage: boolean }[];
+  commitTimestamps: boolean;
+}
+
+interface CatalogQueries {
+  /** Already read (a resync compared it first), or undefined to read it with the rest. */
+  signature: SignatureRow | undefined;
+  relations: string;
+  columns: string;
+  values: unknown[];
+  schemas: string;
+  schemaValues: unknown[];
+}
+
+/**
+ * Reads the catalog inside `session`'s open REPEATABLE READ transaction. The columns query is
+ * most of the work (~300 ms of server time for 205,000 columns); the others (signature,
+ * relations, schemas, settings: ~130 ms) run meanwhile on a helper session that imports the same
+ * snapshot (`pg_export_snapshot`), so every read still sees one catalog state. When the helper
+ * cannot connect or import the snapshot (a pooler, a connection limit), or is not ready when the
+ * columns arrive, the same queries run on `session` after the columns: slower, equally correct.
+ */
+async function readCatalog(session: Session, helperConnecting: Promise<Session | undefined>, signal: AbortSignal, queries: CatalogQueries): Promise<CatalogReads> {
+  const snapshotId = await session.run('SELECT pg_catalog.pg_export_snapshot() AS id', signal)
+    .then((result) => (result.rows[0] as { id: string }).id, () => undefined);
+  const columnsRead = session.run(queries.columns, signal, queries.values);
+  const columnsSettled = columnsRead.then(() => undefined, () => undefined);
+  const others = (async () => {
+    let reader = session;
+    const helper = snapshotId !== undefined && /^[0-9A-F-]+$/i.test(snapshotId) ? await Promise.race([helperConnecting, columnsSettled]) : undefined;
+    if (helper) {
+      try {
+        await helper.run(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshotId!}'`, signal);
+        reader = helper;
+      } catch (error) {
+        if (signal.aborted) throw error;
+      }
+    }
+    const signature = queries.signature ?? await readSignature(reader.run, signal);
+    const relations = (await reader.run(queries.relations, signal, queries.values)).rows as RelationRow[];
+    const schemas = (await reader.run(queries.schemas, signal, queries.schemaValues)).rows as { name: string; usage: boolean }[];
+    return { signature: signature.signature, relations, schemas, commitTimestamps: signature.commit_timestamps === 'on' };
+  })();
+  // Both settle before the caller ends the transaction the helper's snapshot belongs to.
+  const [columns, rest] = await Promise.allSettled([columnsRead, others]);
+  if (columns.status === 'rejected') throw columns.reason;
+  if (rest.status === 'rejected') throw rest.reason;
+  throwIfAborted(signal);
+  return { ...rest.value, columns: columns.value.rows as ColumnRow[] };
+}
+
+interface SignatureRow {
+  signature: string;
+  /** track_commit_timestamp: 'on' lets tables without a cursor column use postgres_commit_timestamp. */
+  commit_timestamps: string | null;
+}
+
+async function readSignature(run: Run, signal: AbortSignal): Promise<SignatureRow> {
+  return (await run(SIGNATURE_SQL, signal)).rows[0] as SignatureRow;
 }
 
 function fieldOf(column: ColumnRow, primaryKey: number[] | null): FieldInfo {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedDatastore } from '../connectors/connector';
 import type { ContainerOverride } from '../definitions/types';
-import { writeFileAtomicallySync } from '../fs/atomicFiles';
+import { fileStamp, writeFileAtomicallySync, type FileStamp } from '../fs/atomicFiles';
 import type { ContainerKind, OperationLogEntry } from '../model';
 import type { CatalogState } from './catalogState';
 import type { ContainerChange, SyncOptions, SyncPlan } from './planSync';
@@ -27,7 +27,7 @@ export interface ResyncRecord {
   signature: string;
   index: string;
   /** file name → [size, mtimeMs, inode] of each snapshot the index lists. */
-  files: Record<string, [number, number, number]>;
+  files: Record<string, FileStamp>;
   /** What the repeat would report besides `unchanged` (containers kept as missing, removed ones skipped). */
   changes: ContainerChange[];
   logs: OperationLogEntry[];
@@ -71,7 +71,7 @@ export function usableRecord(stateDir: string, datastoreName: string, inputs: st
  * no writes or deletes are pending and the catalog folder needed no reconciliation. Otherwise
  * removes any older record, so a stale one can never be replayed.
  */
-export function recordResync(stateDir: string, datastoreName: string, inputs: string, signature: string | undefined, state: CatalogState, plan: SyncPlan): void {
+export function recordResync(stateDir: string, datastoreName: string, inputs: string, signature: string | undefined, state: CatalogState, plan: SyncPlan, written?: ReadonlyMap<string, FileStamp>): void {
   const file = recordFile(stateDir, datastoreName);
   const repeatable = signature !== undefined && plan.complete && state.logs.length === 0 && state.userRemoved.length === 0 && plan.deletes.length === 0
     && plan.changes.every((c) => c.action === 'new' || c.action === 'changed' || c.action === 'unchanged' || c.action === 'recreated' || c.action === 'missing' || c.action === 'skipped_removed');
@@ -79,10 +79,10 @@ export function recordResync(stateDir: string, datastoreName: string, inputs: st
     fs.rmSync(file, { force: true });
     return;
   }
-  const files: Record<string, [number, number, number]> = {};
+  const files: Record<string, FileStamp> = {};
   for (const entry of plan.index.containers) {
-    const stat = fs.lstatSync(path.join(state.dir, entry.file));
-    files[entry.file] = [stat.size, stat.mtimeMs, stat.ino];
+    const file = path.join(state.dir, entry.file);
+    files[entry.file] = written?.get(file) ?? fileStamp(fs.lstatSync(file));
   }
   const record: ResyncRecord = {
     version: RECORD_VERSION, inputs, signature: signature!, index: sha1(plan.indexText), files,

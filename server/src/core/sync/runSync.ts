@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { ConnectorError, type DiscoveryProgress } from '../connectors/connector';
 import { openConnector } from '../connectors/registry';
 import type { ContainerOverride, DatastoreDefinition, Workspace } from '../definitions/types';
-import { removeFilesDurably, writeFilesInBatches, writeFileAtomicallySync, type FileWrite } from '../fs/atomicFiles';
+import { removeFilesDurably, writeFilesInBatches, writeFileAtomicallySync, type FileStamp, type FileWrite } from '../fs/atomicFiles';
 import type { OperationStore } from '../history/operationStore';
 import type { OperationProgress, OperationRecord, OperationResult } from '../history/operationRecord';
 import { finishedOperationRecord, newOperationRecord, optionsOfRecord, resumedOperationRecord } from '../history/recordLifecycle';
@@ -129,8 +129,9 @@ export interface SyncOutcome {
  * lists files it did not write. The next sync's reconciliation (catalogState) adopts whatever
  * the index did not yet record, and a resume finishes the plan.
  */
-export async function applySyncPlan(plan: SyncPlan, dir: string, options: ApplyOptions = {}): Promise<void> {
-  if (!planHasChanges(plan)) return;
+export async function applySyncPlan(plan: SyncPlan, dir: string, options: ApplyOptions = {}): Promise<Map<string, FileStamp>> {
+  const stamps = new Map<string, FileStamp>();
+  if (!planHasChanges(plan)) return stamps;
   fs.mkdirSync(dir, { recursive: true });
   const writes = options.skipIdentical ? plan.writes.filter((write) => !holdsContent(write)) : plan.writes;
   options.onWritten?.(0, writes.length);
@@ -139,10 +140,12 @@ export async function applySyncPlan(plan: SyncPlan, dir: string, options: ApplyO
     signal: options.signal,
     onStaged: options.onStaged,
     onCommitted: options.onWritten,
+    stamps,
   });
   throwIfAborted(options.signal);
   if (plan.indexChanged) writeFileAtomicallySync(plan.indexPath, plan.indexText);
   removeFilesDurably(plan.deletes);
+  return stamps;
 }
 
 export interface ApplyOptions {
@@ -237,7 +240,7 @@ async function execute(context: RunContext): Promise<SyncOutcome> {
       forgetResync(stateDir, datastore.name);
       removeFilesDurably(checkpoint ? staleTempFilesIn(state.dir) : state.staleTempFiles ?? []);
       if (record && history && planHasChanges(plan) && !checkpoint) saveResumeCheckpoint(history.sidecarPath(record.id, 'checkpoint'), record.id, state, plan);
-      await applySyncPlan(plan, state.dir, {
+      const written = await applySyncPlan(plan, state.dir, {
         signal,
         batchSize: request.writeBatchSize,
         skipIdentical: checkpoint !== undefined,
@@ -250,7 +253,7 @@ async function execute(context: RunContext): Promise<SyncOutcome> {
         onStaged: (staged, total) => report({ phase: STAGING, done: staged, total }),
       });
       if (discovery.cache !== undefined) writeConnectorCache(stateDir, datastore.name, discovery.cache);
-      recordResync(stateDir, datastore.name, inputs, discovery.signature, state, plan);
+      recordResync(stateDir, datastore.name, inputs, discovery.signature, state, plan, written);
     }
     outcome.result = plan.logs.some((l) => l.level !== 'info') ? 'warning' : 'success';
   } catch (error) {
