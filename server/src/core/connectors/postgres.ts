@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { ContainerKind, DiscoveredContainer, FieldInfo, OperationLogEntry } from '../model';
 import { qualifiedName } from '../naming';
 import { ConnectorError, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult, type ResolvedDatastore, type SqlConnector } from './connector';
-import { requireServerSettings, serverTimeouts, throwIfAborted, tlsSettings } from './serverSettings';
+import { prefersTls, requireServerSettings, serverTimeouts, throwIfAborted, tlsFailure, tlsSettings } from './serverSettings';
 
 /**
  * PostgreSQL. The session is read-only at the database level (`default_transaction_read_only`,
@@ -37,6 +37,8 @@ async function openSession(datastore: ResolvedDatastore, config: pg.ClientConfig
     await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
   } catch (error) {
     await client.end().catch(() => undefined);
+    // `prefer`: encryption when the server offers it, a plain connection otherwise (as libpq does).
+    if (config.ssl && prefersTls(datastore) && NO_TLS_ON_SERVER.test((error as Error).message)) return openSession(datastore, { ...config, ssl: false });
     throw connectionError(datastore, error);
   }
   const run = async (sql: string, signal: AbortSignal | undefined, values?: unknown[]): Promise<pg.QueryResult> => {
@@ -103,11 +105,19 @@ async function cancelBackend(config: pg.ClientConfig, client: pg.Client): Promis
   }
 }
 
+/** What `pg` says when it asked for TLS and the server has none. */
+const NO_TLS_ON_SERVER = /does not support SSL/i;
+
 function connectionError(datastore: ResolvedDatastore, error: unknown): ConnectorError {
   const err = error as Error & { code?: string };
   const { host, port, database, user } = datastore.connection;
   const where = `${host ?? ''}:${port ?? 5432}`;
   const what = `datastore '${datastore.name}'`;
+  const tls = tlsFailure(error, datastore, where);
+  if (tls) return new ConnectorError(tls, 'ssl-failed');
+  if (NO_TLS_ON_SERVER.test(err.message)) {
+    return new ConnectorError(`The PostgreSQL server at ${where} does not offer TLS, but connection.ssl asks for it (${what}). Enable ssl on the server, or set ssl: { mode: prefer } or false.`, 'ssl-unsupported');
+  }
   switch (err.code) {
     case '3D000':
       return new ConnectorError(`Database '${database}' does not exist on the PostgreSQL server at ${where} (${what}). Check connection.database.`, 'source-not-found');

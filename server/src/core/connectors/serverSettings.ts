@@ -39,7 +39,8 @@ export function throwIfAborted(signal: AbortSignal): void {
 /**
  * What `connection.ssl` asks for, in libpq's terms, for every server connector: undefined for no
  * TLS; `none` encrypts without checking the certificate (prefer, require); `chain` checks it
- * against the CA (verify-ca, and `ssl: true`); `full` also checks the host name (verify-full).
+ * against the CA (verify-ca); `full` also checks the host name (verify-full, and `ssl: true`).
+ * Without `ca`, the chain is checked against the system's CAs.
  * The CA file is read here so that a missing one is a located, actionable error.
  */
 export interface TlsSettings {
@@ -63,3 +64,43 @@ export function tlsSettings(datastore: ResolvedDatastore): TlsSettings | undefin
   }
   return { verify: ssl.mode === 'verify-ca' ? 'chain' : 'full', ...(ca !== undefined ? { ca } : {}) };
 }
+
+/** True when connection.ssl is `prefer`: TLS when the server offers it, a plain connection otherwise. */
+export function prefersTls(datastore: ResolvedDatastore): boolean {
+  const ssl = datastore.connection.ssl;
+  return typeof ssl === 'object' && ssl.mode === 'prefer';
+}
+
+/**
+ * A TLS handshake failure (Node's certificate checks) as a sentence that says what to change,
+ * or undefined when `error` is not one. Shared by the server connectors. Drivers may wrap the
+ * error under a code of their own (mysql2: HANDSHAKE_SSL_ERROR), so Node's message decides too.
+ */
+export function tlsFailure(error: unknown, datastore: ResolvedDatastore, where: string): string | undefined {
+  const err = error as Error & { code?: string };
+  const what = `datastore '${datastore.name}'`;
+  switch (tlsProblemOf(err)) {
+    case 'host':
+      return `The TLS certificate of the server at ${where} is not issued for host '${datastore.connection.host}' (${what}: ${err.message}). Set connection.host to a name the certificate lists, or use ssl: { mode: verify-ca } to check the certificate chain only.`;
+    case 'untrusted':
+      return `The TLS certificate of the server at ${where} is not signed by a CA this sync trusts (${what}: ${err.message}). Set connection.ssl.ca to the file of the CA that signed it.`;
+    case 'expired':
+      return `The TLS certificate of the server at ${where} is not valid now (${what}: ${err.message}). Renew the server's certificate.`;
+    case 'other':
+      return `TLS with the server at ${where} failed (${what}: ${err.message}). Check connection.ssl (mode and ca).`;
+    default:
+      return undefined;
+  }
+}
+
+function tlsProblemOf(err: Error & { code?: string }): 'host' | 'untrusted' | 'expired' | 'other' | undefined {
+  const code = err.code ?? '';
+  const message = err.message ?? '';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /^Hostname\/IP does not match/i.test(message)) return 'host';
+  if (UNTRUSTED_CODES.has(code) || /self.signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate signature failure/i.test(message)) return 'untrusted';
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID' || /certificate has expired|certificate is not yet valid/i.test(message)) return 'expired';
+  if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || code === 'HANDSHAKE_SSL_ERROR') return 'other';
+  return undefined;
+}
+
+const UNTRUSTED_CODES = new Set(['SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_SIGNATURE_FAILURE']);

@@ -9,17 +9,69 @@ import { readGrants } from './grants';
 import { readInnoDbTables } from './innoDbTables';
 import { partitionCandidates, partitionColumns, readPartitionExpressions } from './partitions';
 import { readPrimaryKeys } from './primaryKeys';
-import type { Run, Session } from './session';
+import type { Link, Run, Session } from './session';
 import { clientDigests, serverDigests, SIGNATURE_VERSION, signatureOf } from './signature';
 
 const KINDS: Record<string, ContainerKind | undefined> = { 'BASE TABLE': 'table', 'SYSTEM VERSIONED': 'table', VIEW: 'view' };
 
-export async function discover(datastore: ResolvedDatastore, session: Session, request: DiscoveryRequest, context: DiscoveryContext, run: Run): Promise<DiscoveryResult> {
+export async function discover(datastore: ResolvedDatastore, session: Session, request: DiscoveryRequest, context: DiscoveryContext, run: Run, openHelper: () => Promise<Link>): Promise<DiscoveryResult> {
   const { signal } = context;
   throwIfAborted(signal);
-  const logs: OperationLogEntry[] = [];
   // A MySQL "database" is the namespace: by default the one the datastore connects to.
   const wanted = datastore.schemas ?? [datastore.connection.database!];
+  const columnsRead = new HelperRead(openHelper, run, signal, `SELECT ${DIGESTED.columns.join(', ')}
+    FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN (${wanted.map(() => '?').join(', ')})`, wanted);
+  try {
+    // A first sync needs every column: read them beside the other catalog reads from the start.
+    if (request.unchangedSince === undefined) columnsRead.start();
+    return await describe(datastore, session, request, context, run, wanted, columnsRead);
+  } finally {
+    await columnsRead.close();
+  }
+}
+
+/**
+ * The COLUMNS read (most of a discovery: ~0.6 s of 1.2 s for 11,000 tables here), sent on a
+ * second connection so the main one reads grants, schemata, InnoDB's table list and TABLES
+ * meanwhile. information_schema reads are not transactional on either connection, so this adds
+ * no inconsistency; the signature stays safe because the column digests come from these very
+ * rows, and STATISTICS and PARTITIONS are still read after InnoDB's table ids. When the helper
+ * cannot connect (a connection limit), the read queues on the main connection instead.
+ */
+class HelperRead {
+  private helper: Promise<Link | undefined> | undefined;
+  private rows: Promise<unknown[][]> | undefined;
+
+  constructor(
+    private readonly openHelper: () => Promise<Link>,
+    private readonly mainRun: Run,
+    private readonly signal: AbortSignal,
+    private readonly sql: string,
+    private readonly values: unknown[],
+  ) {}
+
+  start(): void {
+    if (this.rows) return;
+    this.helper = this.openHelper().catch(() => undefined);
+    this.rows = this.helper.then((helper) => arrays(helper?.run ?? this.mainRun, this.sql, this.signal, this.values));
+    // Awaited by `result`; until then a failure (an abort) must not count as unhandled.
+    this.rows.catch(() => undefined);
+  }
+
+  result(): Promise<unknown[][]> {
+    this.start();
+    return this.rows!;
+  }
+
+  async close(): Promise<void> {
+    await this.rows?.catch(() => undefined);
+    await (await this.helper)?.close();
+  }
+}
+
+async function describe(datastore: ResolvedDatastore, session: Session, request: DiscoveryRequest, context: DiscoveryContext, run: Run, wanted: string[], columnsRead: HelperRead): Promise<DiscoveryResult> {
+  const { signal } = context;
+  const logs: OperationLogEntry[] = [];
   const list = wanted.map(() => '?').join(', ');
   context.onProgress?.({ phase: 'listing', done: 0 });
 
@@ -44,8 +96,7 @@ export async function discover(datastore: ResolvedDatastore, session: Session, r
     return kind !== undefined && request.include.includes(kind === 'table' ? 'table' : 'view');
   });
   // Every column of the databases, not only of the kinds included: the signature covers them all.
-  const columns = tables.length === 0 ? [] : (await arrays(run, `SELECT ${DIGESTED.columns.join(', ')}
-    FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN (${list})`, signal, wanted)) as ColumnRow[];
+  const columns = (await columnsRead.result()) as ColumnRow[];
   context.onProgress?.({ phase: 'describing', done: 0, total: listed.length });
   const byTable = new Map<string, ColumnRow[]>();
   for (const column of columns) {

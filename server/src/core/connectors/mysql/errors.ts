@@ -1,6 +1,6 @@
 /** Driver errors as ConnectorErrors that say what to check, never with the password in them. */
 import { ConnectorError, type ResolvedDatastore } from '../connector';
-import { serverTimeouts } from '../serverSettings';
+import { serverTimeouts, tlsFailure } from '../serverSettings';
 
 function scrub(message: string, datastore: ResolvedDatastore): string {
   const password = datastore.connection.password;
@@ -14,6 +14,8 @@ export function connectionError(datastore: ResolvedDatastore, error: unknown): C
   const where = `${host ?? ''}:${port ?? 3306}`;
   const what = `datastore '${datastore.name}'`;
   const make = (message: string, code: string): ConnectorError => new ConnectorError(scrub(message, datastore), code);
+  const tls = tlsFailure(error, datastore, where);
+  if (tls) return make(tls, 'ssl-failed');
   switch (err.code) {
     case 'ER_BAD_DB_ERROR':
       return make(`Database '${database}' does not exist on the ${datastore.type} server at ${where} (${what}; server: ${err.message}). Check connection.database.`, 'source-not-found');

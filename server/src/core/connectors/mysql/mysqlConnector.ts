@@ -3,7 +3,7 @@ import { throwIfAborted } from '../serverSettings';
 import { abortReason, killQuery } from './abort';
 import { discover } from './discover';
 import { connectionError, statementError } from './errors';
-import { connect, connectionConfig, startSession, type Run, type Session } from './session';
+import { connect, connectionConfig, startSession, type Link, type Run, type Session } from './session';
 import { refuseUnlessRead } from './statementGuard';
 
 /**
@@ -29,6 +29,18 @@ import { refuseUnlessRead } from './statementGuard';
  */
 export async function openMySqlConnector(datastore: ResolvedDatastore): Promise<SqlConnector> {
   const config = connectionConfig(datastore);
+  const link = await openLink(datastore, config);
+  return {
+    discover: (request, context) => discover(datastore, link.session, request, context, link.run, () => openLink(datastore, config)),
+    query: async (sql, signal) => {
+      refuseUnlessRead(sql);
+      return link.run(sql, signal);
+    },
+    close: () => link.close(),
+  };
+}
+
+async function openLink(datastore: ResolvedDatastore, config: ReturnType<typeof connectionConfig>): Promise<Link> {
   const connection = await connect(datastore, config);
   const state = { pending: 0, closed: false };
   let session: Session;
@@ -73,11 +85,8 @@ export async function openMySqlConnector(datastore: ResolvedDatastore): Promise<
   };
 
   return {
-    discover: (request, context) => discover(datastore, session, request, context, run),
-    query: async (sql, signal) => {
-      refuseUnlessRead(sql);
-      return run(sql, signal);
-    },
+    session,
+    run,
     close: async () => {
       if (state.closed) return;
       state.closed = true;

@@ -1,4 +1,5 @@
 /** Opening the connection: its options (TLS, timeouts, utf8mb4) and the read-only session. */
+import * as net from 'node:net';
 import mysql from 'mysql2/promise';
 import { ConnectorError, type ResolvedDatastore } from '../connector';
 import { requireServerSettings, serverTimeouts, tlsSettings } from '../serverSettings';
@@ -10,6 +11,13 @@ export interface Session {
   mariadb: boolean;
   version: string;
   user: string;
+}
+
+/** One connection with its read-only session; `run` ends its statement on the server (KILL QUERY) on abort. */
+export interface Link {
+  session: Session;
+  run: Run;
+  close(): Promise<void>;
 }
 
 export function connectionConfig(datastore: ResolvedDatastore): mysql.ConnectionOptions {
@@ -32,6 +40,12 @@ function sslOptions(datastore: ResolvedDatastore): mysql.SslOptions | undefined 
   const tls = tlsSettings(datastore);
   if (!tls) return undefined;
   if (tls.verify === 'none') return { rejectUnauthorized: false };
+  const host = datastore.connection.host ?? '';
+  if (tls.verify === 'full' && net.isIP(host) !== 0) {
+    // mysql2 skips the host-name check for an IP address (it checks 'localhost' instead), so
+    // verify-full would silently be verify-ca, and the password would go to any server the CA signed.
+    throw new ConnectorError(`connection.ssl of datastore '${datastore.name}' asks to verify the server's host name, which the MySQL driver cannot do for an IP address (connection.host is '${host}'). Set connection.host to the name in the server's certificate, or use ssl: { mode: verify-ca } to check the certificate chain only.`, 'ssl-unsupported-host');
+  }
   return { ca: tls.ca, rejectUnauthorized: true, verifyIdentity: tls.verify === 'full' };
 }
 
