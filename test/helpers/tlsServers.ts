@@ -160,7 +160,7 @@ async function connectWhenReady(socket: string, server: ChildProcess): Promise<m
     try {
       return await mysql.createConnection({ socketPath: socket, user: 'root', multipleStatements: true });
     } catch (error) {
-      if (server.exitCode !== null || Date.now() > deadline) throw new Error(`the private MariaDB did not start: ${(error as Error).message}`);
+      if (server.exitCode !== null || Date.now() > deadline) throw new Error(`the private MariaDB did not start: ${(error as Error).message}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
