@@ -31,7 +31,7 @@ export async function openMySqlConnector(datastore: ResolvedDatastore): Promise<
   const config = connectionConfig(datastore);
   const link = await openLink(datastore, config);
   return {
-    discover: (request, context) => discover(datastore, link.session, request, context, link.run, () => openLink(datastore, config)),
+    discover: (request, context) => discover(datastore, link.session, request, context, link.run, () => openLink(datastore, config, link.session)),
     query: async (sql, signal) => {
       refuseUnlessRead(sql);
       return link.run(sql, signal);
@@ -40,12 +40,12 @@ export async function openMySqlConnector(datastore: ResolvedDatastore): Promise<
   };
 }
 
-async function openLink(datastore: ResolvedDatastore, config: ReturnType<typeof connectionConfig>): Promise<Link> {
+async function openLink(datastore: ResolvedDatastore, config: ReturnType<typeof connectionConfig>, known?: Session): Promise<Link> {
   const connection = await connect(datastore, config);
   const state = { pending: 0, closed: false };
   let session: Session;
   try {
-    session = await startSession(datastore, connection);
+    session = await startSession(datastore, connection, known);
   } catch (error) {
     await connection.end().catch(() => connection.destroy());
     throw error instanceof ConnectorError ? error : connectionError(datastore, error);

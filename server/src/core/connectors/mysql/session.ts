@@ -66,20 +66,26 @@ export async function connect(datastore: ResolvedDatastore, config: mysql.Connec
   return connection;
 }
 
-/** Flavour, read-only session and statement timeout: two statements at open. */
-export async function startSession(datastore: ResolvedDatastore, connection: mysql.Connection): Promise<Session> {
-  const [rows] = await connection.query('SELECT VERSION() AS version, CURRENT_USER() AS user');
-  const { version, user } = (rows as { version: string; user: string }[])[0]!;
-  const mariadb = /mariadb/i.test(version);
+/**
+ * Flavour, read-only session and statement timeout: two or three statements at open. A helper
+ * connection of a discovery passes the main connection's session and skips the version query.
+ */
+export async function startSession(datastore: ResolvedDatastore, connection: mysql.Connection, known?: Session): Promise<Session> {
+  let session = known;
+  if (!session) {
+    const [rows] = await connection.query('SELECT VERSION() AS version, CURRENT_USER() AS user');
+    const { version, user } = (rows as { version: string; user: string }[])[0]!;
+    session = { mariadb: /mariadb/i.test(version), version, user };
+  }
   const statementMs = serverTimeouts(datastore.connection).statementMs;
   // MariaDB counts max_statement_time in seconds (any statement); MySQL max_execution_time in ms (SELECT only).
-  const timeout = mariadb ? `max_statement_time = ${statementMs / 1000}` : `max_execution_time = ${statementMs}`;
+  const timeout = session.mariadb ? `max_statement_time = ${statementMs / 1000}` : `max_execution_time = ${statementMs}`;
   await connection.query(`SET SESSION TRANSACTION READ ONLY`);
   try {
     await connection.query(`SET SESSION ${timeout}`);
   } catch (error) {
     // MySQL before 5.7.8 has no statement timeout: say so instead of running unbounded silently.
-    throw new ConnectorError(`The server of datastore '${datastore.name}' (${version}) does not accept a statement timeout (${(error as Error).message}). MySQL 5.7.8+ or MariaDB 10.1+ is required.`, 'server-unsupported');
+    throw new ConnectorError(`The server of datastore '${datastore.name}' (${session.version}) does not accept a statement timeout (${(error as Error).message}). MySQL 5.7.8+ or MariaDB 10.1+ is required.`, 'server-unsupported');
   }
-  return { mariadb, version, user };
+  return session;
 }
