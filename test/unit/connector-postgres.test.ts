@@ -113,9 +113,9 @@ describe('postgresql connector', function () {
       }
       counts.push(sent);
     }
-    assert.equal(counts[0], counts[1]);
-    // Two sessions (the catalog reads run beside the columns query): 5 statements each, whatever the size.
-    assert.ok(counts[0]! <= 10, `sent ${counts[0]} queries`);
+    // Two sessions, 5 statements each, whatever the size; 9 when the columns query ended before
+    // the helper session was ready and the other reads ran on the first session instead.
+    for (const count of counts) assert.ok(count === 9 || count === 10, `sent ${counts.join(' and ')} queries`);
   });
 
   it('reports tables the sync user may not read, keeps them listed, and ends the sync with a warning', async function () {

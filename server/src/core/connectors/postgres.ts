@@ -21,9 +21,11 @@ export async function openPostgresConnector(datastore: ResolvedDatastore): Promi
   };
 }
 
-/** One read-only connection; `run` cancels its statement on the server when the signal aborts. */
+/** One read-only connection; its statements are cancelled on the server when the signal aborts. */
 interface Session {
   run: Run;
+  /** Runs a query whose rows (as arrays) go to `onRow` as they arrive, none kept by the driver. */
+  stream(sql: string, signal: AbortSignal, values: unknown[], onRow: (row: unknown[]) => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,9 +43,7 @@ async function openSession(datastore: ResolvedDatastore, config: pg.ClientConfig
     if (config.ssl && prefersTls(datastore) && NO_TLS_ON_SERVER.test((error as Error).message)) return openSession(datastore, { ...config, ssl: false });
     throw connectionError(datastore, error);
   }
-  const run = async (sql: string, signal: AbortSignal | undefined, values?: unknown[]): Promise<pg.QueryResult> => {
-    if (signal) throwIfAborted(signal);
-    const pending = client.query(sql, values);
+  const cancellable = async <T>(pending: Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
     if (!signal) return pending;
     const onAbort = (): void => void cancelBackend(config, client);
     signal.addEventListener('abort', onAbort, { once: true });
@@ -56,8 +56,25 @@ async function openSession(datastore: ResolvedDatastore, config: pg.ClientConfig
       signal.removeEventListener('abort', onAbort);
     }
   };
+  const run = async (sql: string, signal: AbortSignal | undefined, values?: unknown[]): Promise<pg.QueryResult> => {
+    if (signal) throwIfAborted(signal);
+    return cancellable(client.query(sql, values), signal);
+  };
+  const stream = async (sql: string, signal: AbortSignal, values: unknown[], onRow: (row: unknown[]) => void): Promise<void> => {
+    throwIfAborted(signal);
+    // A Query with a 'row' listener and no callback does not accumulate rows: each dies young.
+    const query = new pg.Query({ text: sql, values, rowMode: 'array' } as pg.QueryConfig<unknown[]>);
+    const done = new Promise<void>((resolve, reject) => {
+      query.on('row', (row: unknown[]) => onRow(row));
+      query.on('end', () => resolve());
+      query.on('error', reject);
+    });
+    client.query(query);
+    return cancellable(done, signal);
+  };
   return {
     run,
+    stream,
     close: async () => {
       await client.end().catch(() => undefined);
     },
@@ -165,16 +182,13 @@ interface RelationRow {
   schema_usage: boolean;
 }
 
-interface ColumnRow {
-  relid: number;
-  attnum: number;
-  name: string;
-  type: string;
-  not_null: boolean;
-  default_expr: string | null;
-  generated: string;
-  identity: string;
-  comment: string | null;
+/** A columns-query row (rowMode 'array'): relid, attnum, name, type, not null, default, generated, identity, comment. */
+type ColumnRow = [number, number, string, string, boolean, string | null, string, string, string | null];
+
+/** The fields of one relation, in the order the rows came, with their attribute numbers. */
+interface RelationColumns {
+  attnums: number[];
+  fields: FieldInfo[];
 }
 
 async function discover(datastore: ResolvedDatastore, request: DiscoveryRequest, context: DiscoveryContext, session: Session, openHelper: () => Promise<Session>): Promise<DiscoveryResult> {
@@ -232,25 +246,18 @@ async function discover(datastore: ResolvedDatastore, request: DiscoveryRequest,
   const { signature, relations, columns, schemas, commitTimestamps } = described;
   throwIfAborted(signal);
 
-  const columnsByRelation = new Map<number, ColumnRow[]>();
-  for (const column of columns) {
-    let list = columnsByRelation.get(column.relid);
-    if (!list) columnsByRelation.set(column.relid, (list = []));
-    list.push(column);
-  }
   const containers: DiscoveredContainer[] = [];
   const unreadable: string[] = [];
   for (const relation of relations) {
     const kind = RELATION_KINDS[relation.relkind]!;
-    const relationColumns = (columnsByRelation.get(relation.oid) ?? []).sort((a, b) => a.attnum - b.attnum);
-    const container: DiscoveredContainer = {
-      name: qualifiedName(relation.schema, relation.name),
-      kind,
-      schema: relation.schema,
-      fields: relationColumns.map((column) => fieldOf(column, relation.primary_key)),
-    };
+    const { attnums, fields } = inAttributeOrder(columns.get(relation.oid) ?? { attnums: [], fields: [] });
+    relation.primary_key?.forEach((attnum, position) => {
+      const field = fields[attnums.indexOf(attnum)];
+      if (field) field.primary_key = position + 1;
+    });
+    const container: DiscoveredContainer = { name: qualifiedName(relation.schema, relation.name), kind, schema: relation.schema, fields };
     if (relation.partition_attnums) {
-      const key = relation.partition_attnums.map((attnum) => relationColumns.find((c) => c.attnum === attnum)?.name);
+      const key = relation.partition_attnums.map((attnum) => fields[attnums.indexOf(attnum)]?.name);
       // attnum 0 is an expression (PARTITION BY RANGE (date_trunc(...))): no column to name.
       if (key.length > 0 && key.every((name) => name !== undefined)) container.partition_key = key as string[];
       else logs.push({ level: 'info', code: 'partition-key-expression', container: container.name, message: `The partition key of '${container.name}' is an expression; the partition identifier falls back to detection.` });
@@ -290,7 +297,7 @@ async function discover(datastore: ResolvedDatastore, request: DiscoveryRequest,
 interface CatalogReads {
   signature: string;
   relations: RelationRow[];
-  columns: ColumnRow[];
+  columns: Map<number, RelationColumns>;
   schemas: { name: string; usage: boolean }[];
   commitTimestamps: boolean;
 }
@@ -316,7 +323,8 @@ interface CatalogQueries {
 async function readCatalog(session: Session, helperConnecting: Promise<Session | undefined>, signal: AbortSignal, queries: CatalogQueries): Promise<CatalogReads> {
   const snapshotId = await session.run('SELECT pg_catalog.pg_export_snapshot() AS id', signal)
     .then((result) => (result.rows[0] as { id: string }).id, () => undefined);
-  const columnsRead = session.run(queries.columns, signal, queries.values);
+  const columns = new Map<number, RelationColumns>();
+  const columnsRead = session.stream(queries.columns, signal, queries.values, (row) => addColumn(columns, row as ColumnRow));
   const columnsSettled = columnsRead.then(() => undefined, () => undefined);
   const others = (async () => {
     let reader = session;
@@ -335,11 +343,11 @@ async function readCatalog(session: Session, helperConnecting: Promise<Session |
     return { signature: signature.signature, relations, schemas, commitTimestamps: signature.commit_timestamps === 'on' };
   })();
   // Both settle before the caller ends the transaction the helper's snapshot belongs to.
-  const [columns, rest] = await Promise.allSettled([columnsRead, others]);
-  if (columns.status === 'rejected') throw columns.reason;
+  const [columnsDone, rest] = await Promise.allSettled([columnsRead, others]);
+  if (columnsDone.status === 'rejected') throw columnsDone.reason;
   if (rest.status === 'rejected') throw rest.reason;
   throwIfAborted(signal);
-  return { ...rest.value, columns: columns.value.rows as ColumnRow[] };
+  return { ...rest.value, columns };
 }
 
 interface SignatureRow {
@@ -352,18 +360,42 @@ async function readSignature(run: Run, signal: AbortSignal): Promise<SignatureRo
   return (await run(SIGNATURE_SQL, signal)).rows[0] as SignatureRow;
 }
 
-function fieldOf(column: ColumnRow, primaryKey: number[] | null): FieldInfo {
-  const field: FieldInfo = { name: column.name, type: column.type, nullable: !column.not_null };
-  const position = primaryKey?.indexOf(column.attnum) ?? -1;
-  if (position >= 0) field.primary_key = position + 1;
-  if (column.generated !== '') {
+/**
+ * One streamed column row into its relation's fields. The row dies here; what it keeps are the
+ * field and its strings, with type spellings shared (a catalog repeats a few dozen of them).
+ */
+function addColumn(columns: Map<number, RelationColumns>, row: ColumnRow): void {
+  const [relid, attnum, name, type, notNull, defaultExpr, generated, identity, comment] = row;
+  let relation = columns.get(relid);
+  if (!relation) columns.set(relid, (relation = { attnums: [], fields: [] }));
+  const field: FieldInfo = { name, type: sharedTypeName(type), nullable: !notNull };
+  if (generated !== '') {
     // pg_attrdef holds the generation expression of a generated column: it is not a default.
     field.generated = true;
-  } else if (column.default_expr !== null) {
-    field.default = column.default_expr;
-    if (/^nextval\(/i.test(column.default_expr)) field.auto_increment = true;
+  } else if (defaultExpr !== null) {
+    field.default = defaultExpr;
+    if (/^nextval\(/i.test(defaultExpr)) field.auto_increment = true;
   }
-  if (column.identity !== '') field.auto_increment = true;
-  if (column.comment) field.comment = column.comment;
-  return field;
+  if (identity !== '') field.auto_increment = true;
+  if (comment) field.comment = comment;
+  relation.attnums.push(attnum);
+  relation.fields.push(field);
+}
+
+function sharedTypeName(type: string): string {
+  const shared = TYPE_NAMES.get(type);
+  if (shared !== undefined) return shared;
+  if (TYPE_NAMES.size > 10_000) TYPE_NAMES.clear();
+  TYPE_NAMES.set(type, type);
+  return type;
+}
+
+const TYPE_NAMES = new Map<string, string>();
+
+/** Rows usually arrive in attribute order; sort when they did not. */
+function inAttributeOrder(relation: RelationColumns): RelationColumns {
+  const { attnums, fields } = relation;
+  if (attnums.every((attnum, i) => i === 0 || attnums[i - 1]! < attnum)) return relation;
+  const order = attnums.map((_, i) => i).sort((a, b) => attnums[a]! - attnums[b]!);
+  return { attnums: order.map((i) => attnums[i]!), fields: order.map((i) => fields[i]!) };
 }
