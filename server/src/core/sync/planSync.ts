@@ -2,9 +2,9 @@ import * as path from 'node:path';
 import type { DiscoveryResult } from '../connectors/connector';
 import type { ContainerOverride } from '../definitions/types';
 import { includeClassOf, type ContainerKind, type ContainerSnapshot, type IncludeKind, type OperationLogEntry } from '../model';
-import type { FileWrite } from '../fs/atomicFiles';
+import type { FileStamp, FileWrite } from '../fs/atomicFiles';
 import type { CatalogState } from './catalogState';
-import { readTextIfExists, parseSnapshot } from './catalogState';
+import { readStampedText, parseSnapshot } from './catalogState';
 import { diffSnapshots, type SnapshotChange } from './diffSnapshots';
 import { decideIdentifiers, type DetectionOptions } from './identifiers';
 import { renderIndex, renderSnapshot } from './renderSnapshot';
@@ -24,6 +24,7 @@ export function planSync(input: PlanInput): SyncPlan {
   const removed = new Map(state.index.removed.map((entry) => [entry.name, entry]));
   const changes: ContainerChange[] = [];
   const writes: FileWrite[] = [];
+  const verified = new Map<string, FileStamp>();
   const nextContainers = new Map<string, SnapshotIndexEntry>(known);
   const nextRemoved = new Map(removed);
 
@@ -69,13 +70,16 @@ export function planSync(input: PlanInput): SyncPlan {
       const entry = known.get(container.name)!;
       // A hand-edited index may name an unsafe file; the container then moves to a safe one.
       if (entry.file !== file) movedFrom.push(path.join(state.dir, entry.file));
-      const previousText = readTextIfExists(path.join(state.dir, entry.file));
-      if (previousText === text) {
+      const previous = readStampedText(path.join(state.dir, entry.file));
+      const previousText = previous?.text;
+      // A container moving to another file is written there even when its text is the same.
+      if (previousText === text && entry.file === file) {
+        verified.set(target, previous!.stamp);
         changes.push({ action: 'unchanged', name: container.name, kind: container.kind, file });
         continue;
       }
-      const previous = previousText === undefined ? undefined : parseSnapshot(previousText);
-      changes.push({ action: 'changed', name: container.name, kind: container.kind, file, details: previous ? diffSnapshots(previous, container) : [] });
+      const previousSnapshot = previousText === undefined ? undefined : parseSnapshot(previousText);
+      changes.push({ action: 'changed', name: container.name, kind: container.kind, file, details: previousSnapshot ? diffSnapshots(previousSnapshot, container) : [] });
     } else {
       changes.push({ action, name: container.name, kind: container.kind, file, fieldCount: container.fields.length });
     }
@@ -104,6 +108,7 @@ export function planSync(input: PlanInput): SyncPlan {
     indexChanged: indexText !== state.indexText,
     logs,
     complete: discovery.complete,
+    verified,
   };
 }
 
@@ -144,6 +149,11 @@ export interface SyncPlan {
   indexChanged: boolean;
   logs: OperationLogEntry[];
   complete: boolean;
+  /**
+   * Stamps of the snapshot files this plan read and found already holding their planned text,
+   * as they were when read (so a later edit by someone else never looks verified).
+   */
+  verified?: ReadonlyMap<string, FileStamp>;
 }
 
 /** True when applying the plan would change any committed file. */

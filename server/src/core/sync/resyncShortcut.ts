@@ -82,7 +82,7 @@ export function recordResync(stateDir: string, datastoreName: string, inputs: st
   const files: Record<string, FileStamp> = {};
   for (const entry of plan.index.containers) {
     const file = path.join(state.dir, entry.file);
-    files[entry.file] = written?.get(file) ?? fileStamp(fs.lstatSync(file));
+    files[entry.file] = written?.get(file) ?? plan.verified?.get(file) ?? fileStamp(fs.lstatSync(file));
   }
   const record: ResyncRecord = {
     version: RECORD_VERSION, inputs, signature: signature!, index: sha1(plan.indexText), files,
