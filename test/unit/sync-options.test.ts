@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkOverridesAgainstSnapshots, loadWorkspace } from '../../server/src/core';
-import { changeOf, removeCatalog, snapshotFiles, snapshotNames, sqlite, sqliteCatalog, sync, writeFile } from '../helpers/syncFixtures';
+import { readStampedText } from '../../server/src/core/sync/catalogState';
+import { changeOf, makeCatalog, removeCatalog, snapshotFiles, snapshotNames, sqlite, sqliteCatalog, sync, writeFile } from '../helpers/syncFixtures';
 
 const SCHEMA = `
   CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT NOT NULL, updated_at DATETIME NOT NULL);
@@ -263,5 +265,19 @@ describe('snapshot folder safety', () => {
     const outcome = await sync(root, 'shop');
     assert.ok(outcome.logs.some((l) => l.code === 'invalid-snapshot' && l.file === path.join('shop', 'notes.yaml')));
     assert.ok(fs.existsSync(path.join(root, 'snapshots', 'shop', 'notes.yaml')));
+  });
+
+  it('reads a snapshot in one open that follows no link and never blocks on a planted FIFO', function () {
+    if (process.platform === 'win32') this.skip();
+    root = makeCatalog({ 'snapshots/shop/a.yaml': 'name: a\n', 'outside.yaml': 'secret: 1\n' });
+    const dir = path.join(root, 'snapshots', 'shop');
+    const read = readStampedText(path.join(dir, 'a.yaml'))!;
+    const stat = fs.lstatSync(path.join(dir, 'a.yaml'));
+    assert.deepEqual(read, { text: 'name: a\n', stamp: [stat.size, stat.mtimeMs, stat.ino] });
+    fs.symlinkSync(path.join(root, 'outside.yaml'), path.join(dir, 'link.yaml'));
+    assert.equal(readStampedText(path.join(dir, 'link.yaml')), undefined);
+    execFileSync('mkfifo', [path.join(dir, 'pipe.yaml')]);
+    assert.equal(readStampedText(path.join(dir, 'pipe.yaml')), undefined);
+    assert.equal(readStampedText(path.join(dir, 'missing.yaml')), undefined);
   });
 });
