@@ -31,6 +31,7 @@ import { BenchAssertion, assertBench, countSnapshotFiles, engineSync, snapshotSt
 import { lapTimer, median, round1, round2, seriesOf } from './lib/stats';
 import { count, formatTable, ms, ratio } from './lib/table';
 import { Trash } from './lib/trash';
+import { countingCalls } from '../test/helpers/statementCounter';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO_DIR = path.dirname(BENCH_DIR);
@@ -269,22 +270,17 @@ function checkResync(run: EngineRun, snapshotsDir: string, label: string): Engin
  */
 async function countDiscoveryStatements(o: Options): Promise<{ full: number; unchanged: number }> {
   const connector = await openMySqlConnector(datastoreOf(o));
-  const original = CoreConnection.prototype.query;
-  let sent = 0;
-  CoreConnection.prototype.query = function (this: unknown, ...args: unknown[]) {
-    sent++;
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
   try {
-    const signal = new AbortController().signal;
-    const result = await connector.discover({ include: ['table', 'view'] }, { signal });
-    const full = sent;
-    await connector.discover({ include: ['table', 'view'], unchangedSince: result.signature }, { signal });
-    const unchanged = sent - full;
-    assertBench(full <= 10, `a discovery sent ${full} statements; the budget (D1) is 10 whatever the size`);
-    return { full, unchanged };
+    return await countingCalls(CoreConnection.prototype, 'query', async (sent) => {
+      const signal = new AbortController().signal;
+      const result = await connector.discover({ include: ['table', 'view'] }, { signal });
+      const full = sent();
+      await connector.discover({ include: ['table', 'view'], unchangedSince: result.signature }, { signal });
+      const unchanged = sent() - full;
+      assertBench(full <= 10, `a discovery sent ${full} statements; the budget (D1) is 10 whatever the size`);
+      return { full, unchanged };
+    });
   } finally {
-    CoreConnection.prototype.query = original;
     await connector.close();
   }
 }

@@ -11,6 +11,7 @@ import { refuseUnlessRead } from '../../server/src/core/connectors/mysql/stateme
 import { openConnector } from '../../server/src/core/connectors/registry';
 import { mariadbCase, mysqlAdmin, mysqlTarget, quoteId, type MySqlTarget } from '../helpers/connectorCases/mariadb';
 import type { TestSource } from '../helpers/connectorCases/types';
+import { countingCalls } from '../helpers/statementCounter';
 import { makeCatalog, removeCatalog, snapshotFiles, sync } from '../helpers/syncFixtures';
 
 const signal = new AbortController().signal;
@@ -164,22 +165,14 @@ describe('mysql connector (MariaDB server)', function () {
         ${i % 7 === 1 ? 'PARTITION BY RANGE (YEAR(at)) (PARTITION p VALUES LESS THAN MAXVALUE)' : ''};`).join('\n'));
       counts.push(await withConnector(source.datastore, async (connector) => {
         // Every statement this process sends, on the connector's connection and on its helper.
-        const original = CoreConnection.prototype.query;
-        let sent = 0;
-        CoreConnection.prototype.query = function (this: unknown, ...args: unknown[]) {
-          sent++;
-          return (original as (...a: unknown[]) => unknown).apply(this, args);
-        } as typeof original;
-        try {
+        return countingCalls(CoreConnection.prototype, 'query', async (sent) => {
           const full = await connector.discover({ include: ['table', 'view'] }, { signal });
-          const fullCount = sent;
+          const fullCount = sent();
           const unchanged = await connector.discover({ include: ['table', 'view'], unchangedSince: full.signature }, { signal });
           assert.equal(full.containers.length, tables);
           assert.equal(unchanged.unchanged, true);
-          return { full: fullCount, unchanged: sent - fullCount };
-        } finally {
-          CoreConnection.prototype.query = original;
-        }
+          return { full: fullCount, unchanged: sent() - fullCount };
+        });
       }));
     }
     // Full: grants, schemata, InnoDB's table list, TABLES, STATISTICS and PARTITIONS of just the

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pg from 'pg';
+import { countingCalls } from '../helpers/statementCounter';
 import type { SqlConnector } from '../../server/src/core/connectors/connector';
 import { openConnector } from '../../server/src/core/connectors/registry';
 import { decideIdentifiers } from '../../server/src/core/sync/identifiers';
@@ -99,19 +100,11 @@ describe('postgresql connector', function () {
     const counts: number[] = [];
     for (const tables of [3, 60]) {
       await source.run(Array.from({ length: tables }, (_, i) => `CREATE TABLE IF NOT EXISTS t${i} (id int PRIMARY KEY, v text, at timestamptz NOT NULL);`).join('\n'));
-      const original = pg.Client.prototype.query;
-      let sent = 0;
-      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-        sent++;
-        return (original as (...a: unknown[]) => unknown).apply(this, args);
-      } as typeof original;
-      try {
+      counts.push(await countingCalls(pg.Client.prototype, 'query', async (sent) => {
         const result = await discover();
         assert.equal(result.containers.length, tables);
-      } finally {
-        pg.Client.prototype.query = original;
-      }
-      counts.push(sent);
+        return sent();
+      }));
     }
     // Two sessions, 5 statements each, whatever the size; 9 when the columns query ended before
     // the helper session was ready and the other reads ran on the first session instead.
