@@ -193,11 +193,45 @@ describe('mysql connector (MariaDB server)', function () {
     const missing = await discover({ ...source.datastore, schemas: [database, 'cac_missing_db'] });
     assert.equal(missing.complete, false);
     assert.ok(missing.logs.some((l) => l.code === 'schema-not-found' && l.level === 'warning' && /'cac_missing_db'/.test(l.message)), JSON.stringify(missing.logs));
-    // By default the connection's own database, and an empty one is a warning.
+    // An empty named database is a warning.
     await admin(`DROP TABLE ${database}.own`);
     const empty = await discover();
     assert.deepEqual(empty.containers, []);
     assert.ok(empty.logs.some((l) => l.code === 'empty-schema' && l.message.includes(`'${database}'`)), JSON.stringify(empty.logs));
+  });
+
+  it('lists every database the user can see by default, and never prunes one it can no longer see', async () => {
+    const other = `${database}_c`;
+    cleanups.push(`DROP DATABASE IF EXISTS ${other}`);
+    await admin(`CREATE DATABASE ${other}; CREATE TABLE ${other}.items (id int PRIMARY KEY); CREATE TABLE ${database}.own (id int PRIMARY KEY)`);
+    const { user, password } = await createUser(`GRANT SELECT, SHOW VIEW ON ${quoteId(database)}.* TO $USER; GRANT SELECT, SHOW VIEW ON ${quoteId(other)}.* TO $USER`);
+    const { schemas: _named, ...unnamed } = source.datastore;
+    const reader = { ...unnamed, connection: { ...source.datastore.connection, user, password } };
+    const result = await discover(reader);
+    assert.deepEqual(result.containers.map((c) => c.name), [`${database}.own`, `${other}.items`]);
+    assert.equal(result.complete, true);
+    // Without a global privilege, the listing speaks for the databases it saw only.
+    assert.deepEqual(result.listedSchemas, [database, other]);
+
+    const root = makeCatalog({
+      'datastores/reader.yaml': [
+        'kind: Datastore', 'name: reader', 'type: mariadb', 'prune: true', 'connection:',
+        ...Object.entries(reader.connection).filter(([key]) => key !== 'password').map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
+        '  password: ${env:READER_PASSWORD}', '',
+      ].join('\n'),
+    });
+    try {
+      const env = { READER_PASSWORD: password };
+      assert.equal((await sync(root, 'reader', {}, { env })).result, 'success');
+      await admin(`REVOKE ALL PRIVILEGES ON ${quoteId(other)}.* FROM '${user}'@'%'`);
+      const after = await sync(root, 'reader', {}, { env });
+      assert.equal(after.result, 'warning');
+      assert.deepEqual(after.plan!.changes.map((c) => `${c.name} ${c.action}${c.action === 'missing' ? ` ${c.reason}` : ''}`), [`${database}.own unchanged`, `${other}.items missing incomplete_listing`]);
+      assert.match(after.logs.find((l) => l.code === 'schema-not-listed')!.message, new RegExp(`Schema '${other}' .*not listed .*kept and marked missing, never pruned`));
+      assert.ok(snapshotFiles(root, 'reader').has('_index.yaml') && [...snapshotFiles(root, 'reader').keys()].some((f) => f.includes('items')), 'the snapshot is kept');
+    } finally {
+      removeCatalog(root);
+    }
   });
 
   it('logs what a user with single-table grants cannot see, lists incompletely, and keeps partial tables as they are', async () => {

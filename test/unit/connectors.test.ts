@@ -198,5 +198,6 @@ function datastoreYaml(source: TestSource): string {
   const connection = Object.entries(source.datastore.connection)
     .map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`)
     .join('\n');
-  return `kind: Datastore\nname: source\ntype: ${source.datastore.type}\nconnection:\n${connection}\n`;
+  const schemas = source.datastore.schemas ? `schemas: ${JSON.stringify(source.datastore.schemas)}\n` : '';
+  return `kind: Datastore\nname: source\ntype: ${source.datastore.type}\nconnection:\n${connection}\n${schemas}`;
 }

@@ -6,8 +6,8 @@ import type { ConnectorCase, TestSource } from './types';
 /**
  * MariaDB/MySQL: the local server of notes/services.md (127.0.0.1:3306, root, no password),
  * overridable with CAC_TEST_MYSQL_HOST/PORT/USER/PASSWORD. Each source is a database of its own,
- * dropped by `dispose`; everything the fixtures create stays inside it, because the shared
- * round-trip test writes only the connection (not `schemas`) into the Datastore YAML.
+ * dropped by `dispose`, and its datastore names it in `schemas`; everything the fixtures create
+ * stays inside it.
  */
 export interface MySqlTarget {
   host: string;
@@ -167,6 +167,8 @@ async function createSource(t: MySqlTarget): Promise<TestSource> {
   return {
     datastore: {
       name: 'source', type: 'mariadb', extensions: [], globbing: true, sample_files: 10,
+      // Named: by default an administrative user would list every database on the shared server.
+      schemas: [database],
       connection: { host: t.host, port: t.port, user: t.user, database, connect_timeout_seconds: 10, ...(t.password ? { password: t.password } : {}) },
     },
     run: async (sql) => {

@@ -50,6 +50,12 @@ export interface DiscoveryResult {
   logs: OperationLogEntry[];
   /** Containers that exist but could not be described: their snapshots are kept as they are. */
   unreadable?: string[];
+  /**
+   * Set when the listing is complete for these schemas only: a known container of another schema
+   * was not looked for (its schema may only be invisible to the sync user), so it is kept and
+   * marked missing, never pruned.
+   */
+  listedSchemas?: string[];
   /** Saved by the engine only when the sync is written, and handed back as `previousCache` next time. */
   cache?: unknown;
   detection?: DetectionOptions;

@@ -177,7 +177,23 @@ function planMissing(
     return !datastore.schemas || entry.schema === undefined || datastore.schemas.includes(entry.schema);
   };
   const knownInScope = state.index.containers.filter(inScope);
-  const gone = knownInScope.filter((entry) => !presentNames.has(entry.name));
+  const absent = knownInScope.filter((entry) => !presentNames.has(entry.name));
+  // A connector whose listing covers some schemas only (MySQL: databases the user cannot see are
+  // hidden, not gone) cannot say whether a container of another schema still exists.
+  const listed = discovery.listedSchemas ? new Set(discovery.listedSchemas) : undefined;
+  const unjudged = listed ? absent.filter((entry) => entry.schema !== undefined && !listed.has(entry.schema)) : [];
+  const gone = unjudged.length > 0 ? absent.filter((entry) => !unjudged.includes(entry)) : absent;
+  for (const schema of [...new Set(unjudged.map((entry) => entry.schema!))].sort()) {
+    const count = unjudged.filter((entry) => entry.schema === schema).length;
+    logs.push({
+      level: 'warning', code: 'schema-not-listed',
+      message: `Schema '${schema}' of '${datastore.name}' was not listed (it no longer exists, or the sync user may no longer see it); its ${count} container${count === 1 ? ' is' : 's are'} kept and marked missing, never pruned. Name the schemas in 'schemas', or grant the sync user access to it again.`,
+    });
+  }
+  for (const entry of unjudged) {
+    nextContainers.set(entry.name, { ...entry, missing_from_source: true });
+    changes.push({ action: 'missing', name: entry.name, kind: entry.kind as ContainerKind | undefined, file: entry.file, reason: 'incomplete_listing' });
+  }
   let pruneReason: 'gone' | 'incomplete_listing' | 'prune_refused' | undefined;
   if (options.prune && gone.length > 0) {
     if (!discovery.complete) {

@@ -17,6 +17,8 @@ export interface Grants {
   /** Stable text of the parsed grants, for the signature (never the raw lines: they can hold a password hash). */
   digest: string;
   seesWholeSchema(schema: string): boolean;
+  /** True when information_schema shows every database (a global privilege, or SHOW DATABASES). */
+  seesEveryDatabase: boolean;
   access(schema: string, table: string): 'select' | 'columns' | 'none';
 }
 
@@ -43,6 +45,7 @@ export async function readGrants(run: Run, signal: AbortSignal): Promise<Grants 
   return {
     digest,
     seesWholeSchema: (schema) => matching(schema).some((g) => g.table === undefined && g.privileges.some((p) => !p.columns && TABLE_PRIVILEGES.test(p.name))),
+    seesEveryDatabase: grants.some((g) => !g.database && g.privileges.some((p) => p.name !== 'USAGE')),
     access: (schema, table) => {
       const privileges = matching(schema, table).flatMap((g) => g.privileges).filter((p) => /^(ALL|ALL PRIVILEGES|SELECT)$/i.test(p.name));
       if (privileges.some((p) => !p.columns)) return 'select';
