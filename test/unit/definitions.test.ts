@@ -464,7 +464,8 @@ describe('secrets and ${env:…} references', () => {
   });
 
   it('expands in one pass and lists unset variables', () => {
-    assert.deepEqual(expandEnvReferences('${env:A}-${env:B}-${env:C}', { A: 'x', B: '${env:C}' }), { value: 'x-${env:C}-', missing: ['C'] });
+    assert.deepEqual(expandEnvReferences('${env:A}-${env:B}-${env:C}', { A: 'x', B: '${env:C}' }), { value: 'x-${env:C}-', missing: ['C'], empty: [] });
+    assert.deepEqual(expandEnvReferences('${env:A}:${env:E}', { A: 'x', E: '' }), { value: 'x:', missing: [], empty: ['E'] });
   });
 
   describe('resolving a datastore for a sync', () => {
@@ -477,6 +478,12 @@ describe('secrets and ${env:…} references', () => {
       assert.ok('error' in result);
       assert.match(result.error, /PG_PASSWORD/);
       assert.ok(!('datastore' in result));
+    });
+
+    it('refuses a variable set to the empty string, as a secret that never reached the job', () => {
+      const result = resolveDatastore(warehouse('${env:PG_PASSWORD}'), { PG_PASSWORD: '' });
+      assert.ok('error' in result);
+      assert.match(result.error, /connection\.password uses \$\{env:PG_PASSWORD\}, but PG_PASSWORD is empty/);
     });
 
     it('names every unset variable', () => {

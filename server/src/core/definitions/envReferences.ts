@@ -44,22 +44,27 @@ export interface EnvReferenceScan {
 
 const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
 
-/** Replaces every reference with the variable's value; lists the variables that are not set. */
-export function expandEnvReferences(value: string, env: Readonly<Record<string, string | undefined>>): { value: string; missing: string[] } {
+/**
+ * Replaces every reference with the variable's value; lists the variables that are not set, and
+ * those set to the empty string (a CI secret that did not reach the job, never a real value).
+ */
+export function expandEnvReferences(value: string, env: Readonly<Record<string, string | undefined>>): { value: string; missing: string[]; empty: string[] } {
   const scan = findEnvReferences(value);
-  if (scan.references.length === 0) return { value, missing: [] };
+  if (scan.references.length === 0) return { value, missing: [], empty: [] };
   const missing: string[] = [];
+  const empty: string[] = [];
   let result = '';
   let index = 0;
   for (const reference of scan.references) {
     result += value.slice(index, reference.start);
     const resolved = env[reference.name];
     if (resolved === undefined) missing.push(reference.name);
+    else if (resolved === '') empty.push(reference.name);
     else result += resolved;
     index = reference.end;
   }
   result += value.slice(index);
-  return { value: result, missing };
+  return { value: result, missing, empty };
 }
 
 /** Connection keys whose values are secrets and may only be references. */

@@ -5,13 +5,14 @@ import type { ConnectionSettings, DatastoreDefinition } from '../definitions/typ
 
 /**
  * Expands `${env:…}` references and resolves relative paths against the definition's folder.
- * An unset variable is an error that names it: a sync never connects with an empty password.
+ * An unset or empty variable is an error that names it: a sync never connects with an empty password.
  */
 export function resolveDatastore(datastore: DatastoreDefinition, env: Readonly<Record<string, string | undefined>>): { datastore: ResolvedDatastore } | { error: string } {
   const missing: string[] = [];
   const expand = (value: string, where: string): string => {
     const result = expandEnvReferences(value, env);
     for (const name of result.missing) missing.push(`${where} uses \${env:${name}}, but ${name} is not set`);
+    for (const name of result.empty) missing.push(`${where} uses \${env:${name}}, but ${name} is empty`);
     return result.value;
   };
   const connection: ConnectionSettings = { ...datastore.connection };
