@@ -203,10 +203,10 @@ async function discover(datastore: ResolvedDatastore, request: DiscoveryRequest,
   const values: unknown[] = datastore.schemas ? [datastore.schemas, kinds] : [kinds];
   // A first sync needs everything: connect the helper session while this one starts.
   let helper = request.unchangedSince === undefined ? openHelper().catch(() => undefined) : undefined;
-  // One snapshot of the catalog for all reads, so a concurrent DDL cannot tear the listing.
-  await session.run('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', signal);
   let described: CatalogReads;
   try {
+    // One snapshot of the catalog for all reads, so a concurrent DDL cannot tear the listing.
+    await session.run('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', signal);
     let signature: SignatureRow | undefined;
     if (request.unchangedSince !== undefined) {
       signature = await readSignature(session.run, signal);
