@@ -102,6 +102,20 @@ describe('atomic file writes', () => {
       assert.deepEqual(contents(), expected);
     });
 
+    it('lets a timer abort a large set between two staged batches (the writes themselves are synchronous)', async () => {
+      const writes = oldAndNew(2000);
+      const controller = new AbortController();
+      let staged = 0;
+      const timer = setTimeout(() => controller.abort(new Error('timer')), 0);
+      try {
+        await assert.rejects(writeFilesInBatches(writes, { batchSize: 100, signal: controller.signal, onStaged: (n) => (staged = n) }), /timer/);
+      } finally {
+        clearTimeout(timer);
+      }
+      assert.ok(staged < 2000, `stopped after ${staged} staged files`);
+      assert.deepEqual(contents(), writes.map((w) => `${path.basename(w.path)}=old`).sort());
+    });
+
     it('commits a small set batch by batch, each flushed on its own', async () => {
       const writes = oldAndNew(10);
       const committed: number[] = [];

@@ -31,7 +31,11 @@ export async function writeFilesInBatches(writes: readonly FileWrite[], options:
       for (let start = 0; start < unit.length; start += batchSize) {
         throwIfAborted(options.signal);
         for (const write of unit.slice(start, start + batchSize)) staged.push(stageFile(write, !oneFlush, options.stamps !== undefined));
-        if (oneFlush) options.onStaged?.(staged.length, writes.length);
+        if (oneFlush) {
+          options.onStaged?.(staged.length, writes.length);
+          // The writes are synchronous: let an abort (a signal handler, a host's cancel message) in between batches.
+          await yieldToEventLoop();
+        }
       }
       await flushStaged(staged, oneFlush);
       while (committed < staged.length) {
@@ -43,6 +47,7 @@ export async function writeFilesInBatches(writes: readonly FileWrite[], options:
           if (entry.stamp) options.stamps?.set(entry.target, entry.stamp);
         }
         options.onCommitted?.(unitStart + committed, writes.length);
+        await yieldToEventLoop();
       }
     } finally {
       for (const entry of staged.slice(committed)) {
@@ -207,6 +212,10 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
     while (next < items.length) await work(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
