@@ -31,17 +31,25 @@ describe('a sync killed at any moment', function () {
   const run = (): number => spawnSync(process.execPath, [CLI, 'sync', '--root', root], { encoding: 'utf8' }).status ?? -1;
 
   it('leaves each snapshot file old or new, and the next sync finishes the job', async () => {
-    const columns = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
+    const columns = ['alpha', 'calibration', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
     writeData(columns[0]!, 1_700_000_000);
     assert.equal(run(), 0);
-    for (let round = 1; round < columns.length; round++) {
+    // How long a sync that rewrites every snapshot takes here (start-up included): its writes come
+    // last, so the kills are spread over its second half and a little beyond.
+    writeData(columns[1]!, 1_700_000_100);
+    const started = Date.now();
+    assert.equal(run(), 0);
+    const syncMs = Math.max(100, Date.now() - started);
+    for (let round = 2; round < columns.length; round++) {
       const [previous, next] = [columns[round - 1]!, columns[round]!];
       writeData(next, 1_700_000_000 + round * 100);
       const child = spawn(process.execPath, [CLI, 'sync', '--root', root], { stdio: 'ignore' });
-      const delay = 60 + Math.floor(Math.random() * 400);
+      // Listened for at once: a sync faster than the delay has exited before the kill.
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      const delay = Math.floor(syncMs * (0.5 + Math.random() * 0.7));
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await exited;
       const dir = path.join(root, 'snapshots', 'files');
       let seenNew = 0;
       for (const name of fs.readdirSync(dir)) {
