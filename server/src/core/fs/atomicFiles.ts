@@ -29,7 +29,7 @@ export async function writeFilesInBatches(writes: readonly FileWrite[], options:
     let committed = 0;
     try {
       for (let start = 0; start < unit.length; start += batchSize) {
-        throwIfAborted(options.signal);
+        options.signal?.throwIfAborted();
         for (const write of unit.slice(start, start + batchSize)) staged.push(stageFile(write, !oneFlush, options.stamps !== undefined));
         if (oneFlush) {
           options.onStaged?.(staged.length, writes.length);
@@ -39,7 +39,7 @@ export async function writeFilesInBatches(writes: readonly FileWrite[], options:
       }
       await flushStaged(staged, oneFlush);
       while (committed < staged.length) {
-        throwIfAborted(options.signal);
+        options.signal?.throwIfAborted();
         const end = Math.min(staged.length, committed + batchSize);
         for (; committed < end; committed++) {
           const entry = staged[committed]!;
@@ -218,9 +218,6 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason ?? new Error('aborted');
-}
 
 function syncFolder(folder: string): void {
   let fd = -1;

@@ -181,8 +181,13 @@ function planMissing(
   // A connector whose listing covers some schemas only (MySQL: databases the user cannot see are
   // hidden, not gone) cannot say whether a container of another schema still exists.
   const listed = discovery.listedSchemas ? new Set(discovery.listedSchemas) : undefined;
-  const unjudged = listed ? absent.filter((entry) => entry.schema !== undefined && !listed.has(entry.schema)) : [];
-  const gone = unjudged.length > 0 ? absent.filter((entry) => !unjudged.includes(entry)) : absent;
+  const isUnjudged = (entry: SnapshotIndexEntry): boolean => listed !== undefined && entry.schema !== undefined && !listed.has(entry.schema);
+  const unjudged = absent.filter(isUnjudged);
+  const gone = absent.filter((entry) => !isUnjudged(entry));
+  const markMissing = (entry: SnapshotIndexEntry, reason: 'gone' | 'incomplete_listing' | 'prune_refused'): void => {
+    nextContainers.set(entry.name, { ...entry, missing_from_source: true });
+    changes.push({ action: 'missing', name: entry.name, kind: entry.kind as ContainerKind | undefined, file: entry.file, reason });
+  };
   for (const schema of [...new Set(unjudged.map((entry) => entry.schema!))].sort()) {
     const count = unjudged.filter((entry) => entry.schema === schema).length;
     logs.push({
@@ -190,10 +195,7 @@ function planMissing(
       message: `Schema '${schema}' of '${datastore.name}' was not listed (it no longer exists, or the sync user may no longer see it); its ${count} container${count === 1 ? ' is' : 's are'} kept and marked missing, never pruned. Name the schemas in 'schemas', or grant the sync user access to it again.`,
     });
   }
-  for (const entry of unjudged) {
-    nextContainers.set(entry.name, { ...entry, missing_from_source: true });
-    changes.push({ action: 'missing', name: entry.name, kind: entry.kind as ContainerKind | undefined, file: entry.file, reason: 'incomplete_listing' });
-  }
+  for (const entry of unjudged) markMissing(entry, 'incomplete_listing');
   let pruneReason: 'gone' | 'incomplete_listing' | 'prune_refused' | undefined;
   if (options.prune && gone.length > 0) {
     if (!discovery.complete) {
@@ -214,8 +216,7 @@ function planMissing(
       deletes.push(path.join(state.dir, entry.file));
       changes.push({ action: 'pruned', name: entry.name, kind: entry.kind as ContainerKind | undefined, file: entry.file });
     } else {
-      nextContainers.set(entry.name, { ...entry, missing_from_source: true });
-      changes.push({ action: 'missing', name: entry.name, kind: entry.kind as ContainerKind | undefined, file: entry.file, reason: pruneReason ?? 'gone' });
+      markMissing(entry, pruneReason ?? 'gone');
     }
   }
   return deletes;

@@ -142,7 +142,7 @@ export async function applySyncPlan(plan: SyncPlan, dir: string, options: ApplyO
     onCommitted: options.onWritten,
     stamps,
   });
-  throwIfAborted(options.signal);
+  options.signal?.throwIfAborted();
   if (plan.indexChanged) writeFileAtomicallySync(plan.indexPath, plan.indexText);
   removeFilesDurably(plan.deletes);
   return stamps;
@@ -227,7 +227,7 @@ async function execute(context: RunContext): Promise<SyncOutcome> {
       await connector.close();
     }
     watcher?.check(true);
-    throwIfAborted(signal);
+    signal.throwIfAborted();
     const replayed = discovery.unchanged === true && resync !== undefined;
     let plan = replayed ? replayPlan(resync, state, datastore.name) : planSync({ datastore, discovery, state, overrides, options });
     if (checkpoint) plan = { ...plan, changes: mergeResumedChanges(plan.changes, checkpoint.changes) };
@@ -316,6 +316,3 @@ function overridesOf(workspace: Workspace, datastore: string): Map<string, Conta
   return merged;
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason ?? new Error('aborted');
-}

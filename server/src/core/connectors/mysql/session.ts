@@ -2,7 +2,7 @@
 import * as net from 'node:net';
 import mysql from 'mysql2/promise';
 import { ConnectorError, type ResolvedDatastore } from '../connector';
-import { requireServerSettings, serverTimeouts, tlsSettings } from '../serverSettings';
+import { prefersTls, requireServerSettings, serverTimeouts, tlsSettings } from '../serverSettings';
 import { connectionError } from './errors';
 
 export type Run = (sql: string, signal: AbortSignal | undefined, values?: unknown[], rowsAsArray?: boolean) => Promise<unknown[]>;
@@ -54,9 +54,8 @@ export async function connect(datastore: ResolvedDatastore, config: mysql.Connec
   try {
     connection = await mysql.createConnection(config);
   } catch (error) {
-    const ssl = datastore.connection.ssl;
     // `prefer`: encryption when the server offers it, plain otherwise.
-    if (typeof ssl === 'object' && ssl.mode === 'prefer' && (error as { code?: string }).code === 'HANDSHAKE_NO_SSL_SUPPORT') {
+    if (prefersTls(datastore) && (error as { code?: string }).code === 'HANDSHAKE_NO_SSL_SUPPORT') {
       return connect({ ...datastore, connection: { ...datastore.connection, ssl: false } }, { ...config, ssl: undefined });
     }
     throw connectionError(datastore, error);
