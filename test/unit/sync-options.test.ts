@@ -267,6 +267,19 @@ describe('snapshot folder safety', () => {
     assert.ok(fs.existsSync(path.join(root, 'snapshots', 'shop', 'notes.yaml')));
   });
 
+  it('removes the temp files a killed sync left, but only when it writes (a dry run leaves them)', async () => {
+    root = sqliteCatalog(SCHEMA);
+    await sync(root, 'shop');
+    const dir = path.join(root, 'snapshots', 'shop');
+    const leftover = path.join(dir, '.orders.yaml.0123456789abz.tmp');
+    fs.writeFileSync(leftover, 'half a snap');
+    sqlite(path.join(root, 'shop.sqlite'), 'ALTER TABLE legacy ADD COLUMN note TEXT');
+    await sync(root, 'shop', {}, { dryRun: true });
+    assert.ok(fs.existsSync(leftover), 'a dry run writes nothing, deletes nothing');
+    assert.equal(changeOf(await sync(root, 'shop'), 'legacy'), 'changed');
+    assert.ok(!fs.existsSync(leftover));
+  });
+
   it('reads a snapshot in one open that follows no link and never blocks on a planted FIFO', function () {
     if (process.platform === 'win32') this.skip();
     root = makeCatalog({ 'snapshots/shop/a.yaml': 'name: a\n', 'outside.yaml': 'secret: 1\n' });
