@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { samplePositions } from '../server/src/core/connectors/dfs/dfsConnector';
-import { datastoreSnapshotDir } from '../server/src/core/sync/catalogState';
+import { datastoreSnapshotDir } from '../server/src/core/snapshots/fileNames';
 import { BenchAssertion, assertBench, countSnapshotFiles, engineSync, snapshotStamps, type EngineRun } from './lib/engine';
 import { createFilesFloor, nodeListingFloor, readPrefixFloor, runFind } from './lib/floors';
 import { countOpensInside } from './lib/fsProbe';

@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { datastoreSnapshotDir } from '../server/src/core/sync/catalogState';
+import { datastoreSnapshotDir } from '../server/src/core/snapshots/fileNames';
 import { BenchAssertion, assertBench, countSnapshotFiles, engineSync, snapshotStamps, type EngineRun } from './lib/engine';
 import { median, round1, round2, seriesOf } from './lib/stats';
 import { count, formatTable, ms, ratio } from './lib/table';

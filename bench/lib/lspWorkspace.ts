@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderIndex, renderSnapshot } from '../../server/src/core/sync/renderSnapshot';
+import { renderIndex, renderSnapshot } from '../../server/src/core/snapshots/render';
 import type { ContainerSnapshot } from '../../server/src/core';
 
 /**

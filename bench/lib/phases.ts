@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import { applySyncPlan, hasErrors, loadWorkspace, planHasChanges, planSync, type SyncPlan } from '../../server/src/core';
-import type { DiscoveryResult } from '../../server/src/core/connectors/connector';
+import type { DiscoveryResult } from '../../server/src/core/connectors/contract';
 import { samplePositions } from '../../server/src/core/connectors/dfs/dfsConnector';
 import { groupFolderFiles } from '../../server/src/core/connectors/dfs/globbing';
 import { inferFileSchema, reconcileSchemas } from '../../server/src/core/connectors/dfs/inference';
 import { traverseFileStore } from '../../server/src/core/connectors/dfs/traverse';
 import { openConnector } from '../../server/src/core/connectors/registry';
-import { readCatalogState } from '../../server/src/core/sync/catalogState';
-import { readConnectorCache, writeConnectorCache } from '../../server/src/core/sync/connectorCache';
+import { readCatalogState } from '../../server/src/core/snapshots/catalogState';
+import { readConnectorCache, writeConnectorCache } from '../../server/src/core/connectors/connectorCache';
 import { resolveDatastore } from '../../server/src/core/sync/resolveDatastore';
 import { assertBench } from './engine';
 import { timeFlushes, type FlushTiming } from './fsProbe';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isTempFileName } from '../../server/src/core/fs/atomicFiles';
-import { parseSnapshot } from '../../server/src/core/sync/catalogState';
+import { readSnapshot } from '../../server/src/core/snapshots/read';
 
 const CLI = path.resolve(__dirname, '..', '..', 'bin', 'cac.js');
 const FILES = 400;
@@ -54,9 +54,9 @@ describe('a sync killed at any moment', function () {
       let seenNew = 0;
       for (const name of fs.readdirSync(dir)) {
         if (name === '_index.yaml' || name.endsWith('.tmp')) continue;
-        const snapshot = parseSnapshot(fs.readFileSync(path.join(dir, name), 'utf8'));
-        assert.ok(snapshot, `${name} is a complete snapshot after a kill at ${delay} ms`);
-        const column = snapshot.fields[1]!.name;
+        const read = readSnapshot(fs.readFileSync(path.join(dir, name), 'utf8'));
+        assert.ok(read.ok, `${name} is a complete snapshot after a kill at ${delay} ms`);
+        const column = read.value.fields[1]!.name;
         assert.ok(column === previous || column === next, `${name} holds ${column}`);
         if (column === next) seenNew++;
       }
@@ -64,10 +64,16 @@ describe('a sync killed at any moment', function () {
       const names = fs.readdirSync(dir).filter((n) => n.endsWith('.yaml') && n !== '_index.yaml');
       assert.equal(names.length, FILES);
       assert.deepEqual(fs.readdirSync(dir).filter(isTempFileName), [], 'the next sync removes the temp files a killed one left');
-      for (const name of names) assert.equal(parseSnapshot(fs.readFileSync(path.join(dir, name), 'utf8'))!.fields[1]!.name, next);
+      for (const name of names) assert.deepEqual(snapshotField(path.join(dir, name)), next);
       const history = JSON.parse(spawnSync(process.execPath, [CLI, 'history', '--root', root, '--format', 'json', '--limit', '2'], { encoding: 'utf8' }).stdout) as { items: { result: string }[] };
       assert.equal(history.items[0]!.result, 'success');
       assert.ok(['failure', 'success'].includes(history.items[1]!.result), 'a killed operation is not left running');
     }
   });
 });
+
+/** The second field's name of a snapshot file, or why it is not a snapshot. */
+function snapshotField(file: string): string {
+  const read = readSnapshot(fs.readFileSync(file, 'utf8'));
+  return read.ok ? read.value.fields[1]!.name : `not a snapshot: ${read.problem.message}`;
+}

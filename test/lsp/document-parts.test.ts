@@ -4,7 +4,7 @@ import { analyzeDefinitionFile, type DefinitionFileAnalysis, type ProjectSetting
 import { locate } from '../../server/src/core/definitions/locate';
 import { DocumentPartsAnalyzer, parsedPartsOf, splitDocuments } from '../../server/src/core/language/documentParts';
 import { nodeInFile } from '../../server/src/core/language/nodeAt';
-import { SnapshotCatalog } from '../../server/src/core/language/snapshotCatalog';
+import { SnapshotCatalog } from '../../server/src/core/snapshots/snapshotCatalog';
 import { documentSymbols } from '../../server/src/core/language/symbols';
 
 const ROOT = path.resolve('/catalog-as-code-test');

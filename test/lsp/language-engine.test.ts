@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cursorContext } from '../../server/src/core/language/cursorContext';
-import { parseCanonicalBlock, readSnapshotText } from '../../server/src/core/language/canonicalSnapshot';
+import { parseCanonicalBlock } from '../../server/src/core/snapshots/canonical';
+import { readSnapshot } from '../../server/src/core/snapshots/read';
 import { quickFixesFor } from '../../server/src/core/language/quickFixes';
 import { describeCron, describeTiming } from '../../server/src/core/language/scheduleText';
 import { findSuppressions, suppressInFile } from '../../server/src/core/language/suppressions';
-import { parseSnapshot } from '../../server/src/core/sync/catalogState';
+import { parse as parseYaml } from 'yaml';
 import type { Problem } from '../../server/src/core';
 
 /** `text|more` → cursor context at the caret. */
@@ -49,15 +50,16 @@ describe('language engine (server/src/core/language)', () => {
       for (const file of files) {
         const text = fs.readFileSync(path.join(dir, file), 'utf8');
         assert.ok(parseCanonicalBlock(text), `${file} has the renderer's shape`);
-        assert.deepEqual(readSnapshotText(text), parseSnapshot(text), file);
+        assert.deepEqual(readSnapshot(text), { ok: true, value: parseYaml(text) }, file);
       }
     });
 
     it('leaves anything hand-edited to the YAML parser', () => {
       const text = 'name: orders\nkind: table\nfields:\n  - {name: id, type: INTEGER, nullable: false}\nincremental_identifier: {field: null, strategy: none, source: detected}\npartition_identifier: {field: null, strategy: none, source: detected}\n';
       assert.equal(parseCanonicalBlock(text), undefined);
-      assert.deepEqual(readSnapshotText(text), parseSnapshot(text));
-      assert.equal(readSnapshotText('name: [unclosed\n'), undefined);
+      assert.deepEqual(readSnapshot(text), { ok: true, value: parseYaml(text) });
+      const broken = readSnapshot('name: [unclosed\n');
+      assert.ok(!broken.ok && broken.problem.kind === 'syntax' && broken.problem.position?.line === 2, JSON.stringify(broken));
     });
   });
 

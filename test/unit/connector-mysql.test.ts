@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Connection as CoreConnection } from 'mysql2';
 import { parse as parseYaml } from 'yaml';
-import type { DiscoveryResult, ResolvedDatastore, SqlConnector } from '../../server/src/core/connectors/connector';
+import type { DiscoveryResult, ResolvedDatastore, SqlConnector } from '../../server/src/core/connectors/contract';
 import { parseGrant } from '../../server/src/core/connectors/mysql/grants';
 import { partitionColumns } from '../../server/src/core/connectors/mysql/partitions';
 import { refuseUnlessRead } from '../../server/src/core/connectors/mysql/statementGuard';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as dns from 'node:dns/promises';
 import * as os from 'node:os';
 import type { ConnectionSettings } from '../../server/src/core/definitions/types';
-import { ConnectorError, type ResolvedDatastore, type SqlConnector } from '../../server/src/core/connectors/connector';
+import { ConnectorError, type ResolvedDatastore, type SqlConnector } from '../../server/src/core/connectors/contract';
 import { openConnector } from '../../server/src/core/connectors/registry';
 import { makeCatalog, removeCatalog, snapshotNames, sync } from '../helpers/syncFixtures';
 import { startTlsMariadb, startTlsPostgres, type TlsServer, type Unavailable } from '../helpers/tlsServers';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Connector, SqlConnector } from '../../server/src/core/connectors/connector';
+import type { Connector, SqlConnector } from '../../server/src/core/connectors/contract';
 import { openConnector } from '../../server/src/core/connectors/registry';
-import { decideIdentifiers } from '../../server/src/core/sync/identifiers';
+import { decideIdentifiers } from '../../server/src/core/identifiers/identifiers';
 import { duckdbCase, sqliteCase } from '../helpers/connectorCases/embedded';
 import { mariadbCase } from '../helpers/connectorCases/mariadb';
 import { postgresCase } from '../helpers/connectorCases/postgres';

@@ -4,9 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
-import { readCatalogState } from '../../server/src/core/sync/catalogState';
-import { INDEX_HEADER, renderIndex } from '../../server/src/core/sync/renderSnapshot';
-import { parseCanonicalIndex, type SnapshotIndex } from '../../server/src/core/sync/snapshotIndex';
+import { readCatalogState } from '../../server/src/core/snapshots/catalogState';
+import { INDEX_HEADER, renderIndex } from '../../server/src/core/snapshots/render';
+import { parseCanonicalIndex } from '../../server/src/core/snapshots/canonical';
+import { type SnapshotIndex } from '../../server/src/core/snapshots/snapshotIndex';
 import { changeOf, makeCatalog, removeCatalog, snapshotFiles, snapshotNames, sync, writeFile } from '../helpers/syncFixtures';
 
 const DATASTORE = 'kind: Datastore\nname: landing\ntype: dfs\nroot: ../data\n';

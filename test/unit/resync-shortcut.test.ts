@@ -56,7 +56,7 @@ describe('no-change resync shortcut (resyncShortcut.ts)', () => {
     assert.equal(replayed.replayed, true);
     assert.deepEqual(visible(replayed), visible(full));
     const actions = Object.fromEntries(replayed.plan!.changes.map((c) => [c.name, c.action]));
-    assert.deepEqual(actions, { big_orders: 'missing', customers: 'unchanged', orders: 'skipped_removed' });
+    assert.deepEqual(actions, { big_orders: 'missing', customers: 'unchanged', orders: 'still_removed' });
     assert.equal(replayed.result, 'warning');
   });
 

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { OperationStore, loadWorkspace, runSync, type ScheduleDefinition, type ScheduleTiming, type Workspace } from '../../server/src/core';
 import { decideSchedule, runDueSchedules, timingKey, type ScheduleReport } from '../../server/src/core/schedules/runDue';
 import { nextScheduledTime, runScheduler, type SchedulerEvent } from '../../server/src/core/schedules/scheduler';
-import { nextRuns, previousRun } from '../../server/src/core/schedules/scheduleTiming';
+import { nextRuns, previousRun } from '../../server/src/core/definitions/scheduleTiming';
 import type { ScheduleRunState } from '../../server/src/core/schedules/scheduleState';
 import { acquireScheduleLock } from '../../server/src/core/operations/locks';
 import { removeCatalog, sqliteCatalog, writeFile } from '../helpers/syncFixtures';

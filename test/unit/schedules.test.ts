@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { analyzeDefinitions, type Position, type Problem, type ProjectSettings, type ScheduleTiming, type Workspace } from '../../server/src/core';
-import { cronOf, cronProblem, nextRuns, previousRun } from '../../server/src/core/schedules/scheduleTiming';
+import { cronOf, cronProblem, nextRuns, previousRun } from '../../server/src/core/definitions/scheduleTiming';
 
 const ROOT = path.resolve('/catalog-as-code-test');
 const PROJECT: ProjectSettings = { root: ROOT, snapshotsDir: path.join(ROOT, 'snapshots'), stateDir: path.join(ROOT, '.cac'), exclude: [] };

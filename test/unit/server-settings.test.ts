@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ResolvedDatastore } from '../../server/src/core/connectors/connector';
+import type { ResolvedDatastore } from '../../server/src/core/connectors/contract';
 import { serverTimeouts, tlsSettings } from '../../server/src/core/connectors/serverSettings';
 import type { ConnectionSettings } from '../../server/src/core/definitions/types';
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { parseSnapshot } from '../../server/src/core/sync/catalogState';
-import { renderIndex, renderSnapshot, scalar } from '../../server/src/core/sync/renderSnapshot';
-import { INDEX_FILE_NAME, assignSnapshotFiles, encodeSnapshotBase, isSafeSnapshotFileName } from '../../server/src/core/sync/snapshotFileNames';
+import { readSnapshot } from '../../server/src/core/snapshots/read';
+import { renderIndex, renderSnapshot, scalar } from '../../server/src/core/snapshots/render';
+import { INDEX_FILE_NAME, assignSnapshotFiles, encodeSnapshotBase, isSafeSnapshotFileName } from '../../server/src/core/snapshots/fileNames';
 import type { ContainerSnapshot } from '../../server/src/core/model';
 
 describe('snapshot file names', () => {
@@ -66,7 +66,7 @@ describe('snapshot rendering', () => {
   it('renders a fixed key order with LF and a trailing newline, and parses back to the same snapshot', () => {
     const text = renderSnapshot(snapshot);
     assert.ok(text.endsWith('\n') && !text.includes('\r'));
-    assert.deepEqual(parseSnapshot(text), snapshot);
+    assert.deepEqual(readSnapshot(text), { ok: true, value: snapshot });
     assert.match(text, /^name: public\.orders\nkind: table\nschema: public\n/m);
   });
 

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkOverridesAgainstSnapshots, loadWorkspace } from '../../server/src/core';
-import { readStampedText } from '../../server/src/core/sync/catalogState';
+import { readStampedText } from '../../server/src/core/fs/readFiles';
 import { changeOf, makeCatalog, removeCatalog, snapshotFiles, snapshotNames, sqlite, sqliteCatalog, sync, writeFile } from '../helpers/syncFixtures';
 
 const SCHEMA = `
@@ -93,12 +93,15 @@ describe('sync options (SPEC §2) on a real SQLite source', () => {
     await sync(root, 'shop');
     fs.unlinkSync(path.join(root, 'snapshots', 'shop', 'legacy.yaml'));
     const recorded = await sync(root, 'shop');
-    assert.equal(changeOf(recorded, 'legacy'), 'removed_by_user');
+    assert.equal(changeOf(recorded, 'legacy'), 'removed');
+    // The removal keeps the container's kind, in the plan and in the index (it was once recorded as null).
+    assert.deepEqual(recorded.plan!.changes.find((c) => c.name === 'legacy'), { action: 'removed', name: 'legacy', kind: 'table' });
+    assert.match(snapshotFiles(root, 'shop').get('_index.yaml')!, /removed:\n {2}- name: legacy\n {4}kind: table\n/);
     assert.match(snapshotFiles(root, 'shop').get('_index.yaml')!, /removed:\n {2}- name: legacy\n/);
     assert.ok(!snapshotNames(root, 'shop').includes('legacy'));
 
     const skipped = await sync(root, 'shop', { recreate: false });
-    assert.equal(changeOf(skipped, 'legacy'), 'skipped_removed');
+    assert.equal(changeOf(skipped, 'legacy'), 'still_removed');
     assert.equal(skipped.changed, false);
     assert.ok(!snapshotNames(root, 'shop').includes('legacy'));
 

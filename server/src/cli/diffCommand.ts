@@ -3,7 +3,7 @@ import {
   ReviewInputError, compareSnapshotTrees, openGitRepository, readGitSnapshots, readWorkingTreeSnapshots, renderReviewMarkdown,
   renderReviewText, reviewJson, type CatalogReview, type MarkdownOptions, type SnapshotTree,
 } from '../core/review';
-import { encodeSnapshotBase } from '../core/sync/snapshotFileNames';
+import { encodeSnapshotBase } from '../core/snapshots/fileNames';
 import { CliError, colorsFor, writeJson, type CliIo, type ReviewOutputFormat } from './output';
 
 export interface DiffCommandOptions {

@@ -1,4 +1,4 @@
-import { OperationStore, readProjectSettings, type OperationRecord, type OperationResult } from '../core';
+import { OperationStore, describeSummary, readProjectSettings, type OperationRecord, type OperationResult } from '../core';
 import { durationMs, queryOperations, type OperationQuery } from '../core/history/operationQuery';
 import { presentOperation } from '../core/history/operationRecord';
 import { CliError, colorsFor, writeJson, type CliIo, type OutputFormat } from './output';
@@ -106,6 +106,6 @@ function filtered(options: HistoryListOptions): boolean {
 function summaryText(record: OperationRecord): string {
   const s = record.summary;
   if (!s) return record.message ? record.message.slice(0, 60) : '';
-  const parts = [s.new && `${s.new} new`, s.changed && `${s.changed} changed`, s.recreated && `${s.recreated} recreated`, s.pruned && `${s.pruned} pruned`, s.missing && `${s.missing} missing`, s.removed_by_user && `${s.removed_by_user} removed`].filter(Boolean);
+  const parts = describeSummary(s, { unchanged: false });
   return parts.length ? parts.join(', ') : 'no changes';
 }

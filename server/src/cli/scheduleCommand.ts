@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { OperationStore, describeTiming, loadWorkspace, runSync, type ScheduleDefinition, type Workspace } from '../core';
 import { definitionProblem } from '../core/operations/operationActions';
 import { runDueSchedules, type ScheduleReport } from '../core/schedules/runDue';
-import { nextRuns } from '../core/schedules/scheduleTiming';
+import { nextRuns } from '../core/definitions/scheduleTiming';
 import { ScheduleStateStore } from '../core/schedules/scheduleState';
 import { didYouMean, nearestNames } from '../core/text/nearestNames';
 import { clockOf, ENGINE_VERSION, type CommandContext } from './commandContext';

@@ -1,9 +1,9 @@
 import {
-  OperationStore, datastoreSnapshotDir, describeChange, describePlanChanges, hasErrors, loadWorkspace, runSync, summarize,
+  OperationStore, datastoreSnapshotDir, describeChange, describePlanChanges, describeSummary, hasErrors, loadWorkspace, runSync, summarize,
   type ContainerChange, type DatastoreDefinition, type IncludeKind, type SyncOutcome,
 } from '../core';
 import { ReviewInputError, readWorkingTreeSnapshots, reviewSyncOutcomes, type SnapshotTree, type SyncToReview } from '../core/review';
-import { encodeSnapshotBase } from '../core/sync/snapshotFileNames';
+import { encodeSnapshotBase } from '../core/snapshots/fileNames';
 import { didYouMean, nearestNames } from '../core/text/nearestNames';
 import { reviewLocation, shellWord, writeReview } from './diffCommand';
 import { CliError, colorsFor, formatProblem, writeJson, type CliIo, type ReviewOutputFormat } from './output';
@@ -122,7 +122,7 @@ function selectDatastores(all: readonly DatastoreDefinition[], names: readonly s
 }
 
 const MARKS: Record<ContainerChange['action'], string> = {
-  new: '+', recreated: '+', changed: '~', unchanged: ' ', missing: '?', pruned: '-', skipped_removed: '·', removed_by_user: '-',
+  new: '+', recreated: '+', changed: '~', unchanged: ' ', missing: '?', pruned: '-', still_removed: '·', removed: '-',
 };
 
 function printOutcome(io: CliIo, outcome: SyncOutcome, dryRun: boolean, colors: ReturnType<typeof colorsFor>): void {
@@ -131,12 +131,7 @@ function printOutcome(io: CliIo, outcome: SyncOutcome, dryRun: boolean, colors: 
   const operation = outcome.operationId !== undefined ? `operation ${outcome.operationId}, ` : '';
   let line = `${colors.bold(outcome.datastore)}: ${result}`;
   if (outcome.plan) {
-    const s = summarize(outcome.plan);
-    const parts = [
-      s.new && `${s.new} new`, s.recreated && `${s.recreated} recreated`, s.changed && `${s.changed} changed`, s.pruned && `${s.pruned} pruned`,
-      s.missing && `${s.missing} missing from source`, s.removed_by_user && `${s.removed_by_user} removed`, s.skipped_removed && `${s.skipped_removed} skipped (removed)`,
-      `${s.unchanged} unchanged`,
-    ].filter(Boolean);
+    const parts = describeSummary(summarize(outcome.plan), { unchanged: true });
     line += ` · ${parts.join(', ')}${outcome.changed ? '' : dryRun ? ' · no changes' : ' · no changes, nothing written'}`;
   }
   io.stdout.write(`${line} ${colors.dim(`(${operation}${(outcome.durationMs / 1000).toFixed(2)} s)`)}\n`);

@@ -5,20 +5,24 @@ export { checkOverridesAgainstSnapshots } from './definitions/overrideChecks';
 export type * from './definitions/types';
 export * from './problems';
 export * from './model';
-export { runSync, applySyncPlan, summarize, type SyncRequest, type SyncOutcome } from './sync/runSync';
-export { planSync, planHasChanges, type SyncPlan, type SyncOptions, type ContainerChange } from './sync/planSync';
-export { describeChange, describePlanChanges, describeSnapshotChange } from './sync/describeChange';
+export { runSync, type SyncRequest, type SyncOutcome } from './sync/runSync';
+export { applySyncPlan } from './snapshots/applyPlan';
+export { summarize } from './snapshots/plan';
+export { planSync } from './sync/planSync';
+export { planHasChanges, type SyncPlan, type ContainerChange } from './snapshots/plan';
+export { type SyncOptions } from './model';
+export { describeChange, describePlanChanges, describeSnapshotChange, describeSummary } from './snapshots/changes';
 export { OperationStore } from './history/operationStore';
 export type { OperationRecord, OperationResult, OperationSummary } from './history/operationRecord';
 export {
   analyzeDefinitionFile, analyzeParsedYaml, combineDefinitionFiles, mentionsCatalogKind, type DefinitionFileAnalysis,
 } from './definitions/analyzeDefinitions';
 export { isDefinitionPath, readDefinitionText } from './definitions/loadWorkspace';
-export { SNAPSHOTS_ON_DISK, type SnapshotSource } from './definitions/overrideChecks';
-export { datastoreSnapshotDir } from './sync/catalogState';
+export { SNAPSHOTS_ON_DISK, type SnapshotSource } from './snapshots/snapshotCatalog';
+export { datastoreSnapshotDir } from './snapshots/fileNames';
 // Language features: plain data over the engine, mapped to LSP by server/src/lsp.
 export type { CatalogView, FileEdit, FileLocation, TextEdit } from './language/catalogView';
-export { SnapshotCatalog } from './language/snapshotCatalog';
+export { SnapshotCatalog } from './snapshots/snapshotCatalog';
 export { DocumentPartsAnalyzer } from './language/documentParts';
 export { completionsAt, type CompletionCandidate } from './language/completion';
 export { hoverAt, type HoverContent } from './language/hover';

@@ -18,6 +18,22 @@ export function storeTypeOf(type: DatastoreType): StoreType {
 /** What a sync may include; files of a DFS datastore are always in scope. */
 export type IncludeKind = 'table' | 'view';
 
+/** What one sync is asked to do, as in the seed's Sync dialog (plus the prune guard's override). */
+export interface SyncOptions {
+  prune: boolean;
+  recreate: boolean;
+  include: IncludeKind[];
+  /** Allow a prune larger than the datastore's `prune_limit`. */
+  forcePrune?: boolean;
+}
+
+/** A user's choice of identifiers for one container (an `Overrides` entry). */
+export interface ContainerOverride {
+  /** A field name, null for "no identifier", undefined when not overridden. */
+  incremental_identifier?: string | null;
+  partition_identifier?: string | null;
+}
+
 /**
  * The kind of a container as the source spells it. `include` maps every kind to `table` or
  * `view` through {@link includeClassOf}.

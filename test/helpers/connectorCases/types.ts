@@ -1,5 +1,5 @@
 import type { DatastoreType } from '../../../server/src/core/model';
-import type { ResolvedDatastore } from '../../../server/src/core/connectors/connector';
+import type { ResolvedDatastore } from '../../../server/src/core/connectors/contract';
 
 /**
  * One source kind in the shared connector suite (test/unit/connectors.test.ts). Every connector

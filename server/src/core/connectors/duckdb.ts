@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { DiscoveredContainer, FieldInfo } from '../model';
 import { qualifiedName } from '../naming';
-import { ConnectorError, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult, type ResolvedDatastore, type SqlConnector } from './connector';
+import { ConnectorError, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult, type ResolvedDatastore, type SqlConnector } from './contract';
 
 /**
  * DuckDB: opened with `access_mode: READ_ONLY`. Three bulk catalog calls (`duckdb_tables`,

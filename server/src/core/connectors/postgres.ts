@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { ContainerKind, DiscoveredContainer, FieldInfo, OperationLogEntry } from '../model';
 import { qualifiedName } from '../naming';
-import { ConnectorError, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult, type ResolvedDatastore, type SqlConnector } from './connector';
+import { ConnectorError, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult, type ResolvedDatastore, type SqlConnector } from './contract';
 import { prefersTls, requireServerSettings, serverTimeouts, throwIfAborted, tlsFailure, tlsSettings } from './serverSettings';
 
 /**

@@ -1,5 +1,5 @@
 import type { DatastoreType } from '../model';
-import type { Connector, ResolvedDatastore } from './connector';
+import type { Connector, ResolvedDatastore } from './contract';
 
 /**
  * Opens the connector of a datastore type. Drivers are imported on first use only, so commands

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { ConnectionSettings } from '../definitions/types';
-import { ConnectorError, type ResolvedDatastore } from './connector';
+import { ConnectorError, type ResolvedDatastore } from './contract';
 
 /**
  * Settings shared by the client/server connectors. Drivers such as `pg` wait forever by default;

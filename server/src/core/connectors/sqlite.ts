@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DiscoveredContainer, FieldInfo, OperationLogEntry } from '../model';
-import { ConnectorError, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult, type ResolvedDatastore, type SqlConnector } from './connector';
+import { ConnectorError, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult, type ResolvedDatastore, type SqlConnector } from './contract';
 
 /**
  * SQLite: the file is opened read-only (and `query_only` on top), so no statement issued through

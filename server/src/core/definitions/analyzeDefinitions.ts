@@ -6,12 +6,10 @@ import { nearestNames, didYouMean } from '../text/nearestNames';
 import { parseYamlFile, problemAt, type ParsedYamlFile } from '../yaml/safeYaml';
 import { checkDefinitions } from './crossChecks';
 import { locate } from './locate';
-import { validateAgainstSchema, type SchemaName } from './schemaValidation';
-import type {
-  ConnectionSettings, ContainerOverride, DatastoreDefinition, DefinitionSource, OverridesDefinition,
-  ProjectSettings, ScheduleDefinition, ScheduleTiming, Workspace,
-} from './types';
-import { TIMING_KEYS, WEEKDAYS, cronProblem } from '../schedules/scheduleTiming';
+import { validateAgainstSchema, type SchemaName } from '../validation/schemaValidation';
+import type { ConnectionSettings, DatastoreDefinition, DefinitionSource, OverridesDefinition, ProjectSettings, ScheduleDefinition, ScheduleTiming, Workspace } from './types';
+import type { ContainerOverride } from '../model';
+import { TIMING_KEYS, WEEKDAYS, cronProblem } from './scheduleTiming';
 
 /**
  * Turns the texts of a workspace's catalog files into definitions and problems. Pure: it reads

@@ -1,9 +1,6 @@
-import * as path from 'node:path';
+import { decideIdentifiers } from '../identifiers/identifiers';
 import { ProblemCode, type Problem } from '../problems';
-import type { ContainerSnapshot } from '../model';
-import { parseSnapshot, readCatalogState, readTextIfExists, type CatalogState } from '../sync/catalogState';
-import type { SnapshotIndexEntry } from '../sync/snapshotIndex';
-import { decideIdentifiers } from '../sync/identifiers';
+import { SNAPSHOTS_ON_DISK, type SnapshotSource } from '../snapshots/snapshotCatalog';
 import { didYouMean, nearestNames } from '../text/nearestNames';
 import { problemAt } from '../yaml/safeYaml';
 import { locate } from './locate';
@@ -46,23 +43,3 @@ export function checkOverridesAgainstSnapshots(workspace: Workspace, snapshots: 
   }
   return problems;
 }
-
-/**
- * Where override checks read snapshots from. The CLI reads the disk each time; the language
- * server passes a cache it invalidates when snapshot files change, so a keystroke in an
- * overrides file does not re-read thousands of snapshots.
- */
-export interface SnapshotSource {
-  /** The reconciled catalog of one datastore; undefined (or a throw) when it cannot be read. */
-  catalogState(snapshotsDir: string, datastore: string): CatalogState | undefined;
-  /** One listed container's snapshot; undefined when its file is missing or invalid. */
-  snapshot(state: CatalogState, entry: SnapshotIndexEntry): ContainerSnapshot | undefined;
-}
-
-export const SNAPSHOTS_ON_DISK: SnapshotSource = {
-  catalogState: (snapshotsDir, datastore) => readCatalogState(snapshotsDir, datastore),
-  snapshot: (state, entry) => {
-    const text = readTextIfExists(path.join(state.dir, entry.file));
-    return text === undefined ? undefined : parseSnapshot(text);
-  },
-};

@@ -1,5 +1,5 @@
 import type { Document, LineCounter } from 'yaml';
-import type { DatastoreType, IncludeKind } from '../model';
+import type { ContainerOverride, DatastoreType, IncludeKind } from '../model';
 import type { Problem, Range } from '../problems';
 
 /** Where a definition was written, so any later check can point at one of its nodes. */
@@ -67,12 +67,6 @@ export interface ScheduleDefinition {
   recreate?: boolean;
   include?: IncludeKind[];
   source: DefinitionSource;
-}
-
-export interface ContainerOverride {
-  /** A field name, null for "no identifier", undefined when not overridden. */
-  incremental_identifier?: string | null;
-  partition_identifier?: string | null;
 }
 
 export interface OverridesDefinition {

@@ -1,4 +1,5 @@
 import type { DatastoreType, IncludeKind, OperationLogEntry, StoreType } from '../model';
+import type { ChangeSummary } from '../snapshots/plan';
 
 /** The seed's operation fields (`GET /api/operations/{id}`), plus progress, logs and a summary. */
 export interface OperationRecord {
@@ -55,16 +56,8 @@ export interface OperationProgress {
   phase?: OperationPhase;
 }
 
-export interface OperationSummary {
-  new: number;
-  changed: number;
-  unchanged: number;
-  missing: number;
-  pruned: number;
-  recreated: number;
-  skipped_removed: number;
-  removed_by_user: number;
-}
+/** How many containers each change action touched (snapshots/plan.ts). */
+export type OperationSummary = ChangeSummary;
 
 /** The seed's timestamp shape, `YYYY-MM-DDTHH:MM:SS.ssssssZ`, always UTC. */
 export function operationTimestamp(date: Date): string {
@@ -85,3 +78,17 @@ export function presentOperation(record: OperationRecord): Record<string, unknow
   for (const [key, value] of Object.entries(rest)) if (!(key in ordered)) ordered[key] = value;
   return ordered;
 }
+
+/**
+ * A record as this engine writes it. Records written before the change vocabulary was unified
+ * (`removed_by_user`, `skipped_removed`) are read with today's words (`removed`, `still_removed`).
+ */
+export function upgradeRecord(record: OperationRecord): OperationRecord {
+  const summary = record.summary as (OperationSummary & Partial<Record<keyof typeof OLD_ACTIONS, number>>) | null;
+  const old = (action: string): string => (action in OLD_ACTIONS ? OLD_ACTIONS[action as keyof typeof OLD_ACTIONS] : action);
+  if (!summary || !Object.keys(OLD_ACTIONS).some((key) => key in summary)) return record;
+  const upgraded = Object.fromEntries(Object.entries(summary).map(([key, count]) => [old(key), count])) as OperationSummary;
+  return { ...record, summary: upgraded, changes: record.changes.map((change) => ({ ...change, action: old(change.action) })) };
+}
+
+const OLD_ACTIONS = { removed_by_user: 'removed', skipped_removed: 'still_removed' } as const;

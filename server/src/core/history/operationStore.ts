@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { hostname } from 'node:os';
 import { writeFileAtomicallySync } from '../fs/atomicFiles';
-import type { OperationRecord } from './operationRecord';
+import { upgradeRecord, type OperationRecord } from './operationRecord';
 
 /**
  * Local, crash-safe operation history: one JSON file per operation under `<state>/operations/`.
@@ -51,7 +51,7 @@ export class OperationStore {
   get(id: number): OperationRecord | undefined {
     if (!Number.isSafeInteger(id) || id < 1) return undefined;
     try {
-      return withLiveness(JSON.parse(fs.readFileSync(this.fileOf(id), 'utf8')) as OperationRecord);
+      return withLiveness(upgradeRecord(JSON.parse(fs.readFileSync(this.fileOf(id), 'utf8')) as OperationRecord));
     } catch {
       return undefined;
     }

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import type { DatastoreDefinition } from '../definitions/types';
-import { storeTypeOf } from '../model';
-import { describePlanChanges } from '../sync/describeChange';
-import type { SyncOptions, SyncPlan } from '../sync/planSync';
-import { operationTimestamp, type OperationRecord, type OperationResult, type OperationSummary } from './operationRecord';
+import { storeTypeOf, type SyncOptions } from '../model';
+import { describePlanChanges } from '../snapshots/changes';
+import { summarize, type SyncPlan } from '../snapshots/plan';
+import { operationTimestamp, type OperationRecord, type OperationResult } from './operationRecord';
 
 /**
  * The record of an operation through its life: created `running`, updated with progress, then
@@ -86,10 +86,4 @@ export interface FinishedOutcome {
   message: string | null;
   plan?: SyncPlan;
   logs: OperationRecord['logs'];
-}
-
-export function summarize(plan: SyncPlan): OperationSummary {
-  const summary: OperationSummary = { new: 0, changed: 0, unchanged: 0, missing: 0, pruned: 0, recreated: 0, skipped_removed: 0, removed_by_user: 0 };
-  for (const change of plan.changes) summary[change.action] += 1;
-  return summary;
 }

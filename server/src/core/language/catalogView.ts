@@ -1,7 +1,7 @@
 import type { DefinitionFileAnalysis } from '../definitions/analyzeDefinitions';
 import type { Workspace } from '../definitions/types';
 import type { Range } from '../problems';
-import type { SnapshotCatalog } from './snapshotCatalog';
+import type { SnapshotCatalog } from '../snapshots/snapshotCatalog';
 
 /**
  * What the language features read: the workspace as the validator sees it (every file combined),

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { DatastoreDefinition, ScheduleDefinition } from '../definitions/types';
 import type { Position, Range } from '../problems';
-import { TIMING_KEYS } from '../schedules/scheduleTiming';
+import { TIMING_KEYS } from '../definitions/scheduleTiming';
 import type { CatalogView } from './catalogView';
 import { nodeInFile, topLevelScalar, type NodeAtPosition } from './nodeAt';
 import { containerFacts, fieldFacts } from './snapshotFacts';

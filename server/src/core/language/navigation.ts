@@ -3,11 +3,11 @@ import * as path from 'node:path';
 import { locate } from '../definitions/locate';
 import type { DefinitionSource } from '../definitions/types';
 import type { Position, Range } from '../problems';
-import { datastoreSnapshotDir } from '../sync/catalogState';
+import { datastoreSnapshotDir } from '../snapshots/fileNames';
 import { didYouMean, nearestNames } from '../text/nearestNames';
 import type { CatalogView, FileEdit, FileLocation } from './catalogView';
 import { nodeInFile, scalarText, topLevelScalar } from './nodeAt';
-import { snapshotLine } from './snapshotCatalog';
+import { snapshotLine } from './snapshotLines';
 
 /**
  * Go to definition: a datastore reference (`datastore:` in a schedule or overrides) goes to the

@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { ScheduleTiming } from '../definitions/types';
-import { cronOf, nextRuns } from '../schedules/scheduleTiming';
+import { cronOf, nextRuns } from '../definitions/scheduleTiming';
 
 /** A schedule's timing in words, always saying UTC: "every day at 02:30 UTC". */
 export function describeTiming(timing: ScheduleTiming): string {

@@ -1,5 +1,5 @@
 import type { ContainerSnapshot, FieldInfo, IdentifierInfo } from '../model';
-import { isDateTimeFamily, isNumericFamily, typeFamily } from '../sync/fieldTypes';
+import { isDateTimeFamily, isNumericFamily, typeFamily } from '../identifiers/fieldTypes';
 
 /** Markdown facts about a container from its committed snapshot: kind, fields, identifiers. */
 export function containerFacts(snapshot: ContainerSnapshot, snapshotFile: string): string {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { operationTimestamp } from '../history/operationRecord';
-import { encodeSnapshotBase } from '../sync/snapshotFileNames';
+import { encodeSnapshotBase } from '../snapshots/fileNames';
 import { acquireLock, type LockAttempt, type LockHolder, type LockOptions } from './fileLock';
 
 /**

@@ -3,7 +3,7 @@ import type { OperationRecord } from '../history/operationRecord';
 import type { OperationStore } from '../history/operationStore';
 import { optionsOfRecord } from '../history/recordLifecycle';
 import { hasErrors } from '../problems';
-import type { SyncOptions } from '../sync/planSync';
+import type { SyncOptions } from '../model';
 import { writeAbortRequest } from './abortRequest';
 
 /**

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomicallySync } from '../fs/atomicFiles';
 import type { OperationLogEntry } from '../model';
-import { datastoreSnapshotDir, type CatalogState } from '../sync/catalogState';
-import type { ContainerChange, SyncPlan } from '../sync/planSync';
-import { INDEX_FILE_NAME } from '../sync/snapshotFileNames';
-import type { SnapshotIndex } from '../sync/snapshotIndex';
+import type { CatalogState } from '../snapshots/catalogState';
+import { INDEX_FILE_NAME, datastoreSnapshotDir } from '../snapshots/fileNames';
+import type { ContainerChange, SyncPlan } from '../snapshots/plan';
+import type { RemovedEntry, SnapshotIndex } from '../snapshots/snapshotIndex';
 
 /**
  * What resuming an aborted sync needs, saved just before its first write: the catalog state the
@@ -24,15 +24,21 @@ export function saveResumeCheckpoint(file: string, operationId: number, state: C
     version: CHECKPOINT_VERSION,
     operation_id: operationId,
     datastore: plan.datastore,
-    state: { index_text: state.indexText ?? null, index: state.index, user_removed: state.userRemoved, logs: state.logs },
+    state: { index_text: state.indexText ?? null, index: state.index, newly_removed: state.newlyRemoved, logs: state.logs },
     changes: plan.changes,
   };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   writeFileAtomicallySync(file, JSON.stringify(checkpoint));
 }
 
+/** A saved checkpoint as the catalog state of this project it describes, and the changes planned then. */
+export interface LoadedCheckpoint {
+  state: CatalogState;
+  changes: ContainerChange[];
+}
+
 /** The saved state as a CatalogState of this project, or undefined when there is none (or it is not ours). */
-export function loadResumeCheckpoint(file: string, operationId: number, snapshotsDir: string, datastore: string): { state: CatalogState; changes: ContainerChange[] } | undefined {
+export function loadResumeCheckpoint(file: string, operationId: number, snapshotsDir: string, datastore: string): LoadedCheckpoint | undefined {
   let checkpoint: ResumeCheckpoint;
   try {
     checkpoint = JSON.parse(fs.readFileSync(file, 'utf8')) as ResumeCheckpoint;
@@ -47,7 +53,7 @@ export function loadResumeCheckpoint(file: string, operationId: number, snapshot
       indexPath: path.join(dir, INDEX_FILE_NAME),
       indexText: checkpoint.state.index_text ?? undefined,
       index: checkpoint.state.index,
-      userRemoved: checkpoint.state.user_removed,
+      newlyRemoved: checkpoint.state.newly_removed,
       logs: checkpoint.state.logs,
     },
     changes: checkpoint.changes,
@@ -70,8 +76,9 @@ interface ResumeCheckpoint {
   version: typeof CHECKPOINT_VERSION;
   operation_id: number;
   datastore: string;
-  state: { index_text: string | null; index: SnapshotIndex; user_removed: string[]; logs: OperationLogEntry[] };
+  state: { index_text: string | null; index: SnapshotIndex; newly_removed: RemovedEntry[]; logs: OperationLogEntry[] };
   changes: ContainerChange[];
 }
 
-const CHECKPOINT_VERSION = 1;
+/** 2: removals carry their kind (`newly_removed`), and the change vocabulary is removed / still_removed. */
+const CHECKPOINT_VERSION = 2;

@@ -1,4 +1,4 @@
-import { diffSnapshots } from '../sync/diffSnapshots';
+import { diffSnapshots } from '../snapshots/diff';
 import { readDatastoreCatalog, snapshotOf, type CatalogContainer, type DatastoreCatalog } from './datastoreCatalog';
 import {
   compareContainerReviews, compareText, summarizeReview,

@@ -1,46 +1,28 @@
-import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { validateAgainstSchema, type SchemaName } from '../definitions/schemaValidation';
 import type { ContainerSnapshot } from '../model';
-import { INDEX_HEADER, renderIndex } from '../sync/renderSnapshot';
-import { INDEX_FILE_NAME, isSafeSnapshotFileName } from '../sync/snapshotFileNames';
-import { parseCanonicalIndex, type SnapshotIndex } from '../sync/snapshotIndex';
+import { INDEX_FILE_NAME } from '../snapshots/fileNames';
+import { reconcileSnapshotFolder, type SnapshotFolderProblem } from '../snapshots/folder';
+import { readSnapshot, type SnapshotFileProblem } from '../snapshots/read';
 import { ReviewInputError, type FileLocator } from './snapshotTree';
 
 /**
- * The containers one datastore's snapshot folder holds, read the way a sync reads it
- * (catalogState.ts): the index lists containers and their files; a listed container whose file is
- * gone was removed by a person; a file the index does not list is adopted. Unlike a sync, which
- * warns and carries on, a review refuses invalid files: a pull request must not hide one.
+ * The containers one datastore's snapshot folder holds, reconciled exactly as a sync reconciles
+ * it (snapshots/folder.ts). Unlike a sync, which warns and carries on, a review refuses invalid
+ * files: a pull request must not hide one.
  */
 export function readDatastoreCatalog(files: ReadonlyMap<string, string>, locate: FileLocator): DatastoreCatalog {
+  const names = new Set([...files.keys()].filter((file) => file !== INDEX_FILE_NAME));
+  const folder = reconcileSnapshotFolder('', { indexText: files.get(INDEX_FILE_NAME), names, read: (file) => files.get(file) });
+  const problem = folder.problems[0];
+  if (problem) throw reviewError(problem, locate);
   const containers = new Map<string, CatalogContainer>();
-  const removed = new Set<string>();
-  const indexText = files.get(INDEX_FILE_NAME);
-  const listedFiles = new Set<string>();
-  if (indexText !== undefined) {
-    const index = parseIndex(indexText, (position) => locate(INDEX_FILE_NAME, position));
-    for (const entry of index.removed) removed.add(entry.name);
-    for (const entry of index.containers) {
-      const text = files.get(entry.file);
-      if (text === undefined || !isSafeSnapshotFileName(entry.file)) {
-        removed.add(entry.name);
-        continue;
-      }
-      listedFiles.add(entry.file);
-      containers.set(entry.name, { name: entry.name, file: entry.file, kind: entry.kind, missing: entry.missing_from_source === true, text, locate: (position) => locate(entry.file, position) });
-    }
+  for (const entry of folder.index.containers) {
+    const where: PositionLocator = (position) => locate(entry.file, position);
+    containers.set(entry.name, {
+      name: entry.name, file: entry.file, kind: entry.kind, missing: entry.missing_from_source === true,
+      text: files.get(entry.file)!, snapshot: folder.adopted.get(entry.file), locate: where,
+    });
   }
-  for (const [file, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (file === INDEX_FILE_NAME || listedFiles.has(file)) continue;
-    const snapshot = parseSnapshotText(text, (position) => locate(file, position));
-    const other = containers.get(snapshot.name);
-    if (other) {
-      throw new ReviewInputError(`${locate(file)}: repeats container '${snapshot.name}', which ${other.file} already holds; delete one of the two files.`);
-    }
-    removed.delete(snapshot.name);
-    containers.set(snapshot.name, { name: snapshot.name, file, kind: snapshot.kind, missing: false, text, snapshot, locate: (position) => locate(file, position) });
-  }
-  return { containers, removed };
+  return { containers, removed: new Set(folder.index.removed.map((entry) => entry.name)) };
 }
 
 export interface DatastoreCatalog {
@@ -64,38 +46,27 @@ export interface CatalogContainer {
 /** Locates a position inside one file (or the file itself). */
 export type PositionLocator = (position?: { line: number; col: number }) => string;
 
-/** The container's snapshot, parsed once. */
+/** The container's snapshot, read once. */
 export function snapshotOf(container: CatalogContainer): ContainerSnapshot {
-  container.snapshot ??= parseSnapshotText(container.text, container.locate);
+  if (!container.snapshot) {
+    const read = readSnapshot(container.text);
+    if (!read.ok) throw invalidFile(container.locate, 'snapshot', read.problem);
+    container.snapshot = read.value;
+  }
   return container.snapshot;
 }
 
-/** A snapshot file's content, or a located error that says what is wrong with it. */
-export function parseSnapshotText(text: string, where: PositionLocator): ContainerSnapshot {
-  return parseChecked(text, where, 'snapshot', 'snapshot') as ContainerSnapshot;
+function reviewError(found: SnapshotFolderProblem, locate: FileLocator): ReviewInputError {
+  const where: PositionLocator = (position) => locate(found.file, position);
+  if (found.code === 'duplicate-container') {
+    return new ReviewInputError(`${where()}: repeats container '${found.container}', which ${found.heldBy} already holds; delete one of the two files.`);
+  }
+  return invalidFile(where, found.code === 'invalid-index' ? 'snapshot index' : 'snapshot', found.problem);
 }
 
-function parseIndex(text: string, where: PositionLocator): SnapshotIndex {
-  // The index as a sync writes it is read without the YAML parser (catalogState.ts does the same).
-  const canonical = parseCanonicalIndex(text, INDEX_HEADER);
-  if (canonical && renderIndex(canonical) === text && validateAgainstSchema('snapshot-index', canonical).length === 0) return canonical;
-  return parseChecked(text, where, 'snapshot-index', 'snapshot index') as SnapshotIndex;
-}
-
-function parseChecked(text: string, where: PositionLocator, schema: SchemaName, what: string): unknown {
-  let value: unknown;
-  try {
-    value = parseYaml(text, { maxAliasCount: 0, uniqueKeys: true, merge: false, prettyErrors: true, logLevel: 'error' });
-  } catch (error) {
-    const position = error instanceof YAMLParseError && error.linePos ? error.linePos[0] : undefined;
-    // The first line of the parser's message, without its own "at line L, column C:" (the location leads).
-    const message = (error as Error).message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new ReviewInputError(`${where(position)}: not a valid ${what} (${message}). Restore the file as \`cac sync\` wrote it, or sync again.`);
-  }
-  const issues = validateAgainstSchema(schema, value);
-  if (issues.length > 0) {
-    const first = issues[0]!;
-    throw new ReviewInputError(`${where()}: not a valid ${what}: ${first.message.replace(/\.$/, '')}${issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length === 2 ? '' : 's'})` : ''}. Restore the file as \`cac sync\` wrote it, or sync again.`);
-  }
-  return value;
+function invalidFile(where: PositionLocator, what: string, problem: SnapshotFileProblem): ReviewInputError {
+  const how = 'Restore the file as `cac sync` wrote it, or sync again.';
+  return problem.kind === 'syntax'
+    ? new ReviewInputError(`${where(problem.position)}: not a valid ${what} (${problem.message}). ${how}`)
+    : new ReviewInputError(`${where()}: not a valid ${what}: ${problem.message}. ${how}`);
 }

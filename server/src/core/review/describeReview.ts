@@ -1,4 +1,4 @@
-import { describeSnapshotChange } from '../sync/describeChange';
+import { describeSnapshotChange } from '../snapshots/changes';
 import { isSourcePresenceChange, type ContainerReview, type ReviewChange, type ReviewSummary } from './reviewModel';
 
 /**

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parseYamlFile } from '../yaml/safeYaml';
 import type { ReviewSide } from './reviewModel';
-import { ReviewInputError, isSnapshotFileName, type SnapshotTree } from './snapshotTree';
+import { isSnapshotFileName } from '../snapshots/fileNames';
+import { ReviewInputError, type SnapshotTree } from './snapshotTree';
 
 /**
  * Reads the snapshot files of a catalog at a git revision, without checking anything out: the

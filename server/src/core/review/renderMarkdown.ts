@@ -1,4 +1,4 @@
-import { describeIdentifier } from '../sync/diffSnapshots';
+import { describeIdentifier } from '../snapshots/diff';
 import type { FieldInfo, IdentifierInfo } from '../model';
 import { breakingPhrase, changeLabel, containerHeadline, summaryPhrases } from './describeReview';
 import { codeBlock, htmlCode, markdownCode } from './markdownEscape';

@@ -1,5 +1,5 @@
 import type { FieldInfo, IdentifierInfo } from '../model';
-import type { SnapshotChange } from '../sync/diffSnapshots';
+import type { SnapshotChange } from '../snapshots/diff';
 
 /**
  * What changed in the snapshot files between two states of a catalog (two git revisions, a

@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readProjectSettings } from '../definitions/loadWorkspace';
-import { isTempFileName } from '../fs/atomicFiles';
-import type { SyncPlan } from '../sync/planSync';
-import { INDEX_FILE_NAME } from '../sync/snapshotFileNames';
+import { INDEX_FILE_NAME, isSnapshotFileName } from '../snapshots/fileNames';
+import type { SyncPlan } from '../snapshots/plan';
 import type { ReviewSide } from './reviewModel';
 
 /**
@@ -86,11 +85,6 @@ export function treeAfterPlan(before: SnapshotTree, folder: string, datastoreDir
   if (files.size > 0) folders.set(folder, files);
   else folders.delete(folder);
   return { side, location: before.location, folders };
-}
-
-/** True for a file name a sync reads as a snapshot: `*.yaml`, not a temp file (catalogState.ts ignores the rest). */
-export function isSnapshotFileName(name: string): boolean {
-  return name.endsWith('.yaml') && !isTempFileName(name);
 }
 
 function listFolders(snapshotsDir: string): string[] {

@@ -2,7 +2,7 @@ import type { DatastoreDefinition, ScheduleDefinition, ScheduleTiming, Workspace
 import { operationTimestamp, type OperationResult } from '../history/operationRecord';
 import { acquireScheduleLock } from '../operations/locks';
 import type { SyncOutcome } from '../sync/runSync';
-import { nextRuns, previousRun } from './scheduleTiming';
+import { nextRuns, previousRun } from '../definitions/scheduleTiming';
 import { ScheduleStateStore, type ScheduleRunState } from './scheduleState';
 
 /**

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomicallySync } from '../fs/atomicFiles';
 import type { OperationResult } from '../history/operationRecord';
-import { encodeSnapshotBase } from '../sync/snapshotFileNames';
+import { encodeSnapshotBase } from '../snapshots/fileNames';
 
 /**
  * What the scheduler remembers of each schedule, one small JSON file per schedule under

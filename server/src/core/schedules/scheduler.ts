@@ -1,7 +1,7 @@
 import type { Workspace } from '../definitions/types';
 import { hasErrors, type Problem } from '../problems';
 import type { ScheduleReport } from './runDue';
-import { nextRuns } from './scheduleTiming';
+import { nextRuns } from '../definitions/scheduleTiming';
 
 /**
  * The loop behind `cac daemon`: reload the definitions, run what is due, sleep until the next

@@ -1,15 +1,17 @@
 import * as path from 'node:path';
-import type { DiscoveryResult } from '../connectors/connector';
-import type { ContainerOverride } from '../definitions/types';
-import { includeClassOf, type ContainerKind, type ContainerSnapshot, type IncludeKind, type OperationLogEntry } from '../model';
+import type { DiscoveryResult } from '../connectors/contract';
 import type { FileStamp, FileWrite } from '../fs/atomicFiles';
-import type { CatalogState } from './catalogState';
-import { readStampedText, parseSnapshot } from './catalogState';
-import { diffSnapshots, type SnapshotChange } from './diffSnapshots';
-import { decideIdentifiers, type DetectionOptions } from './identifiers';
-import { renderIndex, renderSnapshot } from './renderSnapshot';
-import { assignSnapshotFiles } from './snapshotFileNames';
-import { compareByName, type SnapshotIndex, type SnapshotIndexEntry } from './snapshotIndex';
+import { readStampedText } from '../fs/readFiles';
+import { decideIdentifiers, type DetectionOptions } from '../identifiers/identifiers';
+import { includeClassOf, type ContainerKind, type ContainerOverride, type ContainerSnapshot, type IncludeKind, type OperationLogEntry, type SyncOptions } from '../model';
+import type { CatalogState } from '../snapshots/catalogState';
+import { diffSnapshots } from '../snapshots/diff';
+import { assignSnapshotFiles } from '../snapshots/fileNames';
+import type { ContainerChange, SyncPlan } from '../snapshots/plan';
+import { readSnapshot } from '../snapshots/read';
+import { renderIndex, renderSnapshot } from '../snapshots/render';
+import type { SnapshotIndex, SnapshotIndexEntry } from '../snapshots/snapshotIndex';
+import { compareByName } from '../text/order';
 
 /**
  * Compares what a connector discovered with the committed catalog and decides, without writing
@@ -28,7 +30,7 @@ export function planSync(input: PlanInput): SyncPlan {
   const nextContainers = new Map<string, SnapshotIndexEntry>(known);
   const nextRemoved = new Map(removed);
 
-  for (const name of state.userRemoved) changes.push({ action: 'removed_by_user', name, kind: known.get(name)?.kind as ContainerKind | undefined });
+  for (const entry of state.newlyRemoved) changes.push({ action: 'removed', name: entry.name, kind: entry.kind as ContainerKind | undefined });
 
   const discovered = discovery.containers.filter((c) => include.has(includeClassOf(c.kind))).sort(compareByName);
   const discoveredNames = new Set(discovered.map((c) => c.name));
@@ -47,7 +49,7 @@ export function planSync(input: PlanInput): SyncPlan {
       if (entry.missing_from_source) nextContainers.set(container.name, withoutMissing(entry));
     } else if (removed.has(container.name)) {
       if (!options.recreate) {
-        changes.push({ action: 'skipped_removed', name: container.name, kind: container.kind });
+        changes.push({ action: 'still_removed', name: container.name, kind: container.kind });
         continue;
       }
       nextRemoved.delete(container.name);
@@ -78,8 +80,8 @@ export function planSync(input: PlanInput): SyncPlan {
         changes.push({ action: 'unchanged', name: container.name, kind: container.kind, file });
         continue;
       }
-      const previousSnapshot = previousText === undefined ? undefined : parseSnapshot(previousText);
-      changes.push({ action: 'changed', name: container.name, kind: container.kind, file, details: previousSnapshot ? diffSnapshots(previousSnapshot, container) : [] });
+      const previousSnapshot = previousText === undefined ? undefined : readSnapshot(previousText);
+      changes.push({ action: 'changed', name: container.name, kind: container.kind, file, details: previousSnapshot?.ok ? diffSnapshots(previousSnapshot.value, container) : [] });
     } else {
       changes.push({ action, name: container.name, kind: container.kind, file, fieldCount: container.fields.length });
     }
@@ -94,7 +96,7 @@ export function planSync(input: PlanInput): SyncPlan {
     containers: [...nextContainers.values()].sort(compareByName),
     removed: [...nextRemoved.values()].sort(compareByName),
   };
-  checkOverrideTargets(input, discoveredNames, logs);
+  checkOverrideTargets(input, discoveredNames, known, logs);
   const indexText = renderIndex(index);
   changes.sort(compareByName);
   return {
@@ -119,46 +121,6 @@ export interface PlanInput {
   overrides: ReadonlyMap<string, ContainerOverride>;
   options: SyncOptions;
   detection?: DetectionOptions;
-}
-
-export interface SyncOptions {
-  prune: boolean;
-  recreate: boolean;
-  include: IncludeKind[];
-  /** Allow a prune larger than the datastore's `prune_limit`. */
-  forcePrune?: boolean;
-}
-
-export type ContainerChange =
-  | { action: 'new' | 'recreated'; name: string; kind: ContainerKind; file: string; fieldCount: number }
-  | { action: 'changed'; name: string; kind: ContainerKind; file: string; details: SnapshotChange[] }
-  | { action: 'unchanged'; name: string; kind: ContainerKind; file: string }
-  | { action: 'missing'; name: string; kind?: ContainerKind; file: string; reason: 'gone' | 'incomplete_listing' | 'prune_refused' }
-  | { action: 'pruned'; name: string; kind?: ContainerKind; file: string }
-  | { action: 'skipped_removed' | 'removed_by_user'; name: string; kind?: ContainerKind };
-
-export interface SyncPlan {
-  datastore: string;
-  /** One entry per container the sync looked at, sorted by name. */
-  changes: ContainerChange[];
-  writes: FileWrite[];
-  deletes: string[];
-  index: SnapshotIndex;
-  indexPath: string;
-  indexText: string;
-  indexChanged: boolean;
-  logs: OperationLogEntry[];
-  complete: boolean;
-  /**
-   * Stamps of the snapshot files this plan read and found already holding their planned text,
-   * as they were when read (so a later edit by someone else never looks verified).
-   */
-  verified?: ReadonlyMap<string, FileStamp>;
-}
-
-/** True when applying the plan would change any committed file. */
-export function planHasChanges(plan: SyncPlan): boolean {
-  return plan.writes.length > 0 || plan.deletes.length > 0 || plan.indexChanged;
 }
 
 /** Known containers the source no longer lists: kept (marked missing) or pruned, within the sync's scope only. */
@@ -223,9 +185,9 @@ function planMissing(
 }
 
 /** An override for a container the catalog has never seen is most likely a typo: say so. */
-function checkOverrideTargets(input: PlanInput, discoveredNames: ReadonlySet<string>, logs: OperationLogEntry[]): void {
+function checkOverrideTargets(input: PlanInput, discoveredNames: ReadonlySet<string>, known: ReadonlyMap<string, SnapshotIndexEntry>, logs: OperationLogEntry[]): void {
   for (const name of input.overrides.keys()) {
-    if (discoveredNames.has(name) || input.state.index.containers.some((c) => c.name === name)) continue;
+    if (discoveredNames.has(name) || known.has(name)) continue;
     logs.push({ level: 'warning', code: 'unknown-container', container: name, message: `Overrides name container '${name}', which '${input.datastore.name}' does not have. Check the name against its snapshots.` });
   }
 }

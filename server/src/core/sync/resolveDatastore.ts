@@ -1,13 +1,20 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { ResolvedDatastore } from '../connectors/connector';
+import type { ResolvedDatastore } from '../connectors/contract';
 import { expandEnvReferences } from '../definitions/envReferences';
 import type { ConnectionSettings, DatastoreDefinition } from '../definitions/types';
+import type { ContainerOverride, SyncOptions } from '../model';
+import { compareText } from '../text/order';
+
+/** A datastore ready to connect to: references expanded, paths absolute. */
+export type ResolvedSource = ResolvedDatastore;
 
 /**
- * Expands `${env:…}` references and resolves relative paths against the definition's folder.
- * An unset or empty variable is an error that names it: a sync never connects with an empty password.
+ * The resolve step: expands `${env:…}` references and resolves relative paths against the
+ * definition's folder. An unset or empty variable is an error that names it: a sync never
+ * connects with an empty password.
  */
-export function resolveDatastore(datastore: DatastoreDefinition, env: Readonly<Record<string, string | undefined>>): { datastore: ResolvedDatastore } | { error: string } {
+export function resolveDatastore(datastore: DatastoreDefinition, env: Readonly<Record<string, string | undefined>>): { datastore: ResolvedSource } | { error: string } {
   const missing: string[] = [];
   const expand = (value: string, where: string): string => {
     const result = expandEnvReferences(value, env);
@@ -37,4 +44,11 @@ export function resolveDatastore(datastore: DatastoreDefinition, env: Readonly<R
       sample_files: datastore.sample_files,
     },
   };
+}
+
+/** Everything besides the source and the snapshot files that decides a sync's result, as one hash (snapshots/resyncRecord.ts). */
+export function resyncInputs(datastore: ResolvedSource, options: SyncOptions, overrides: ReadonlyMap<string, ContainerOverride>, engineVersion: string): string {
+  const { password: _secret, ...connection } = datastore.connection;
+  const overrideList = [...overrides].sort(([a], [b]) => compareText(a, b));
+  return createHash('sha1').update(JSON.stringify({ engineVersion, datastore: { ...datastore, connection }, options, overrides: overrideList })).digest('hex');
 }

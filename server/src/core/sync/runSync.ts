@@ -1,29 +1,25 @@
-import * as fs from 'node:fs';
-import { ConnectorError, type DiscoveryProgress } from '../connectors/connector';
-import { openConnector } from '../connectors/registry';
-import type { ContainerOverride, DatastoreDefinition, Workspace } from '../definitions/types';
-import { removeFilesDurably, writeFilesInBatches, writeFileAtomicallySync, type FileStamp, type FileWrite } from '../fs/atomicFiles';
+import { ConnectorError, type DiscoveryProgress, type DiscoveryResult } from '../connectors/contract';
+import type { DatastoreDefinition, Workspace } from '../definitions/types';
 import type { OperationStore } from '../history/operationStore';
-import type { OperationProgress, OperationRecord, OperationResult } from '../history/operationRecord';
-import { finishedOperationRecord, newOperationRecord, optionsOfRecord, resumedOperationRecord } from '../history/recordLifecycle';
-import type { OperationLogEntry } from '../model';
-import { AbortRequestWatcher } from '../operations/abortRequest';
-import type { HeldLock, LockHolder } from '../operations/fileLock';
-import { acquireDatastoreLock, datastoreBusyMessage } from '../operations/locks';
-import { loadResumeCheckpoint, mergeResumedChanges, saveResumeCheckpoint } from '../operations/resumeCheckpoint';
-import { SnapshotFolderError, readCatalogState, staleTempFilesIn } from './catalogState';
-import { readConnectorCache, writeConnectorCache } from './connectorCache';
-import { planHasChanges, planSync, type SyncOptions, type SyncPlan } from './planSync';
-import { resolveDatastore } from './resolveDatastore';
-import { forgetResync, recordResync, replayPlan, resyncInputs, usableRecord } from './resyncShortcut';
-
-export { summarize } from '../history/recordLifecycle';
+import type { OperationRecord, OperationResult } from '../history/operationRecord';
+import { optionsOfRecord } from '../history/recordLifecycle';
+import type { ContainerOverride, OperationLogEntry, SyncOptions } from '../model';
+import type { LockHolder } from '../operations/fileLock';
+import { beginOperationRun, type OperationRun } from '../operations/operationRun';
+import { mergeResumedChanges } from '../operations/resumeCheckpoint';
+import { applySyncPlan } from '../snapshots/applyPlan';
+import { SnapshotFolderError, readCatalogState, type CatalogState } from '../snapshots/catalogState';
+import { planHasChanges, type SyncPlan } from '../snapshots/plan';
+import { replayPlan, type ResyncRecord } from '../snapshots/resyncRecord';
+import { ENGINE_VERSION } from '../version';
+import { discover } from './discover';
+import { planSync } from './planSync';
+import { resolveDatastore, resyncInputs, type ResolvedSource } from './resolveDatastore';
 
 /**
- * One sync operation of one datastore, the same for every host: discover → compare → plan →
- * write (unless dry-run) → record. Never throws for source or user problems: they end the
- * operation as `failure` with a message. Abort through `signal`, or an abort request left by
- * another process (operations/abortRequest.ts), ends it as `aborted`.
+ * One sync operation of one datastore, the same for every host. Never throws for source or user
+ * problems: they end the operation as `failure` with a message. Abort through `signal`, or an
+ * abort request left by another process (operations/abortRequest.ts), ends it as `aborted`.
  */
 export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
   return startSync(request).done;
@@ -36,41 +32,30 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
  */
 export function startSync(request: SyncRequest): StartedSync {
   const { workspace, datastore } = request;
-  const clock = request.now ?? (() => new Date());
-  const options: SyncOptions = request.resume ? optionsOfRecord(request.resume) : {
+  const options = request.resume ? optionsOfRecord(request.resume) : {
     prune: request.options.prune ?? datastore.prune,
     recreate: request.options.recreate ?? datastore.recreate,
     include: request.options.include ?? datastore.include,
     forcePrune: request.options.forcePrune ?? false,
   };
-  const history = request.dryRun ? undefined : request.history;
-  if (!history) return { done: execute({ request, options, clock }) };
-
-  const attempt = acquireDatastoreLock(workspace.project.stateDir, datastore.name, clock());
-  if (!attempt.acquired) return { busy: attempt.holder, done: Promise.resolve(refusedOutcome(datastore.name, datastoreBusyMessage(datastore.name, attempt.holder), attempt.holder)) };
-  const lock = attempt.lock;
-  let record: OperationRecord;
-  try {
-    if (request.resume) {
-      // Checked again under the lock: two resumes of one operation must not both run it.
-      const current = history.get(request.resume.id);
-      if (current?.result !== 'aborted') {
-        lock.release();
-        const state = current ? `is ${current.result}` : 'no longer exists';
-        return { done: Promise.resolve(refusedOutcome(datastore.name, `Operation ${request.resume.id} ${state}; only an aborted operation can be resumed.`)) };
-      }
-      fs.rmSync(history.sidecarPath(current.id, 'abort'), { force: true });
-      record = resumedOperationRecord(current, clock());
-      history.update(record);
-    } else {
-      record = history.create(newOperationRecord({ datastore, options, started: clock(), triggeredBy: request.triggeredBy, schedule: request.schedule }));
-    }
-    lock.update({ operation_id: record.id });
-  } catch (error) {
-    lock.release();
-    throw error;
+  const begun = beginOperationRun({
+    stateDir: workspace.project.stateDir,
+    snapshotsDir: workspace.project.snapshotsDir,
+    datastore,
+    options,
+    history: request.dryRun ? undefined : request.history,
+    resume: request.resume,
+    hostSignal: request.signal,
+    onProgress: request.onProgress,
+    triggeredBy: request.triggeredBy,
+    schedule: request.schedule,
+    clock: request.now ?? (() => new Date()),
+  });
+  if ('refused' in begun) {
+    const { message, holder } = begun.refused;
+    return { busy: holder, done: Promise.resolve({ datastore: datastore.name, result: 'failure', message, logs: [], changed: false, durationMs: 0, refused: { holder } }) };
   }
-  return { operationId: record.id, record, done: execute({ request, options, clock, history, record, lock }) };
+  return { operationId: begun.record?.id, record: begun.record, done: execute(request, options, begun) };
 }
 
 export interface SyncRequest {
@@ -82,11 +67,11 @@ export interface SyncRequest {
   env: Readonly<Record<string, string | undefined>>;
   signal: AbortSignal;
   onProgress?: (progress: DiscoveryProgress) => void;
-  /** The git user or OS user the host determined. */
+  /** The git user or OS user the host determined (operations/triggeredBy.ts). */
   triggeredBy: string;
   schedule?: string | null;
   history?: OperationStore;
-  /** The host's version: a new engine may render snapshots differently, so it never replays an older record. */
+  /** The engine's version (default: this build's): a new engine may render snapshots differently, so it never replays an older record. */
   engineVersion?: string;
   /** Continue this aborted operation (same id, same options) from its checkpoint instead of starting one. */
   resume?: OperationRecord;
@@ -111,7 +96,7 @@ export interface SyncOutcome {
   message: string | null;
   plan?: SyncPlan;
   logs: OperationLogEntry[];
-  /** True when the source reported no change since a recorded sync, so its result was replayed (resyncShortcut.ts). */
+  /** True when the source reported no change since a recorded sync, so its result was replayed (snapshots/resyncRecord.ts). */
   replayed?: boolean;
   /** True when the sync wrote (or, in a dry run, would write) any committed file. */
   changed: boolean;
@@ -123,166 +108,80 @@ export interface SyncOutcome {
 }
 
 /**
- * Writes a plan: new and changed snapshots first (each atomically, in batches), then the index,
- * then the deletions. A crash or an abort between batches leaves every file old or new; an abort
- * is honoured only before the index is written, so an aborted sync never leaves an index that
- * lists files it did not write. The next sync's reconciliation (catalogState) adopts whatever
- * the index did not yet record, and a resume finishes the plan.
+ * The pipeline: resolve → discover → plan → apply → finish. Each step is a function of what the
+ * ones before it produced; the operation's bookkeeping (lock, abort requests, record, checkpoint,
+ * replay record) is `run`'s business, a no-op one for dry runs.
  */
-export async function applySyncPlan(plan: SyncPlan, dir: string, options: ApplyOptions = {}): Promise<Map<string, FileStamp>> {
-  const stamps = new Map<string, FileStamp>();
-  if (!planHasChanges(plan)) return stamps;
-  fs.mkdirSync(dir, { recursive: true });
-  const writes = options.skipIdentical ? plan.writes.filter((write) => !holdsContent(write)) : plan.writes;
-  options.onWritten?.(0, writes.length);
-  await writeFilesInBatches(writes, {
-    batchSize: options.batchSize ?? DEFAULT_WRITE_BATCH,
-    signal: options.signal,
-    onStaged: options.onStaged,
-    onCommitted: options.onWritten,
-    stamps,
-  });
-  options.signal?.throwIfAborted();
-  if (plan.indexChanged) writeFileAtomicallySync(plan.indexPath, plan.indexText);
-  removeFilesDurably(plan.deletes);
-  return stamps;
-}
-
-export interface ApplyOptions {
-  signal?: AbortSignal;
-  batchSize?: number;
-  /** Called before the first batch (0) and after each one, with the files written so far. */
-  onWritten?: (written: number, total: number) => void;
-  /** Temp files prepared so far, when a large plan is flushed to disk once before any is renamed. */
-  onStaged?: (staged: number, total: number) => void;
-  /** Skip files whose content on disk is already the planned one (a resume's finished containers). */
-  skipIdentical?: boolean;
-}
-
-const DEFAULT_WRITE_BATCH = 256;
-/** The phase of the progress reports of the write phase (the others come from connectors). */
-export const WRITING = 'writing';
-/** Temp files of a large plan being prepared, before the first one is renamed into place. */
-export const STAGING = 'staging';
-/** Progress is written to the record at most this often (each write is an fsync). */
-const PROGRESS_WRITE_MS = 500;
-
-interface RunContext {
-  request: SyncRequest;
-  options: SyncOptions;
-  clock: () => Date;
-  history?: OperationStore;
-  record?: OperationRecord;
-  lock?: HeldLock;
-}
-
-async function execute(context: RunContext): Promise<SyncOutcome> {
-  const { request, options, history, lock } = context;
-  const { workspace, datastore } = request;
-  let record = context.record;
+async function execute(request: SyncRequest, options: SyncOptions, run: OperationRun): Promise<SyncOutcome> {
   const started = Date.now();
-  const outcome: SyncOutcome = { datastore: datastore.name, result: 'running', message: null, logs: [], changed: false, durationMs: 0, operationId: record?.id };
-  const requested = new AbortController();
-  const signal = AbortSignal.any([request.signal, requested.signal]);
-  const watcher = record && history
-    ? new AbortRequestWatcher(history.sidecarPath(record.id, 'abort'), (r) => requested.abort(new Error(`abort requested by ${r.requested_by}`)))
-    : undefined;
-  let lastProgressWrite = 0;
-  const setProgress = (progress: OperationProgress, force = false): void => {
-    if (!record || !history) return;
-    record.progress = progress;
-    const now = Date.now();
-    if (force || now - lastProgressWrite >= PROGRESS_WRITE_MS) {
-      lastProgressWrite = now;
-      history.update(record);
-    }
-  };
-  const report = (progress: DiscoveryProgress): void => {
-    // Progress callbacks are where synchronous connectors yield: check for abort requests and renew the lock here.
-    watcher?.check();
-    lock?.renewIfDue();
-    request.onProgress?.(progress);
-    if (progress.total !== undefined && progress.phase !== WRITING && progress.phase !== STAGING) setProgress({ done: progress.done, total: progress.total, phase: 'discovering' });
-  };
+  const outcome: SyncOutcome = { datastore: request.datastore.name, result: 'running', message: null, logs: [], changed: false, durationMs: 0, operationId: run.record?.id };
   try {
-    const resolved = resolveDatastore(datastore, request.env);
-    if ('error' in resolved) throw new ConnectorError(resolved.error, 'unset-env-variable');
-    const stateDir = workspace.project.stateDir;
-    const checkpoint = record && history && request.resume
-      ? loadResumeCheckpoint(history.sidecarPath(record.id, 'checkpoint'), record.id, workspace.project.snapshotsDir, datastore.name)
-      : undefined;
-    const state = checkpoint?.state ?? readCatalogState(workspace.project.snapshotsDir, datastore.name);
-    const overrides = overridesOf(workspace, datastore.name);
-    const inputs = resyncInputs(resolved.datastore, options, overrides, request.engineVersion ?? 'development');
-    const resync = checkpoint ? undefined : usableRecord(stateDir, datastore.name, inputs, state);
-    const connector = await openConnector(resolved.datastore);
-    let discovery;
-    try {
-      discovery = await connector.discover({ include: options.include, unchangedSince: resync?.signature }, {
-        signal,
-        onProgress: report,
-        previousCache: readConnectorCache(stateDir, datastore.name),
-      });
-    } finally {
-      await connector.close();
-    }
-    watcher?.check(true);
-    signal.throwIfAborted();
-    const replayed = discovery.unchanged === true && resync !== undefined;
-    let plan = replayed ? replayPlan(resync, state, datastore.name) : planSync({ datastore, discovery, state, overrides, options });
-    if (checkpoint) plan = { ...plan, changes: mergeResumedChanges(plan.changes, checkpoint.changes) };
-    outcome.plan = plan;
-    outcome.replayed = replayed;
-    outcome.logs = plan.logs;
-    outcome.changed = planHasChanges(plan) || checkpoint !== undefined;
-    if (!request.dryRun && !replayed) {
-      // The record goes first: a crash after writing must not leave an older record that matches.
-      forgetResync(stateDir, datastore.name);
-      removeFilesDurably(checkpoint ? staleTempFilesIn(state.dir) : state.staleTempFiles ?? []);
-      if (record && history && planHasChanges(plan) && !checkpoint) saveResumeCheckpoint(history.sidecarPath(record.id, 'checkpoint'), record.id, state, plan);
-      const written = await applySyncPlan(plan, state.dir, {
-        signal,
-        batchSize: request.writeBatchSize,
-        skipIdentical: checkpoint !== undefined,
-        onWritten: (written, total) => {
-          watcher?.check(true);
-          if (record) record.checkpoint = { written, total };
-          setProgress({ done: written, total, phase: 'writing' }, written === 0 || written === total);
-          report({ phase: WRITING, done: written, total });
-        },
-        onStaged: (staged, total) => report({ phase: STAGING, done: staged, total }),
-      });
-      if (discovery.cache !== undefined) writeConnectorCache(stateDir, datastore.name, discovery.cache);
-      recordResync(stateDir, datastore.name, inputs, discovery.signature, state, plan, written);
-    }
-    outcome.result = plan.logs.some((l) => l.level !== 'info') ? 'warning' : 'success';
+    const source = resolve(request, options, run);
+    const discovery = await discover(source.datastore, { include: options.include, unchangedSince: source.replay?.signature }, request.workspace.project.stateDir, run);
+    const planned = plan(request, options, source, discovery, run);
+    Object.assign(outcome, { plan: planned.plan, replayed: planned.replayed, logs: planned.plan.logs, changed: planHasChanges(planned.plan) || run.checkpoint !== undefined });
+    if (!request.dryRun && !planned.replayed) await apply(request, source, discovery, planned.plan, run);
+    outcome.result = planned.plan.logs.some((l) => l.level !== 'info') ? 'warning' : 'success';
   } catch (error) {
-    if (signal.aborted) {
-      outcome.result = 'aborted';
-      outcome.message = abortMessage(record, (signal.reason as Error | undefined)?.message);
-    } else {
-      outcome.result = 'failure';
-      outcome.message = error instanceof ConnectorError || error instanceof SnapshotFolderError
-        ? error.message
-        : `Sync of '${datastore.name}' failed: ${(error as Error).message ?? String(error)}`;
-    }
-  } finally {
-    watcher?.stop();
+    Object.assign(outcome, failure(error, request.datastore.name, run));
   }
   outcome.durationMs = Date.now() - started;
-  try {
-    if (record && history) {
-      record = finishedOperationRecord(record, outcome, context.clock());
-      history.update(record);
-      outcome.operation = record;
-      fs.rmSync(history.sidecarPath(record.id, 'abort'), { force: true });
-      // A finished operation is never resumed: its checkpoint has served.
-      if (outcome.result !== 'aborted') fs.rmSync(history.sidecarPath(record.id, 'checkpoint'), { force: true });
-    }
-  } finally {
-    lock?.release();
-  }
+  return finish(outcome, run);
+}
+
+/** What a sync reads before it connects: the source's settings, the catalog as committed (or as a resumed sync left it), the overrides, the replay record. */
+interface ResolvedSync {
+  datastore: ResolvedSource;
+  state: CatalogState;
+  overrides: Map<string, ContainerOverride>;
+  /** Everything besides the source and the snapshots that decides the result (snapshots/resyncRecord.ts). */
+  inputs: string;
+  replay: ResyncRecord | undefined;
+}
+
+function resolve(request: SyncRequest, options: SyncOptions, run: OperationRun): ResolvedSync {
+  const { workspace, datastore } = request;
+  const resolved = resolveDatastore(datastore, request.env);
+  if ('error' in resolved) throw new ConnectorError(resolved.error, 'unset-env-variable');
+  const state = run.checkpoint?.state ?? readCatalogState(workspace.project.snapshotsDir, datastore.name);
+  const overrides = overridesOf(workspace, datastore.name);
+  const inputs = resyncInputs(resolved.datastore, options, overrides, request.engineVersion ?? ENGINE_VERSION);
+  return { datastore: resolved.datastore, state, overrides, inputs, replay: run.replayable(inputs, state) };
+}
+
+function plan(request: SyncRequest, options: SyncOptions, source: ResolvedSync, discovery: DiscoveryResult, run: OperationRun): { plan: SyncPlan; replayed: boolean } {
+  const replayed = discovery.unchanged === true && source.replay !== undefined;
+  let planned = replayed
+    ? replayPlan(source.replay!, source.state, request.datastore.name)
+    : planSync({ datastore: request.datastore, discovery, state: source.state, overrides: source.overrides, options });
+  if (run.checkpoint) planned = { ...planned, changes: mergeResumedChanges(planned.changes, run.checkpoint.changes) };
+  return { plan: planned, replayed };
+}
+
+async function apply(request: SyncRequest, source: ResolvedSync, discovery: DiscoveryResult, planned: SyncPlan, run: OperationRun): Promise<void> {
+  run.beginWrites(source.state, planned);
+  const stamps = await applySyncPlan(planned, source.state.dir, {
+    signal: run.signal,
+    batchSize: request.writeBatchSize,
+    skipIdentical: run.checkpoint !== undefined,
+    onWritten: (written, total) => run.written(written, total),
+    onStaged: (staged, total) => run.staged(staged, total),
+  });
+  run.endWrites(source.state, planned, discovery, source.inputs, stamps);
+}
+
+function finish(outcome: SyncOutcome, run: OperationRun): SyncOutcome {
+  const record = run.finish(outcome);
+  if (record) outcome.operation = record;
   return outcome;
+}
+
+function failure(error: unknown, datastore: string, run: OperationRun): Pick<SyncOutcome, 'result' | 'message'> {
+  if (run.signal.aborted) return { result: 'aborted', message: abortMessage(run.record, (run.signal.reason as Error | undefined)?.message) };
+  const message = error instanceof ConnectorError || error instanceof SnapshotFolderError
+    ? error.message
+    : `Sync of '${datastore}' failed: ${(error as Error).message ?? String(error)}`;
+  return { result: 'failure', message };
 }
 
 function abortMessage(record: OperationRecord | undefined, reason: string | undefined): string {
@@ -290,21 +189,6 @@ function abortMessage(record: OperationRecord | undefined, reason: string | unde
   const written = record?.checkpoint ? ` after writing ${record.checkpoint.written} of ${record.checkpoint.total} snapshot files` : ' before writing anything';
   const next = record ? ` Resume it with \`cac history resume ${record.id}\`, or rerun it from the start.` : '';
   return `The operation was aborted${why}${written}; every file is complete, old or new.${next}`;
-}
-
-function refusedOutcome(datastore: string, message: string, holder?: LockHolder): SyncOutcome {
-  return { datastore, result: 'failure', message, logs: [], changed: false, durationMs: 0, refused: { holder } };
-}
-
-/** True when the file already holds exactly this content (a resumed write that is already done). */
-function holdsContent(write: FileWrite): boolean {
-  const expected = typeof write.content === 'string' ? Buffer.from(write.content, 'utf8') : write.content;
-  try {
-    const stat = fs.lstatSync(write.path);
-    return stat.isFile() && stat.size === expected.length && fs.readFileSync(write.path).equals(expected);
-  } catch {
-    return false;
-  }
 }
 
 function overridesOf(workspace: Workspace, datastore: string): Map<string, ContainerOverride> {
@@ -315,4 +199,3 @@ function overridesOf(workspace: Workspace, datastore: string): Map<string, Conta
   }
   return merged;
 }
-

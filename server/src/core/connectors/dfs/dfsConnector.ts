@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DiscoveredContainer, FieldInfo, FileContainerInfo, OperationLogEntry } from '../../model';
-import { ConnectorError, type Connector, type DiscoveryContext, type DiscoveryResult, type ResolvedDatastore } from '../connector';
+import { ConnectorError, type Connector, type DiscoveryContext, type DiscoveryResult, type ResolvedDatastore } from '../contract';
 import { groupFolderFiles, type FileGroup } from './globbing';
 import { inferFileSchema, reconcileSchemas, type FileFormat, type InferredFileSchema } from './inference';
 import { traverseFileStore, type HiveListing, type ListedFile } from './traverse';

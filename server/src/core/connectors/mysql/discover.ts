@@ -1,7 +1,7 @@
 /** Discovery: the bulk catalog reads joined into containers, with what could not be seen logged. */
 import type { ContainerKind, DiscoveredContainer, OperationLogEntry } from '../../model';
 import { qualifiedName } from '../../naming';
-import type { DiscoveryContext, DiscoveryRequest, DiscoveryResult, ResolvedDatastore } from '../connector';
+import type { DiscoveryContext, DiscoveryRequest, DiscoveryResult, ResolvedDatastore } from '../contract';
 import { throwIfAborted } from '../serverSettings';
 import { arrays, compare, DIGESTED, tableKey, type ColumnRow, type TableRow } from './catalogRows';
 import { fieldOf } from './fields';

@@ -1,5 +1,5 @@
 /** Driver errors as ConnectorErrors that say what to check, never with the password in them. */
-import { ConnectorError, type ResolvedDatastore } from '../connector';
+import { ConnectorError, type ResolvedDatastore } from '../contract';
 import { serverTimeouts, tlsFailure } from '../serverSettings';
 
 function scrub(message: string, datastore: ResolvedDatastore): string {

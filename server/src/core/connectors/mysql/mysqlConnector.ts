@@ -1,4 +1,4 @@
-import { ConnectorError, type ResolvedDatastore, type SqlConnector } from '../connector';
+import { ConnectorError, type ResolvedDatastore, type SqlConnector } from '../contract';
 import { throwIfAborted } from '../serverSettings';
 import { abortReason, killQuery } from './abort';
 import { discover } from './discover';

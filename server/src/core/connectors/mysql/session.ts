@@ -1,7 +1,7 @@
 /** Opening the connection: its options (TLS, timeouts, utf8mb4) and the read-only session. */
 import * as net from 'node:net';
 import mysql from 'mysql2/promise';
-import { ConnectorError, type ResolvedDatastore } from '../connector';
+import { ConnectorError, type ResolvedDatastore } from '../contract';
 import { prefersTls, requireServerSettings, serverTimeouts, tlsSettings } from '../serverSettings';
 import { connectionError } from './errors';
 

@@ -1,5 +1,5 @@
 /** The statement guard of `query()`: only reads reach the server. */
-import { ConnectorError } from '../connector';
+import { ConnectorError } from '../contract';
 
 const READ_STATEMENT = /^(SELECT|SHOW|DESCRIBE|DESC|EXPLAIN|WITH|VALUES|TABLE)\b/i;
 

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ResolvedDatastore } from '../connectors/connector';
-import type { ContainerOverride } from '../definitions/types';
 import { fileStamp, writeFileAtomicallySync, type FileStamp } from '../fs/atomicFiles';
 import type { ContainerKind, OperationLogEntry } from '../model';
+import { compareByName } from '../text/order';
 import type { CatalogState } from './catalogState';
-import type { ContainerChange, SyncOptions, SyncPlan } from './planSync';
-import { encodeSnapshotBase } from './snapshotFileNames';
-import { compareByName } from './snapshotIndex';
+import { encodeSnapshotBase } from './fileNames';
+import type { ContainerChange, SyncPlan } from './plan';
 
 /**
  * The no-change resync shortcut. After a sync whose result a repeat would reproduce exactly, the
@@ -28,19 +26,13 @@ export interface ResyncRecord {
   index: string;
   /** file name → [size, mtimeMs, inode] of each snapshot the index lists. */
   files: Record<string, FileStamp>;
-  /** What the repeat would report besides `unchanged` (containers kept as missing, removed ones skipped). */
+  /** What the repeat would report besides `unchanged` (containers kept as missing, removed ones still removed). */
   changes: ContainerChange[];
   logs: OperationLogEntry[];
 }
 
-const RECORD_VERSION = 2;
-
-/** Everything besides the source and the snapshot files that decides a sync's result. */
-export function resyncInputs(datastore: ResolvedDatastore, options: SyncOptions, overrides: ReadonlyMap<string, ContainerOverride>, engineVersion: string): string {
-  const { password: _secret, ...connection } = datastore.connection;
-  const overrideList = [...overrides].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return sha1(JSON.stringify({ engineVersion, datastore: { ...datastore, connection }, options, overrides: overrideList }));
-}
+/** 3: the change vocabulary became missing / pruned / removed / still_removed. */
+const RECORD_VERSION = 3;
 
 /**
  * The signature the connector may compare against, when the recorded state still holds: same
@@ -49,7 +41,7 @@ export function resyncInputs(datastore: ResolvedDatastore, options: SyncOptions,
 export function usableRecord(stateDir: string, datastoreName: string, inputs: string, state: CatalogState): ResyncRecord | undefined {
   const record = readRecord(stateDir, datastoreName);
   if (!record || record.inputs !== inputs || state.indexText === undefined || record.index !== sha1(state.indexText)) return undefined;
-  if (state.logs.length > 0 || state.userRemoved.length > 0) return undefined;
+  if (state.logs.length > 0 || state.newlyRemoved.length > 0) return undefined;
   const listed = state.index.containers;
   if (listed.length !== Object.keys(record.files).length) return undefined;
   for (const entry of listed) {
@@ -73,8 +65,8 @@ export function usableRecord(stateDir: string, datastoreName: string, inputs: st
  */
 export function recordResync(stateDir: string, datastoreName: string, inputs: string, signature: string | undefined, state: CatalogState, plan: SyncPlan, written?: ReadonlyMap<string, FileStamp>): void {
   const file = recordFile(stateDir, datastoreName);
-  const repeatable = signature !== undefined && plan.complete && state.logs.length === 0 && state.userRemoved.length === 0 && plan.deletes.length === 0
-    && plan.changes.every((c) => c.action === 'new' || c.action === 'changed' || c.action === 'unchanged' || c.action === 'recreated' || c.action === 'missing' || c.action === 'skipped_removed');
+  const repeatable = signature !== undefined && plan.complete && state.logs.length === 0 && state.newlyRemoved.length === 0 && plan.deletes.length === 0
+    && plan.changes.every((c) => c.action === 'new' || c.action === 'changed' || c.action === 'unchanged' || c.action === 'recreated' || c.action === 'missing' || c.action === 'still_removed');
   if (!repeatable) {
     fs.rmSync(file, { force: true });
     return;
@@ -86,7 +78,7 @@ export function recordResync(stateDir: string, datastoreName: string, inputs: st
   }
   const record: ResyncRecord = {
     version: RECORD_VERSION, inputs, signature: signature!, index: sha1(plan.indexText), files,
-    changes: plan.changes.filter((c) => c.action === 'missing' || c.action === 'skipped_removed'),
+    changes: plan.changes.filter((c) => c.action === 'missing' || c.action === 'still_removed'),
     logs: plan.logs,
   };
   fs.mkdirSync(path.dirname(file), { recursive: true });

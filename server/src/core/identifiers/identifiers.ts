@@ -1,4 +1,4 @@
-import type { ContainerOverride } from '../definitions/types';
+import type { ContainerOverride } from '../model';
 import { FILE_LAST_MODIFIED, type DiscoveredContainer, type FieldInfo, type IdentifierInfo } from '../model';
 import { didYouMean, nearestNames } from '../text/nearestNames';
 import { isDateTimeFamily, isNumericFamily, typeFamily } from './fieldTypes';

@@ -1,15 +1,10 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { SnapshotSource } from '../definitions/overrideChecks';
+import { readTextIfExists } from '../fs/readFiles';
 import type { ContainerSnapshot } from '../model';
-import type { Range } from '../problems';
-import type { CatalogState } from '../sync/catalogState';
-import { encodeSnapshotBase } from '../sync/snapshotFileNames';
-import type { SnapshotIndexEntry } from '../sync/snapshotIndex';
-import { rangeOf } from '../yaml/safeYaml';
-import { FAST_SNAPSHOTS_ON_DISK } from './canonicalSnapshot';
-import { scalarText } from './nodeAt';
+import { readCatalogState, type CatalogState } from './catalogState';
+import { encodeSnapshotBase } from './fileNames';
+import { readSnapshot } from './read';
+import type { SnapshotIndexEntry } from './snapshotIndex';
 
 /**
  * The committed snapshots of a project, read lazily and kept until a snapshot file changes.
@@ -23,7 +18,7 @@ export class SnapshotCatalog implements SnapshotSource {
   private readonly generations = new Map<string, number>();
   private generation = 0;
 
-  constructor(readonly snapshotsDir: string, private readonly disk: SnapshotSource = FAST_SNAPSHOTS_ON_DISK) {}
+  constructor(readonly snapshotsDir: string, private readonly disk: SnapshotSource = SNAPSHOTS_ON_DISK) {}
 
   /** Changes whenever what was read for `datastore` is forgotten: a key for caching results derived from it. */
   versionOf(datastore: string): string {
@@ -108,35 +103,22 @@ export class SnapshotCatalog implements SnapshotSource {
 }
 
 /**
- * The range of a snapshot file's line for one field (`  - name: <field>`), or of the
- * container's `name:` when no field is given. Read on demand: only navigation needs it.
+ * Where override checks and editor features read snapshots from. The CLI reads the disk each
+ * time; the language server passes a {@link SnapshotCatalog}, which it invalidates when snapshot
+ * files change, so a keystroke in an overrides file does not re-read thousands of snapshots.
  */
-export function snapshotLine(file: string, field?: string): Range | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, logLevel: 'silent' });
-  const contents = doc.contents;
-  if (!isMap(contents)) return undefined;
-  for (const pair of contents.items) {
-    const key = scalarText(pair.key);
-    if (field === undefined && key === 'name' && (pair.key as { range?: number[] }).range) {
-      const range = (pair.key as { range: [number, number, number] }).range;
-      return rangeOf(lineCounter, range[0], range[1]);
-    }
-    if (field === undefined || key !== 'fields' || !isSeq(pair.value)) continue;
-    for (const item of pair.value.items) {
-      if (!isMap(item)) continue;
-      const name = item.items.find((p) => scalarText(p.key) === 'name');
-      if (name && scalarText(name.value) === field) {
-        const node = name.value as { range?: [number, number, number] };
-        if (node.range) return rangeOf(lineCounter, node.range[0], node.range[1]);
-      }
-    }
-  }
-  return undefined;
+export interface SnapshotSource {
+  /** The reconciled catalog of one datastore; undefined (or a throw) when it cannot be read. */
+  catalogState(snapshotsDir: string, datastore: string): CatalogState | undefined;
+  /** One listed container's snapshot; undefined when its file is missing or invalid. */
+  snapshot(state: CatalogState, entry: SnapshotIndexEntry): ContainerSnapshot | undefined;
 }
+
+export const SNAPSHOTS_ON_DISK: SnapshotSource = {
+  catalogState: (snapshotsDir, datastore) => readCatalogState(snapshotsDir, datastore),
+  snapshot: (state, entry) => {
+    const text = readTextIfExists(path.join(state.dir, entry.file));
+    const read = text === undefined ? undefined : readSnapshot(text);
+    return read?.ok ? read.value : undefined;
+  },
+};

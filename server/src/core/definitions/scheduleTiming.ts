@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import type { ScheduleTiming } from '../definitions/types';
+import type { ScheduleTiming } from './types';
 
 /** The keys of a Schedule document that each describe a timing; exactly one must be present. */
 export const TIMING_KEYS = ['hourly', 'daily', 'weekly', 'monthly', 'cron'] as const;

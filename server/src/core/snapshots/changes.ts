@@ -1,5 +1,5 @@
-import type { ContainerChange } from './planSync';
-import type { SnapshotChange } from './diffSnapshots';
+import type { SnapshotChange } from './diff';
+import type { ChangeSummary, ContainerChange } from './plan';
 
 /** What a plan changed, described for people: every change except `unchanged`, in plan order. */
 export function describePlanChanges(plan: { changes: readonly ContainerChange[] }): ReturnType<typeof describeChange>[] {
@@ -23,9 +23,9 @@ export function describeChange(change: ContainerChange): { name: string; action:
       };
     case 'pruned':
       return { name: change.name, action: change.action, details: ['gone from the source; snapshot deleted'] };
-    case 'skipped_removed':
+    case 'still_removed':
       return { name: change.name, action: change.action, details: ['removed from the catalog; sync with --recreate to bring it back'] };
-    case 'removed_by_user':
+    case 'removed':
       return { name: change.name, action: change.action, details: ['its snapshot file was deleted; recorded as removed from the catalog'] };
     case 'unchanged':
       return { name: change.name, action: change.action };
@@ -48,3 +48,18 @@ export function describeSnapshotChange(change: SnapshotChange): string {
     case 'comment_changed': return 'comment changed';
   }
 }
+
+/**
+ * A summary in words (`2 new, 1 changed, 40 unchanged`), the same in every human-readable
+ * output; actions that touched nothing are left out, and `unchanged` only when asked.
+ */
+export function describeSummary(summary: ChangeSummary, options: { unchanged: boolean }): string[] {
+  const parts = SUMMARY_WORDS.filter(([action]) => summary[action] > 0).map(([action, words]) => `${summary[action]} ${words}`);
+  if (options.unchanged) parts.push(`${summary.unchanged} unchanged`);
+  return parts;
+}
+
+const SUMMARY_WORDS: readonly [Exclude<keyof ChangeSummary, 'unchanged'>, string][] = [
+  ['new', 'new'], ['recreated', 'recreated'], ['changed', 'changed'], ['pruned', 'pruned'], ['missing', 'missing from source'],
+  ['removed', 'removed'], ['still_removed', 'still removed'],
+];

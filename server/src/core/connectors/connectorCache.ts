@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomicallySync } from '../fs/atomicFiles';
-import { encodeSnapshotBase } from './snapshotFileNames';
+import { encodeSnapshotBase } from '../snapshots/fileNames';
 
 /**
  * Local (uncommitted) per-datastore state a connector keeps between syncs, such as the file

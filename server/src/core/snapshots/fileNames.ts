@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { isTempFileName } from '../fs/atomicFiles';
+import { compareText } from '../text/order';
 
 /**
  * Maps container names to snapshot file names that are safe on every OS: no separators or
@@ -17,7 +20,7 @@ export function assignSnapshotFiles(names: readonly string[], existing: Readonly
     }
   }
   // New names in code-unit order, so a fresh sync of the same source always assigns the same files.
-  const fresh = names.filter((n) => !assigned.has(n)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const fresh = names.filter((n) => !assigned.has(n)).sort(compareText);
   for (const name of fresh) {
     const base = encodeSnapshotBase(name);
     let file = `${base}.yaml`;
@@ -32,6 +35,16 @@ export function assignSnapshotFiles(names: readonly string[], existing: Readonly
 
 /** The index of a datastore's snapshot folder; no container file can ever have this name. */
 export const INDEX_FILE_NAME = '_index.yaml';
+
+/** The snapshot folder of a datastore; datastore names are schema-checked, and encoded anyway. */
+export function datastoreSnapshotDir(snapshotsDir: string, datastore: string): string {
+  return path.join(snapshotsDir, encodeSnapshotBase(datastore));
+}
+
+/** True for a file name a snapshot folder may hold: `*.yaml`, not a temp file (the index included). */
+export function isSnapshotFileName(name: string): boolean {
+  return name.endsWith('.yaml') && !isTempFileName(name);
+}
 
 const MAX_BASE_BYTES = 120;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;

@@ -1,5 +1,5 @@
 import type { DatastoreType, DiscoveredContainer, IncludeKind, OperationLogEntry } from '../model';
-import type { DetectionOptions } from '../sync/identifiers';
+import type { DetectionOptions } from '../identifiers/identifiers';
 import type { ConnectionSettings, GlobbingMode } from '../definitions/types';
 
 /**

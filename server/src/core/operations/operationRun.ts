@@ -1,0 +1,219 @@
+import * as fs from 'node:fs';
+import { writeConnectorCache } from '../connectors/connectorCache';
+import type { DiscoveryProgress, DiscoveryResult } from '../connectors/contract';
+import type { DatastoreDefinition } from '../definitions/types';
+import { removeFilesDurably, type FileStamp } from '../fs/atomicFiles';
+import type { OperationStore } from '../history/operationStore';
+import type { OperationProgress, OperationRecord } from '../history/operationRecord';
+import { finishedOperationRecord, newOperationRecord, resumedOperationRecord, type FinishedOutcome } from '../history/recordLifecycle';
+import type { SyncOptions } from '../model';
+import { staleTempFilesIn, type CatalogState } from '../snapshots/catalogState';
+import { planHasChanges, type SyncPlan } from '../snapshots/plan';
+import { forgetResync, recordResync, usableRecord, type ResyncRecord } from '../snapshots/resyncRecord';
+import { AbortRequestWatcher } from './abortRequest';
+import type { HeldLock, LockHolder } from './fileLock';
+import { acquireDatastoreLock, datastoreBusyMessage } from './locks';
+import { loadResumeCheckpoint, saveResumeCheckpoint, type LoadedCheckpoint } from './resumeCheckpoint';
+
+/**
+ * The bookkeeping around one sync, apart from the sync itself: the datastore's lock, the watch
+ * for abort requests from other processes, the operation record and its throttled progress, the
+ * resume checkpoint, and the local state a written sync leaves (the connector's cache and the
+ * record that lets the next no-change sync replay this one). A dry run gets the same object
+ * with nothing to keep: no lock, no record, no checkpoint, and nothing written.
+ */
+export interface OperationRun {
+  /** The operation in history; undefined for a dry run. */
+  readonly record: OperationRecord | undefined;
+  /** Aborted by the host, or by an abort request another process left for this operation. */
+  readonly signal: AbortSignal;
+  /** When this run resumes an aborted operation: the catalog state and changes it was applying. */
+  readonly checkpoint: LoadedCheckpoint | undefined;
+  /** Discovery progress: to the host, into the record (at most every half second), and a moment to look for abort requests. */
+  report(progress: DiscoveryProgress): void;
+  /** A phase boundary: looks for an abort request now, and throws the abort's reason if the operation was aborted. */
+  stopIfAborted(): void;
+  /** The recorded result of an earlier sync that this one may replay when the source has not changed. */
+  replayable(inputs: string, state: CatalogState): ResyncRecord | undefined;
+  /** Before the first write: nothing older may be replayed, a killed sync's temp files go, and a resume can find the plan. */
+  beginWrites(state: CatalogState, plan: SyncPlan): void;
+  /** Temp files of a large plan prepared so far (nothing is visible yet). */
+  staged(staged: number, total: number): void;
+  /** Snapshot files written so far; also where an abort is honoured. */
+  written(written: number, total: number): void;
+  /** After the last write: the state the next sync starts from. */
+  endWrites(state: CatalogState, plan: SyncPlan, discovery: DiscoveryResult, inputs: string, stamps: ReadonlyMap<string, FileStamp>): void;
+  /** Records how the operation ended and releases the datastore. */
+  finish(outcome: FinishedOutcome): OperationRecord | undefined;
+}
+
+export interface RunRequest {
+  stateDir: string;
+  snapshotsDir: string;
+  datastore: DatastoreDefinition;
+  options: SyncOptions;
+  /** Undefined for a dry run. */
+  history: OperationStore | undefined;
+  /** Continue this aborted operation instead of recording a new one. */
+  resume?: OperationRecord;
+  hostSignal: AbortSignal;
+  onProgress?: (progress: DiscoveryProgress) => void;
+  triggeredBy: string;
+  schedule?: string | null;
+  clock: () => Date;
+}
+
+/**
+ * Starts the bookkeeping of a sync: for a written one, takes the datastore's lock and records the
+ * operation (or marks the resumed one running again). Refused, with who holds the datastore, when
+ * another sync runs it, or when a resumed operation is no longer resumable.
+ */
+export function beginOperationRun(request: RunRequest): OperationRun | { refused: { message: string; holder?: LockHolder } } {
+  const { history, datastore } = request;
+  if (!history) return new DryRun(request);
+  const attempt = acquireDatastoreLock(request.stateDir, datastore.name, request.clock());
+  if (!attempt.acquired) return { refused: { message: datastoreBusyMessage(datastore.name, attempt.holder), holder: attempt.holder } };
+  const lock = attempt.lock;
+  try {
+    let record: OperationRecord;
+    if (request.resume) {
+      // Checked again under the lock: two resumes of one operation must not both run it.
+      const current = history.get(request.resume.id);
+      if (current?.result !== 'aborted') {
+        lock.release();
+        const state = current ? `is ${current.result}` : 'no longer exists';
+        return { refused: { message: `Operation ${request.resume.id} ${state}; only an aborted operation can be resumed.` } };
+      }
+      fs.rmSync(history.sidecarPath(current.id, 'abort'), { force: true });
+      record = resumedOperationRecord(current, request.clock());
+      history.update(record);
+    } else {
+      record = history.create(newOperationRecord({ datastore, options: request.options, started: request.clock(), triggeredBy: request.triggeredBy, schedule: request.schedule }));
+    }
+    lock.update({ operation_id: record.id });
+    return new RecordedRun(request, history, lock, record);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+/** A dry run: the host's signal and progress, and the replay record to read; nothing is kept. */
+class DryRun implements OperationRun {
+  readonly record = undefined;
+  readonly checkpoint = undefined;
+  readonly signal: AbortSignal;
+
+  constructor(private readonly request: RunRequest) {
+    this.signal = request.hostSignal;
+  }
+
+  report(progress: DiscoveryProgress): void {
+    this.request.onProgress?.(progress);
+  }
+
+  stopIfAborted(): void {
+    this.signal.throwIfAborted();
+  }
+
+  replayable(inputs: string, state: CatalogState): ResyncRecord | undefined {
+    return usableRecord(this.request.stateDir, this.request.datastore.name, inputs, state);
+  }
+
+  beginWrites(): void {}
+  staged(): void {}
+  written(): void {}
+  endWrites(): void {}
+
+  finish(): undefined {
+    return undefined;
+  }
+}
+
+/** Progress is written to the record at most this often (each write is an fsync). */
+const PROGRESS_WRITE_MS = 500;
+
+class RecordedRun implements OperationRun {
+  readonly signal: AbortSignal;
+  readonly checkpoint: LoadedCheckpoint | undefined;
+  private readonly watcher: AbortRequestWatcher;
+  private lastProgressWrite = 0;
+
+  constructor(private readonly request: RunRequest, private readonly history: OperationStore, private readonly lock: HeldLock, public record: OperationRecord) {
+    const requested = new AbortController();
+    this.signal = AbortSignal.any([request.hostSignal, requested.signal]);
+    this.watcher = new AbortRequestWatcher(history.sidecarPath(record.id, 'abort'), (r) => requested.abort(new Error(`abort requested by ${r.requested_by}`)));
+    this.checkpoint = request.resume
+      ? loadResumeCheckpoint(history.sidecarPath(record.id, 'checkpoint'), record.id, request.snapshotsDir, request.datastore.name)
+      : undefined;
+  }
+
+  report(progress: DiscoveryProgress): void {
+    // Progress callbacks are where synchronous connectors yield: look for abort requests and renew the lock here.
+    this.watcher.check();
+    this.lock.renewIfDue();
+    this.request.onProgress?.(progress);
+    if (progress.total !== undefined && progress.phase !== WRITING && progress.phase !== STAGING) this.setProgress({ done: progress.done, total: progress.total, phase: 'discovering' });
+  }
+
+  stopIfAborted(): void {
+    this.watcher.check(true);
+    this.signal.throwIfAborted();
+  }
+
+  replayable(inputs: string, state: CatalogState): ResyncRecord | undefined {
+    // A resume finishes the plan it saved; it never replays.
+    return this.checkpoint ? undefined : usableRecord(this.request.stateDir, this.request.datastore.name, inputs, state);
+  }
+
+  beginWrites(state: CatalogState, plan: SyncPlan): void {
+    // The replay record goes first: a crash after writing must not leave an older record that matches.
+    forgetResync(this.request.stateDir, this.request.datastore.name);
+    removeFilesDurably(this.checkpoint ? staleTempFilesIn(state.dir) : state.staleTempFiles ?? []);
+    if (!this.checkpoint && planHasChanges(plan)) saveResumeCheckpoint(this.history.sidecarPath(this.record.id, 'checkpoint'), this.record.id, state, plan);
+  }
+
+  staged(staged: number, total: number): void {
+    this.report({ phase: STAGING, done: staged, total });
+  }
+
+  written(written: number, total: number): void {
+    this.watcher.check(true);
+    this.record.checkpoint = { written, total };
+    this.setProgress({ done: written, total, phase: 'writing' }, written === 0 || written === total);
+    this.report({ phase: WRITING, done: written, total });
+  }
+
+  endWrites(state: CatalogState, plan: SyncPlan, discovery: DiscoveryResult, inputs: string, stamps: ReadonlyMap<string, FileStamp>): void {
+    if (discovery.cache !== undefined) writeConnectorCache(this.request.stateDir, this.request.datastore.name, discovery.cache);
+    recordResync(this.request.stateDir, this.request.datastore.name, inputs, discovery.signature, state, plan, stamps);
+  }
+
+  finish(outcome: FinishedOutcome): OperationRecord {
+    this.watcher.stop();
+    try {
+      this.record = finishedOperationRecord(this.record, outcome, this.request.clock());
+      this.history.update(this.record);
+      fs.rmSync(this.history.sidecarPath(this.record.id, 'abort'), { force: true });
+      // A finished operation is never resumed: its checkpoint has served.
+      if (outcome.result !== 'aborted') fs.rmSync(this.history.sidecarPath(this.record.id, 'checkpoint'), { force: true });
+      return this.record;
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  private setProgress(progress: OperationProgress, force = false): void {
+    this.record.progress = progress;
+    const now = Date.now();
+    if (force || now - this.lastProgressWrite >= PROGRESS_WRITE_MS) {
+      this.lastProgressWrite = now;
+      this.history.update(this.record);
+    }
+  }
+}
+
+/** The phase of the progress reports of the write phase (the others come from connectors). */
+export const WRITING = 'writing';
+/** Temp files of a large plan being prepared, before the first one is renamed into place. */
+export const STAGING = 'staging';

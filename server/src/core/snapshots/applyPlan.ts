@@ -1,0 +1,54 @@
+import * as fs from 'node:fs';
+import { removeFilesDurably, writeFileAtomicallySync, writeFilesInBatches, type FileStamp, type FileWrite } from '../fs/atomicFiles';
+import { planHasChanges, type SyncPlan } from './plan';
+
+/**
+ * Writes a plan: new and changed snapshots first (each atomically, in batches), then the index,
+ * then the deletions. A crash or an abort between batches leaves every file old or new; an abort
+ * is honoured only before the index is written, so an aborted sync never leaves an index that
+ * lists files it did not write. The next sync's reconciliation (folder.ts) adopts whatever
+ * the index did not yet record, and a resume finishes the plan. Returns the stamp of every file
+ * written.
+ */
+export async function applySyncPlan(plan: SyncPlan, dir: string, options: ApplyOptions = {}): Promise<Map<string, FileStamp>> {
+  const stamps = new Map<string, FileStamp>();
+  if (!planHasChanges(plan)) return stamps;
+  fs.mkdirSync(dir, { recursive: true });
+  const writes = options.skipIdentical ? plan.writes.filter((write) => !holdsContent(write)) : plan.writes;
+  options.onWritten?.(0, writes.length);
+  await writeFilesInBatches(writes, {
+    batchSize: options.batchSize ?? DEFAULT_WRITE_BATCH,
+    signal: options.signal,
+    onStaged: options.onStaged,
+    onCommitted: options.onWritten,
+    stamps,
+  });
+  options.signal?.throwIfAborted();
+  if (plan.indexChanged) writeFileAtomicallySync(plan.indexPath, plan.indexText);
+  removeFilesDurably(plan.deletes);
+  return stamps;
+}
+
+export interface ApplyOptions {
+  signal?: AbortSignal;
+  batchSize?: number;
+  /** Called before the first batch (0) and after each one, with the files written so far. */
+  onWritten?: (written: number, total: number) => void;
+  /** Temp files prepared so far, when a large plan is flushed to disk once before any is renamed. */
+  onStaged?: (staged: number, total: number) => void;
+  /** Skip files whose content on disk is already the planned one (a resume's finished containers). */
+  skipIdentical?: boolean;
+}
+
+const DEFAULT_WRITE_BATCH = 256;
+
+/** True when the file already holds exactly this content (a resumed write that is already done). */
+function holdsContent(write: FileWrite): boolean {
+  const expected = typeof write.content === 'string' ? Buffer.from(write.content, 'utf8') : write.content;
+  try {
+    const stat = fs.lstatSync(write.path);
+    return stat.isFile() && stat.size === expected.length && fs.readFileSync(write.path).equals(expected);
+  } catch {
+    return false;
+  }
+}

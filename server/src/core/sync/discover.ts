@@ -1,0 +1,26 @@
+import { readConnectorCache } from '../connectors/connectorCache';
+import type { DiscoveryRequest, DiscoveryResult } from '../connectors/contract';
+import { openConnector } from '../connectors/registry';
+import type { OperationRun } from '../operations/operationRun';
+import type { ResolvedSource } from './resolveDatastore';
+
+/**
+ * The discover step: opens the datastore's connector, lets it describe the source (or say that
+ * nothing changed since `request.unchangedSince`), and closes it whatever happens. The connector
+ * gets back what it cached after the last written sync; progress and aborts go through `run`.
+ */
+export async function discover(source: ResolvedSource, request: DiscoveryRequest, stateDir: string, run: OperationRun): Promise<DiscoveryResult> {
+  const connector = await openConnector(source);
+  let discovery: DiscoveryResult;
+  try {
+    discovery = await connector.discover(request, {
+      signal: run.signal,
+      onProgress: (progress) => run.report(progress),
+      previousCache: readConnectorCache(stateDir, source.name),
+    });
+  } finally {
+    await connector.close();
+  }
+  run.stopIfAborted();
+  return discovery;
+}
