@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { analyzeDefinitions, readProjectSettings } from '../server/src/core';
-import { CatalogProject } from '../server/src/lsp/catalogProject';
+import { CatalogProject } from '../server/src/core/language/catalogProject';
 import { BenchAssertion } from './lib/engine';
 import { measureOurServer, measureYamlLanguageServer, type ServerRun } from './lib/lspSessions';
 import { lspBenchWorkspace, type EditScenario, type LspBenchWorkspace } from './lib/lspWorkspace';

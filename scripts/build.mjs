@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const entryPoints = {
-  cli: 'server/src/cli/main.ts',
+  cli: 'server/src/cac.ts',
   // The language server (bin/cac-language-server.js) and the worker thread that runs its syncs.
   server: 'server/src/lsp/main.ts',
   lspSyncWorker: 'server/src/lsp/sync/syncWorker.ts',

@@ -1,5 +1,7 @@
 import * as path from 'node:path';
-import { applySyncPlan, hasErrors, loadWorkspace, planHasChanges, planSync, type SyncPlan } from '../../server/src/core';
+import { hasErrors, loadWorkspace, planHasChanges, type SyncPlan } from '../../server/src/core';
+import { applySyncPlan } from '../../server/src/core/snapshots/applyPlan';
+import { planSync } from '../../server/src/core/sync/planSync';
 import type { DiscoveryResult } from '../../server/src/core/connectors/contract';
 import { samplePositions } from '../../server/src/core/connectors/dfs/dfsConnector';
 import { groupFolderFiles } from '../../server/src/core/connectors/dfs/globbing';

@@ -67,7 +67,7 @@ describe('language server: catalog/… requests', function () {
     assert.equal(changed[0]!.operationId, result.operationId);
 
     const listed = await client.request<ListOperationsResult>(ListOperationsRequest.method, { datastore: 'shop', size: 10 });
-    assert.deepEqual([listed.total, listed.items[0]!.id, listed.items[0]!.result, listed.items[0]!.triggered_by], [1, result.operationId, 'success', 'lsp-test@example.com']);
+    assert.deepEqual([listed.total, listed.items[0]!.id, listed.items[0]!.result, listed.items[0]!.triggeredBy], [1, result.operationId, 'success', 'lsp-test@example.com']);
     assert.deepEqual([listed.page, listed.size, listed.pages], [1, 10, 1]);
   });
 
@@ -131,7 +131,7 @@ describe('language server: catalog/… requests', function () {
     await client.open(path.join(root, 'schedules/nightly.yaml'), 'kind: Schedule\nname: broken\ndatastore: nowhere\nhourly: { every: 1 }\n');
     const result = await client.request<SyncResult>(SyncRequest.method, { datastore: 'shop' });
     assert.equal(result.result, 'failure');
-    assert.match(result.message!, /Nothing was synced: the definitions have 1 error \(first: .*nightly\.yaml:3:12: No datastore named 'nowhere'/);
+    assert.match(result.message!, /Nothing was started: the definitions have 1 error \(first: .*nightly\.yaml:3:12: No datastore named 'nowhere'/);
   });
 
   it('refreshes override diagnostics itself after a sync it ran', async () => {

@@ -139,7 +139,7 @@ describe('language engine: re-analyzing one YAML document at a time', () => {
 
 describe('language server model: an open buffer, analyzed one document at a time', () => {
   it('reads a file from disk as `cac validate` does, then re-uses every unedited document across edits', async () => {
-    const { CatalogProject } = await import('../../server/src/lsp/catalogProject');
+    const { CatalogProject } = await import('../../server/src/core/language/catalogProject');
     const { cleanupWorkspace, writeWorkspace } = await import('../helpers/workspace');
     const docs = Array.from({ length: 50 }, (_, i) => `kind: Datastore\nname: ds${i}\ntype: sqlite\nconnection: { path: ./ds${i}.sqlite }\n`);
     const root = writeWorkspace({ 'datastores/all.yaml': docs.join('---\n') });

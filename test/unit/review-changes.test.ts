@@ -3,10 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  ReviewInputError, compareSnapshotTrees, openGitRepository, readGitSnapshots, readWorkingTreeSnapshots, reviewJson,
-  type CatalogReview, type ContainerReview,
-} from '../../server/src/core/review';
+import { ReviewInputError, compareSnapshotTrees, openGitRepository, readGitSnapshots, readWorkingTreeSnapshots, reviewJson, type CatalogReview, type ContainerReview } from '../../server/src/core';
 import type { SyncOptions } from '../../server/src/core';
 import { removeCatalog, sqlite, sqliteCatalog, sync, writeFile } from '../helpers/syncFixtures';
 

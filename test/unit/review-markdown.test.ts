@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import {
-  GITHUB_COMMENT_LIMIT, compareSnapshotTrees, openGitRepository, readGitSnapshots, readWorkingTreeSnapshots,
-  renderReviewMarkdown, renderReviewText, reviewMarker, type CatalogReview,
-} from '../../server/src/core/review';
+import { GITHUB_COMMENT_LIMIT, compareSnapshotTrees, openGitRepository, readGitSnapshots, readWorkingTreeSnapshots, renderReviewMarkdown, renderReviewText, reviewMarker, type CatalogReview } from '../../server/src/core';
 import { markdownCode } from '../../server/src/core/review/markdownEscape';
 import { removeCatalog, sqlite, sqliteCatalog, sync } from '../helpers/syncFixtures';
 

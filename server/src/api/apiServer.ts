@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SyncOutcome } from '../core/sync/runSync';
+import { ActionRefused, type SyncOutcome } from '../core';
 import { accessPolicyFor, checkAccess, type AccessPolicy } from './access';
 import { ApiError, sendError, sendJson } from './http';
 import { routeOperations, type RouteContext } from './operationsRoutes';
@@ -15,7 +15,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer | { error:
   const policy = accessPolicyFor(options.host, options.token);
   if ('error' in policy) return policy;
   const clock = options.now ?? (() => new Date());
-  const launcher = new SyncLauncher({ env: options.env, triggeredBy: options.triggeredBy, engineVersion: options.engineVersion, now: options.now, onFinished: options.onFinished });
+  const launcher = new SyncLauncher({ env: options.env, triggeredBy: options.triggeredBy, now: options.now, onFinished: options.onFinished });
   const context: RouteContext = { root: options.root, launcher, clock, triggeredBy: options.triggeredBy };
   const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, (request, response) => {
     handle(request, response, policy, context, options.log).catch((error: unknown) => {
@@ -53,7 +53,6 @@ export interface ApiServerOptions {
   token: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
   triggeredBy: () => string;
-  engineVersion?: string;
   now?: () => Date;
   log?: (line: string) => void;
   onFinished?: (outcome: SyncOutcome) => void;
@@ -81,10 +80,17 @@ async function handle(request: IncomingMessage, response: ServerResponse, policy
       throw new ApiError(404, 'not-found', `No route ${url.pathname}. The API serves /api/operations and /api/health.`);
     }
   } catch (error) {
+    if (error instanceof ActionRefused) return sendError(response, refusedAction(error));
     if (!(error instanceof ApiError)) throw error;
     // An oversized body is not read: its answer carries `Connection: close`, so the socket closes after it.
     sendError(response, error);
   } finally {
     log?.(`${request.method ?? '?'} ${(request.url ?? '').slice(0, 200)} ${response.statusCode} ${Date.now() - started} ms`);
   }
+}
+
+/** The engine refused an operation action: 404 for an unknown operation, 409 for its state or invalid definitions. */
+function refusedAction(error: ActionRefused): ApiError {
+  if (error.reason === 'not-found') return new ApiError(404, 'operation-not-found', error.message);
+  return new ApiError(409, error.reason === 'invalid' ? 'invalid-definitions' : 'conflict', error.message);
 }

@@ -1,12 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { loadWorkspace, readProjectSettings, type Workspace } from '../core';
-import { presentOperation } from '../core/history/operationRecord';
-import { queryOperations, type OperationPage } from '../core/history/operationQuery';
-import { OperationStore } from '../core/history/operationStore';
 import {
-  checkRerun, checkResume, definitionProblem, deleteOperation, findDatastore, requestOperationAbort, type ActionCheck,
-} from '../core/operations/operationActions';
-import type { SyncOutcome } from '../core/sync/runSync';
+  checkRerun, checkResume, definitionProblem, deleteOperation, findDatastore, loadWorkspace, OperationStore, presentOperation, queryOperations, readProjectSettings, requestOperationAbort, settle, type OperationPage, type SyncOutcome, type Workspace,
+} from '../core';
 import { validateActionBody, validateListQuery, validateRunBody } from './apiSchemas';
 import { ApiError, readJsonBody, sendJson, sendNoContent } from './http';
 import type { SyncLauncher } from './syncLauncher';
@@ -102,13 +97,6 @@ function refusal(outcome: SyncOutcome): ApiError {
 
 function page(result: OperationPage): Record<string, unknown> {
   return { items: result.items.map(presentOperation), total: result.total, page: result.page, size: result.size, pages: result.pages };
-}
-
-function settle<T>(check: ActionCheck<T>): T {
-  if (check.ok) return check.value;
-  const status = check.reason === 'not-found' ? 404 : 409;
-  const code = check.reason === 'not-found' ? 'operation-not-found' : check.reason === 'invalid' ? 'invalid-definitions' : 'conflict';
-  throw new ApiError(status, code, check.message);
 }
 
 function operationId(text: string): number {

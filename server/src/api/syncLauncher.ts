@@ -1,6 +1,6 @@
-import type { DatastoreDefinition, OperationRecord, SyncOptions, Workspace } from '../core';
-import { OperationStore } from '../core/history/operationStore';
-import { startSync, type SyncOutcome } from '../core/sync/runSync';
+import {
+  OperationStore, startSync, type DatastoreDefinition, type OperationRecord, type SyncOptions, type SyncOutcome, type Workspace,
+} from '../core';
 
 /**
  * Runs the API's syncs in this process and keeps their abort controllers, so an abort of an
@@ -27,7 +27,6 @@ export class SyncLauncher {
       signal: controller.signal,
       triggeredBy: this.context.triggeredBy(),
       history,
-      engineVersion: this.context.engineVersion,
       now: this.context.now,
     });
     if (started.record === undefined) return { started: false, outcome: await started.done };
@@ -68,7 +67,6 @@ export class SyncLauncher {
 export interface LaunchContext {
   env: Readonly<Record<string, string | undefined>>;
   triggeredBy: () => string;
-  engineVersion?: string;
   now?: () => Date;
   onFinished?: (outcome: SyncOutcome) => void;
 }

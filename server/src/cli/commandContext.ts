@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { CliError, type CliIo, type OutputFormat } from './output';
 
 /**
@@ -9,11 +10,30 @@ export interface CommandContext {
   signal: AbortSignal;
   common: () => { root: string; format: OutputFormat };
   setExitCode: (code: number) => void;
+  /** The HTTP API, when the program has one (`cac serve`). */
+  startApi?: ApiStarter;
 }
 
-declare const CAC_VERSION: string | undefined;
-/** The bundle's version, recorded so a newer engine never replays an older engine's result. */
-export const ENGINE_VERSION = typeof CAC_VERSION === 'string' ? CAC_VERSION : undefined;
+/** Starts the HTTP API (server/src/api, as the program's entry wires it) for `cac serve`. */
+export type ApiStarter = (options: ApiOptions) => StartedApi | { error: string };
+
+export interface ApiOptions {
+  root: string;
+  host: string;
+  port: number;
+  /** The bearer token (CAC_API_TOKEN); required on a non-loopback host. */
+  token: string | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+  triggeredBy: () => string;
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+export interface StartedApi {
+  listen(): Promise<AddressInfo>;
+  /** Stops accepting requests, aborts the syncs the API runs (each ends `aborted`), and resolves when all is closed. */
+  close(reason?: string): Promise<void>;
+}
 
 /**
  * The current time. `CAC_NOW` (an ISO time) fixes it: a testing aid for schedules, documented in

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import { loadWorkspace } from '../core';
-import { runDueSchedules } from '../core/schedules/runDue';
-import { abortableSleep, runScheduler, type SchedulerEvent } from '../core/schedules/scheduler';
+import { abortableSleep, loadWorkspace, runDueSchedules, runScheduledSync, runScheduler, type SchedulerEvent } from '../core';
 import { clockOf, type CommandContext } from './commandContext';
 import { formatProblem, colorsFor, type CliIo } from './output';
-import { reportLine, runScheduledSync } from './scheduleCommand';
+import { reportLine, scheduleHost } from './scheduleCommand';
 
 /**
  * `cac daemon`: runs the schedules continuously. Each round re-reads the definitions (so edits
@@ -27,7 +25,7 @@ export function registerDaemonCommand(program: Command, context: CommandContext)
         signal: context.signal,
         runDue: (workspace, now) => runDueSchedules({
           workspace, now, signal: context.signal,
-          runSchedule: (schedule, datastore) => runScheduledSync(context, workspace, schedule, datastore),
+          runSchedule: (schedule, datastore) => runScheduledSync(scheduleHost(context, workspace), workspace, schedule, datastore),
         }),
         onEvent: print,
       });

@@ -1,9 +1,6 @@
-import { didYouMean, nearestNames } from '../core/text/nearestNames';
 import {
-  ReviewInputError, compareSnapshotTrees, openGitRepository, readGitSnapshots, readWorkingTreeSnapshots, renderReviewMarkdown,
-  renderReviewText, reviewJson, type CatalogReview, type MarkdownOptions, type SnapshotTree,
-} from '../core/review';
-import { encodeSnapshotBase } from '../core/snapshots/fileNames';
+  compareSnapshotTrees, didYouMean, encodeSnapshotBase, nearestNames, openGitRepository, readGitSnapshots, readWorkingTreeSnapshots, renderReviewMarkdown, renderReviewText, ReviewInputError, reviewJson, type CatalogReview, type MarkdownOptions, type SnapshotTree,
+} from '../core';
 import { CliError, colorsFor, writeJson, type CliIo, type ReviewOutputFormat } from './output';
 
 export interface DiffCommandOptions {

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
-import { OperationStore, loadWorkspace, readProjectSettings, runSync, summarize, type DatastoreDefinition, type SyncOptions, type SyncOutcome } from '../core';
-import type { OperationRecord } from '../core/history/operationRecord';
-import { presentOperation } from '../core/history/operationRecord';
-import { checkRerun, checkResume, deleteOperation, requestOperationAbort, type ActionCheck } from '../core/operations/operationActions';
-import { clockOf, ENGINE_VERSION, type CommandContext } from './commandContext';
+import {
+  checkRerun, checkResume, deleteOperation, describeSummary, loadWorkspace, OperationStore, presentOperation, presentSyncOutcome, readProjectSettings, requestOperationAbort, runSync, summarize, settle, triggeredBy, type DatastoreDefinition, type OperationRecord, type SyncOptions, type SyncOutcome,
+} from '../core';
+import { clockOf, type CommandContext } from './commandContext';
 import { describeOperation, parseOperationId } from './historyCommand';
 import { CliError, colorsFor, writeJson, type CliIo, type OutputFormat } from './output';
 import { TerminalProgress } from './progress';
-import { triggeredBy } from './triggeredBy';
 
 /**
  * `cac history abort|resume|rerun|delete <id>`: the seed's operation actions. Abort reaches a sync
@@ -93,7 +91,7 @@ async function resumeOrRerun(context: CommandContext, root: string, format: Outp
   const outcome = await runSync({
     workspace, datastore, options, resume, dryRun: false, env: io.env, signal: context.signal,
     onProgress: (p) => progress?.update(`${datastore.name}: ${p.phase}`, p.done, p.total),
-    triggeredBy: triggeredBy(workspace.project.root, io.env), history: store, engineVersion: ENGINE_VERSION, now: clockOf(io.env),
+    triggeredBy: triggeredBy(workspace.project.root, io.env), history: store, now: clockOf(io.env),
   });
   progress?.clear();
   printOutcome(io, format, outcome, action === 'resume' ? `Operation ${id} resumed` : `Operation ${id} rerun as operation ${outcome.operationId ?? '—'}`);
@@ -103,7 +101,7 @@ async function resumeOrRerun(context: CommandContext, root: string, format: Outp
 
 function printOutcome(io: CliIo, format: OutputFormat, outcome: SyncOutcome, headline: string): void {
   if (format === 'json') {
-    writeJson(io, { operation: outcome.operation ? presentOperation(outcome.operation) : null, result: outcome.result, message: outcome.message, changed: outcome.changed });
+    writeJson(io, { ...presentSyncOutcome(outcome), operation: outcome.operation ? presentOperation(outcome.operation) : null });
     return;
   }
   const colors = colorsFor(io.stdout, io.env);
@@ -111,16 +109,10 @@ function printOutcome(io: CliIo, format: OutputFormat, outcome: SyncOutcome, hea
     io.stdout.write(`${colors.red('refused')}: ${outcome.message}\n`);
     return;
   }
-  const s = outcome.plan && outcome.result !== 'aborted' ? summarize(outcome.plan) : undefined;
-  const counts = s ? ` · ${s.new} new, ${s.changed} changed, ${s.pruned} pruned, ${s.unchanged} unchanged` : '';
+  const counts = outcome.plan && outcome.result !== 'aborted' ? ` · ${describeSummary(summarize(outcome.plan), { unchanged: true }).join(', ')}` : '';
   io.stdout.write(`${headline}: ${outcome.result}${counts}\n`);
   if (outcome.operation) io.stdout.write(describeOperation(outcome.operation, new Date(), colors));
   else if (outcome.message) io.stdout.write(`  ${outcome.message}\n`);
-}
-
-function settle<T>(check: ActionCheck<T>): T {
-  if (check.ok) return check.value;
-  throw new CliError(check.message);
 }
 
 function parseSeconds(value: string): number {

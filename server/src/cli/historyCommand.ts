@@ -1,6 +1,6 @@
-import { OperationStore, describeSummary, readProjectSettings, type OperationRecord, type OperationResult } from '../core';
-import { durationMs, queryOperations, type OperationQuery } from '../core/history/operationQuery';
-import { presentOperation } from '../core/history/operationRecord';
+import {
+  describeSummary, durationMs, OperationStore, presentOperation, queryOperations, readProjectSettings, type OperationQuery, type OperationRecord, type OperationResult,
+} from '../core';
 import { CliError, colorsFor, writeJson, type CliIo, type OutputFormat } from './output';
 
 export interface HistoryListOptions {

@@ -1,11 +1,8 @@
 import * as path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { IncludeKind } from '../core';
+import { ActionRefused, ENGINE_VERSION, OPERATION_RESULTS, type IncludeKind, type OperationResult } from '../core';
 import { diffCommand } from './diffCommand';
-import type { OperationResult } from '../core';
-import { OPERATION_RESULTS } from '../core/history/operationRecord';
-import type { CommandContext } from './commandContext';
-import { clockOf } from './commandContext';
+import { clockOf, type ApiStarter, type CommandContext } from './commandContext';
 import { registerDaemonCommand } from './daemonCommand';
 import { registerHistoryActions } from './historyActionsCommand';
 import { historyListCommand, historyShowCommand } from './historyCommand';
@@ -17,13 +14,15 @@ import { validateCommand } from './validateCommand';
 
 /**
  * The `cac` command: a thin adapter that parses arguments, calls the engine and maps outcomes
- * to output and exit codes (0 ok, 1 error, 2 changes with --detailed-exitcode).
+ * to output and exit codes (0 ok, 1 error, 2 changes with --detailed-exitcode). `startApi` is
+ * the HTTP API behind `cac serve`, given by the program's entry (server/src/cac.ts): the CLI
+ * and the API are hosts side by side, neither imports the other.
  */
-export async function main(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo, signal: AbortSignal, startApi?: ApiStarter): Promise<number> {
   let exitCode = 0;
   const program = new Command('cac')
     .description('Catalog as Code: datastore definitions, sync schedules and reviewable schema snapshots in git.')
-    .version(VERSION)
+    .version(ENGINE_VERSION)
     .option('--root <dir>', 'the catalog folder (default: the current folder)')
     .addOption(new Option('--format <format>', 'output format (markdown: diff and sync only, for pull-request comments)').choices(['text', 'json', 'markdown']).default('text'))
     .showHelpAfterError()
@@ -102,7 +101,7 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
       exitCode = historyShowCommand(io, root, id, format, clockOf(io.env)());
     });
   // Operations, schedules and the API (issue 5) register themselves; see each file.
-  const context: CommandContext = { io, signal, common, setExitCode: (code) => { exitCode = code; } };
+  const context: CommandContext = { io, signal, common, setExitCode: (code) => { exitCode = code; }, startApi };
   registerHistoryActions(history, context);
   registerScheduleCommands(program, context);
   registerDaemonCommand(program, context);
@@ -112,9 +111,9 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
-    if (error instanceof CliError) {
+    if (error instanceof CliError || error instanceof ActionRefused) {
       io.stderr.write(`error: ${error.message}\n`);
-      return error.exitCode;
+      return error instanceof CliError ? error.exitCode : 1;
     }
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
@@ -124,8 +123,6 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
   }
 }
 
-declare const CAC_VERSION: string | undefined;
-const VERSION = typeof CAC_VERSION === 'string' ? CAC_VERSION : '0.0.0-dev';
 
 function parseInclude(value: string): IncludeKind[] {
   const kinds = value.split(',').map((k) => k.trim()).filter(Boolean);
@@ -149,34 +146,3 @@ function parsePositive(value: string): number {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer.');
   return n;
 }
-
-/**
- * Process entry: real streams. Ctrl-C aborts the running operation cooperatively (a second one
- * quits at once); SIGTERM does the same, so `cac daemon` and `cac serve` stop cleanly under a
- * service manager.
- */
-export function run(): void {
-  const controller = new AbortController();
-  let interrupted = false;
-  process.on('SIGINT', () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    process.stderr.write('\nAborting… (press Ctrl-C again to quit at once)\n');
-    controller.abort(new Error('aborted by the user'));
-  });
-  process.on('SIGTERM', () => {
-    if (interrupted) process.exit(143);
-    interrupted = true;
-    controller.abort(new Error('stopped by SIGTERM'));
-  });
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }, controller.signal)
-    .then((code) => {
-      process.exitCode = code;
-    })
-    .catch((error: unknown) => {
-      process.stderr.write(`error: ${String(error)}\n`);
-      process.exitCode = 1;
-    });
-}
-
-if (require.main === module) run();

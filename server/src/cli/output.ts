@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import pc from 'picocolors';
-import type { Problem } from '../core';
+import { type Problem } from '../core';
 
 /** Where command output goes; tests pass their own streams. */
 export interface CliIo {

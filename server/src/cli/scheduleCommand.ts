@@ -1,13 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { OperationStore, describeTiming, loadWorkspace, runSync, type ScheduleDefinition, type Workspace } from '../core';
-import { definitionProblem } from '../core/operations/operationActions';
-import { runDueSchedules, type ScheduleReport } from '../core/schedules/runDue';
-import { nextRuns } from '../core/definitions/scheduleTiming';
-import { ScheduleStateStore } from '../core/schedules/scheduleState';
-import { didYouMean, nearestNames } from '../core/text/nearestNames';
-import { clockOf, ENGINE_VERSION, type CommandContext } from './commandContext';
+import {
+  compareByName, definitionProblem, describeTiming, didYouMean, loadWorkspace, nearestNames, nextRuns, runDueSchedules, runScheduledSync, ScheduleStateStore, triggeredBy, type ScheduleDefinition, type ScheduleHost, type ScheduleReport, type Workspace,
+} from '../core';
+import { clockOf, type CommandContext } from './commandContext';
 import { CliError, colorsFor, formatProblem, writeJson, type CliIo } from './output';
-import { triggeredBy } from './triggeredBy';
 
 /**
  * `cac schedule list | next <name> [-n 5] | run-due`. All times are UTC. `run-due` is meant for
@@ -41,7 +37,7 @@ export function registerScheduleCommands(program: Command, context: CommandConte
 function listCommand(io: CliIo, root: string, json: boolean, now: Date): number {
   const workspace = loadWorkspace(root);
   const states = new ScheduleStateStore(workspace.project.stateDir);
-  const rows = [...workspace.schedules].sort(byName).map((s) => {
+  const rows = [...workspace.schedules].sort(compareByName).map((s) => {
     const state = states.get(s.name);
     return {
       name: s.name, datastore: s.datastore, enabled: s.enabled,
@@ -93,21 +89,15 @@ async function runDueCommand(context: CommandContext, root: string, json: boolea
   }
   const reports = await runDueSchedules({
     workspace, now: clockOf(io.env)(), signal: context.signal,
-    runSchedule: (schedule, datastore) => runScheduledSync(context, workspace, schedule, datastore),
+    runSchedule: (schedule, datastore) => runScheduledSync(scheduleHost(context, workspace), workspace, schedule, datastore),
   });
   printReports(io, reports, json);
   return reports.some((r) => r.action === 'ran' && (r.result === 'failure' || r.result === 'aborted')) ? 1 : 0;
 }
 
-/** One scheduled sync, as the schedule's options say; the record names the schedule. */
-export function runScheduledSync(context: CommandContext, workspace: Workspace, schedule: ScheduleDefinition, datastore: Workspace['datastores'][number]): ReturnType<typeof runSync> {
-  return runSync({
-    workspace, datastore,
-    options: { prune: schedule.prune, recreate: schedule.recreate, include: schedule.include },
-    dryRun: false, env: context.io.env, signal: context.signal,
-    triggeredBy: triggeredBy(workspace.project.root, context.io.env), schedule: schedule.name,
-    history: new OperationStore(workspace.project.stateDir), engineVersion: ENGINE_VERSION, now: clockOf(context.io.env),
-  });
+/** What a scheduled sync takes from the command: its environment, its abort signal, its user and clock. */
+export function scheduleHost(context: CommandContext, workspace: Workspace): ScheduleHost {
+  return { env: context.io.env, signal: context.signal, triggeredBy: triggeredBy(workspace.project.root, context.io.env), clock: clockOf(context.io.env) };
 }
 
 export function printReports(io: CliIo, reports: readonly ScheduleReport[], json: boolean): void {
@@ -144,10 +134,6 @@ function findSchedule(workspace: Workspace, name: string): ScheduleDefinition {
 
 function runText(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
-function byName(a: { name: string }, b: { name: string }): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 function parseCount(value: string): number {

@@ -1,8 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { createApiServer } from '../api/apiServer';
-import { clockOf, ENGINE_VERSION, type CommandContext } from './commandContext';
+import { clockOf, type CommandContext } from './commandContext';
 import { CliError, writeJson } from './output';
-import { triggeredBy } from './triggeredBy';
+import { triggeredBy } from '../core';
 
 /**
  * `cac serve [--host 127.0.0.1] [--port 8750]`: the HTTP API (server/src/api). Loopback by
@@ -18,9 +17,10 @@ export function registerServeCommand(program: Command, context: CommandContext):
     .action(async (opts: { host: string; port: number }) => {
       const { root, format } = context.common();
       const { io } = context;
-      const api = createApiServer({
+      if (!context.startApi) throw new CliError('This build of cac has no HTTP API; run the full `cac` program to serve it.');
+      const api = context.startApi({
         root, host: opts.host, port: opts.port, token: io.env.CAC_API_TOKEN, env: io.env,
-        triggeredBy: () => triggeredBy(root, io.env), engineVersion: ENGINE_VERSION, now: clockOf(io.env),
+        triggeredBy: () => triggeredBy(root, io.env), now: clockOf(io.env),
         log: io.env.CAC_API_LOG ? (line) => io.stderr.write(`${line}\n`) : undefined,
       });
       if ('error' in api) throw new CliError(api.error);

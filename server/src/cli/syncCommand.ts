@@ -1,18 +1,10 @@
 import {
-  OperationStore, datastoreSnapshotDir, describeChange, describePlanChanges, describeSummary, hasErrors, loadWorkspace, runSync, summarize,
-  type ContainerChange, type DatastoreDefinition, type IncludeKind, type SyncOutcome,
+  datastoreSnapshotDir, describeChange, describeSummary, didYouMean, encodeSnapshotBase, hasErrors, loadWorkspace, nearestNames, OperationStore, readWorkingTreeSnapshots, ReviewInputError, reviewSyncOutcomes, presentSyncOutcome, runSync, summarize, triggeredBy, type ContainerChange, type DatastoreDefinition, type IncludeKind, type SnapshotTree, type SyncOutcome, type SyncToReview,
 } from '../core';
-import { ReviewInputError, readWorkingTreeSnapshots, reviewSyncOutcomes, type SnapshotTree, type SyncToReview } from '../core/review';
-import { encodeSnapshotBase } from '../core/snapshots/fileNames';
-import { didYouMean, nearestNames } from '../core/text/nearestNames';
 import { reviewLocation, shellWord, writeReview } from './diffCommand';
 import { CliError, colorsFor, formatProblem, writeJson, type CliIo, type ReviewOutputFormat } from './output';
 import { TerminalProgress } from './progress';
-import { triggeredBy } from './triggeredBy';
 
-declare const CAC_VERSION: string | undefined;
-/** The bundle's version: a newer engine may render snapshots differently, so it never replays an older record. */
-const ENGINE_VERSION = typeof CAC_VERSION === 'string' ? CAC_VERSION : undefined;
 
 export interface SyncCommandOptions {
   root: string;
@@ -59,7 +51,6 @@ export async function syncCommand(io: CliIo, options: SyncCommandOptions): Promi
       onProgress: (p) => progress?.update(`${datastore.name}: ${p.phase}`, p.done, p.total),
       triggeredBy: user,
       history,
-      engineVersion: ENGINE_VERSION,
     });
     progress?.clear();
     outcomes.push(outcome);
@@ -71,17 +62,7 @@ export async function syncCommand(io: CliIo, options: SyncCommandOptions): Promi
     writeJson(io, {
       dry_run: options.dryRun,
       changed: outcomes.some((o) => o.changed),
-      operations: outcomes.map((o) => ({
-        datastore: o.datastore,
-        operation_id: o.operationId ?? null,
-        result: o.result,
-        message: o.message,
-        changed: o.changed,
-        duration_ms: o.durationMs,
-        summary: o.plan ? summarize(o.plan) : null,
-        changes: o.plan ? describePlanChanges(o.plan) : [],
-        logs: o.logs,
-      })),
+      operations: outcomes.map(presentSyncOutcome),
     });
   } else if (options.format === 'markdown') {
     writeSyncReview(io, reviewBefore!, reviewed, options);

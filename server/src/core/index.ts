@@ -1,28 +1,68 @@
-/** The engine's public surface: what the CLI, the language server and the HTTP API call. */
-export { loadWorkspace, readProjectSettings, findDefinitionFiles } from './definitions/loadWorkspace';
-export { analyzeDefinitions, type DefinitionFileText } from './definitions/analyzeDefinitions';
-export { checkOverridesAgainstSnapshots } from './definitions/overrideChecks';
-export type * from './definitions/types';
-export * from './problems';
+/**
+ * The engine's public surface: everything the CLI, the language server and the HTTP API may
+ * call. Hosts import from here and nowhere deeper (a lint rule holds them to it), so what the
+ * engine offers its hosts is this one list.
+ */
+
+// Plain data shared by every layer.
 export * from './model';
-export { runSync, type SyncRequest, type SyncOutcome } from './sync/runSync';
-export { applySyncPlan } from './snapshots/applyPlan';
-export { summarize } from './snapshots/plan';
-export { planSync } from './sync/planSync';
-export { planHasChanges, type SyncPlan, type ContainerChange } from './snapshots/plan';
-export { type SyncOptions } from './model';
-export { describeChange, describePlanChanges, describeSnapshotChange, describeSummary } from './snapshots/changes';
-export { OperationStore } from './history/operationStore';
-export type { OperationRecord, OperationResult, OperationSummary } from './history/operationRecord';
+export * from './problems';
+export { ENGINE_VERSION } from './version';
+export { compareByName, compareText } from './text/order';
+export { didYouMean, nearestNames } from './text/nearestNames';
+
+// Definitions: reading and validating what users write.
+export type * from './definitions/types';
+export { loadWorkspace, readWorkspaceFile } from './definitions/loadWorkspace';
+export { PROJECT_FILE, isProjectFile, readProjectSettings } from './definitions/projectSettings';
+export { findDefinitionFiles, isDefinitionPath, readDefinitionText } from './definitions/definitionFiles';
 export {
-  analyzeDefinitionFile, analyzeParsedYaml, combineDefinitionFiles, mentionsCatalogKind, type DefinitionFileAnalysis,
+  analyzeDefinitionFile, analyzeDefinitions, analyzeParsedYaml, combineDefinitionFiles, mentionsCatalogKind,
+  type DefinitionFileAnalysis, type DefinitionFileText,
 } from './definitions/analyzeDefinitions';
-export { isDefinitionPath, readDefinitionText } from './definitions/loadWorkspace';
-export { SNAPSHOTS_ON_DISK, type SnapshotSource } from './snapshots/snapshotCatalog';
-export { datastoreSnapshotDir } from './snapshots/fileNames';
-// Language features: plain data over the engine, mapped to LSP by server/src/lsp.
+export { checkOverridesAgainstSnapshots } from './definitions/overrideChecks';
+export { nextRuns } from './definitions/scheduleTiming';
+
+// Snapshots: the committed catalog.
+export { datastoreSnapshotDir, encodeSnapshotBase } from './snapshots/fileNames';
+export { SNAPSHOTS_ON_DISK, SnapshotCatalog, type SnapshotSource } from './snapshots/snapshotCatalog';
+export { describeChange, describePlanChanges, describeSnapshotChange, describeSummary, type DescribedChange } from './snapshots/changes';
+export { planHasChanges, summarize, type ChangeSummary, type ContainerChange, type SyncPlan } from './snapshots/plan';
+
+// Sync: the pipeline every host runs.
+export { runSync, startSync, type StartedSync, type SyncOutcome, type SyncRequest } from './sync/runSync';
+export { presentSyncOutcome, type SyncOutcomeView } from './sync/presentOutcome';
+
+// Operations and their history.
+export { OperationStore } from './history/operationStore';
+export { OPERATION_RESULTS, presentOperation, type OperationRecord, type OperationResult, type OperationSummary } from './history/operationRecord';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, durationMs, queryOperations, type OperationPage, type OperationQuery } from './history/operationQuery';
+export {
+  ActionRefused, checkRerun, checkResume, definitionProblem, deleteOperation, findDatastore, requestOperationAbort, settle,
+  type ActionCheck, type ActionRefusal,
+} from './operations/operationActions';
+export { triggeredBy } from './operations/triggeredBy';
+export type { LockHolder } from './operations/fileLock';
+
+// Schedules.
+export { runDueSchedules, type ScheduleReport } from './schedules/runDue';
+export { runScheduledSync, syncOptionsOfSchedule, type ScheduleHost } from './schedules/scheduledSync';
+export { abortableSleep, runScheduler, type SchedulerEvent } from './schedules/scheduler';
+export { ScheduleStateStore } from './schedules/scheduleState';
+
+// Reviews of snapshot changes: `cac diff`, and `cac sync --format markdown`.
+export { compareSnapshotTrees } from './review/compareSnapshotTrees';
+export { openGitRepository, readGitSnapshots, resolveCommit, type GitCatalogRepository } from './review/gitSnapshotTree';
+export { ReviewInputError, readWorkingTreeSnapshots, treeAfterPlan, type SnapshotTree } from './review/snapshotTree';
+export { reviewSyncOutcomes, type SyncToReview } from './review/syncReview';
+export { DEFAULT_MARKDOWN_BUDGET, GITHUB_COMMENT_LIMIT, renderReviewMarkdown, reviewMarker, sidesLine, type MarkdownOptions } from './review/renderMarkdown';
+export { renderReviewText, type TextStyle } from './review/renderText';
+export { reviewJson } from './review/reviewJson';
+export type * from './review/reviewModel';
+
+// Language features: plain data over the engine, which an editor host maps to its protocol.
+export { CatalogProject } from './language/catalogProject';
 export type { CatalogView, FileEdit, FileLocation, TextEdit } from './language/catalogView';
-export { SnapshotCatalog } from './snapshots/snapshotCatalog';
 export { DocumentPartsAnalyzer } from './language/documentParts';
 export { completionsAt, type CompletionCandidate } from './language/completion';
 export { hoverAt, type HoverContent } from './language/hover';

@@ -3,20 +3,14 @@ import {
   type CancellationToken, type Connection, type WorkDoneProgressReporter, type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import type { RequestType } from 'vscode-languageserver-protocol';
-import { OperationStore, unknownDatastoreMessage, type OperationRecord } from '../core';
-import { triggeredBy } from '../cli/triggeredBy';
+import { MAX_PAGE_SIZE, OperationStore, queryOperations, triggeredBy, unknownDatastoreMessage, type CatalogProject } from '../core';
 import {
   AbortOperationRequest, CatalogCommands, ListOperationsRequest, OperationChangedNotification, PreviewRequest, SyncRequest,
   type ListOperationsParams, type ListOperationsResult, type PreviewResult, type SyncParams, type SyncResult,
 } from '../protocol/catalogProtocol';
-import type { CatalogProject } from './catalogProject';
-import { pathOf } from './convert';
+import { pathOf, toOperationItem, toSyncResult } from './convert';
 import type { FeatureContext } from './features/featureContext';
 import type { SyncRunner } from './sync/syncRunner';
-
-declare const CAC_VERSION: string | undefined;
-/** The bundle's version, as the CLI passes it: a newer engine never replays an older resync record. */
-const ENGINE_VERSION = typeof CAC_VERSION === 'string' ? CAC_VERSION : undefined;
 
 /**
  * The `catalog/…` requests (protocol/catalogProtocol.ts) and the code-lens commands. A sync
@@ -81,8 +75,7 @@ async function runSyncRequest(context: FeatureContext, runner: SyncRunner, param
       const file = pathOf(document.uri);
       return file && project.owns(file) ? [{ path: file, text: document.getText() }] : [];
     }),
-    triggeredBy: whoTriggers(project.root),
-    engineVersion: ENGINE_VERSION,
+    triggeredBy: triggeredBy(project.root, process.env),
   }, {
     onStarted: (operationId) => void context.connection.sendNotification(OperationChangedNotification.method, { operationId, datastore: params.datastore, result: 'running' }),
     onProgress: throttledProgress(progress),
@@ -90,7 +83,8 @@ async function runSyncRequest(context: FeatureContext, runner: SyncRunner, param
   const cancel = token.onCancellationRequested(() => running.abort());
   const cancelProgress = 'token' in progress ? (progress as WorkDoneProgressServerReporter).token.onCancellationRequested(() => running.abort()) : undefined;
   try {
-    const { result, files } = await running.done;
+    const { outcome, files } = await running.done;
+    const result = toSyncResult(outcome);
     if (!dryRun) {
       // Our own writes: refresh override diagnostics now rather than wait for the file watcher.
       project.datastoreSynced(params.datastore);
@@ -126,15 +120,6 @@ async function progressFor(context: FeatureContext, params: SyncParams): Promise
   }
 }
 
-/** `git config user.email` (or the OS user) per project, looked up once: it spawns git. */
-const triggeredByRoot = new Map<string, string>();
-
-function whoTriggers(root: string): string {
-  let who = triggeredByRoot.get(root);
-  if (who === undefined) triggeredByRoot.set(root, (who = triggeredBy(root, process.env)));
-  return who;
-}
-
 /** Progress at most every whole percent (or every 100 ms without a total), always increasing. */
 function throttledProgress(progress: WorkDoneProgressReporter): (p: { phase: string; done: number; total?: number }) => void {
   let lastPercent = -1;
@@ -157,16 +142,11 @@ function listOperations(context: FeatureContext, params: ListOperationsParams): 
   const file = params?.projectUri ? pathOf(params.projectUri) : undefined;
   const project = context.session.projectAt(file);
   if (!project) return new ResponseError(ErrorCodes.InvalidParams, 'Several projects are open: pass projectUri (a file or folder of the project).');
-  const size = Math.min(Math.max(Math.trunc(params?.size ?? 50), 1), 500);
-  const page = Math.max(Math.trunc(params?.page ?? 1), 1);
-  let records = new OperationStore(project.settings.stateDir).list();
-  if (params?.datastore) records = records.filter((r) => r.datastore.name === params.datastore);
-  if (params?.result) records = records.filter((r) => r.result === params.result);
-  if (params?.sort === 'duration') records = [...records].sort((a, b) => (durationOf(b) ?? -1) - (durationOf(a) ?? -1) || b.id - a.id);
-  const total = records.length;
-  return { items: records.slice((page - 1) * size, page * size), total, page, size, pages: Math.max(1, Math.ceil(total / size)) };
-}
-
-function durationOf(record: OperationRecord): number | undefined {
-  return record.end_time ? Date.parse(record.end_time) - Date.parse(record.start_time) : undefined;
+  const { projectUri: _project, ...query } = params ?? {};
+  if (query.size !== undefined && !(Number.isInteger(query.size) && query.size >= 1 && query.size <= MAX_PAGE_SIZE)) {
+    return new ResponseError(ErrorCodes.InvalidParams, `size must be an integer from 1 to ${MAX_PAGE_SIZE}.`);
+  }
+  if (query.page !== undefined && !(Number.isInteger(query.page) && query.page >= 1)) return new ResponseError(ErrorCodes.InvalidParams, 'page must be an integer from 1.');
+  const page = queryOperations(new OperationStore(project.settings.stateDir).list(), query, new Date());
+  return { ...page, items: page.items.map(toOperationItem) };
 }

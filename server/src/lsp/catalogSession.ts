@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
-import type { Problem } from '../core';
-import { CatalogProject } from './catalogProject';
+import { CatalogProject, type Problem } from '../core';
 import { toDiagnostic, uriOf } from './convert';
 
 /**

@@ -3,11 +3,15 @@ import {
   CompletionItemKind, DiagnosticSeverity, DiagnosticTag, InsertTextFormat, InsertTextMode, MarkupKind, SymbolKind,
   type CompletionItem, type Diagnostic, type DocumentSymbol, type Location, type Range,
 } from 'vscode-languageserver/node';
-import { ProblemCode, type CatalogSymbol, type CompletionCandidate, type FileLocation, type Problem } from '../core';
+import {
+  ProblemCode, type CatalogSymbol, type CompletionCandidate, type FileLocation, type OperationRecord, type Problem, type SyncOutcomeView,
+} from '../core';
+import type { ChangeAction, OperationItem, SyncResult } from '../protocol/catalogProtocol';
 
 /**
- * Maps the engine's plain data to LSP types and back. The engine's ranges are already
- * zero-based with UTF-16 columns, which is LSP's default position encoding.
+ * Maps the engine's plain data to LSP types and to the payloads of the catalog protocol, and
+ * back. The engine's ranges are already zero-based with UTF-16 columns, which is LSP's default
+ * position encoding.
  */
 
 /** The absolute path of a `file:` URI; undefined for other schemes (untitled buffers, git views). */
@@ -109,4 +113,46 @@ export function toDocumentSymbol(symbol: CatalogSymbol): DocumentSymbol {
 
 export function sameRange(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/** A sync's outcome as the engine presents it to every host, in the protocol's shape. */
+export function toSyncResult(view: SyncOutcomeView): SyncResult {
+  return {
+    datastore: view.datastore,
+    operationId: view.operation_id,
+    result: view.result,
+    message: view.message,
+    changed: view.changed,
+    durationMs: view.duration_ms,
+    summary: view.summary,
+    changes: view.changes,
+    logs: view.logs,
+  };
+}
+
+/** An operation record in the protocol's shape: camelCase, no internal fields. */
+export function toOperationItem(record: OperationRecord): OperationItem {
+  return {
+    id: record.id,
+    type: record.type,
+    created: record.created,
+    startTime: record.start_time,
+    endTime: record.end_time,
+    result: record.result,
+    message: record.message,
+    triggeredBy: record.triggered_by,
+    datastore: { id: record.datastore.id, name: record.datastore.name, storeType: record.datastore.store_type, type: record.datastore.type },
+    schedule: record.schedule,
+    include: record.include,
+    prune: record.prune,
+    recreate: record.recreate,
+    forcePrune: record.force_prune ?? false,
+    progress: record.progress,
+    checkpoint: record.checkpoint ?? null,
+    resumedAt: record.resumed_at ?? null,
+    summary: record.summary,
+    // Records are local files: an action this engine does not know is passed on as it is.
+    changes: record.changes.map((change) => ({ ...change, action: change.action as ChangeAction })),
+    logs: record.logs,
+  };
 }

@@ -12,7 +12,44 @@
  */
 /* eslint-disable @typescript-eslint/no-namespace -- the LSP convention (as in vscode-languageserver-protocol): each message is a namespace holding its method and type. */
 import { NotificationType, RequestType, type ProgressToken } from 'vscode-languageserver-protocol';
-import type { IncludeKind, OperationLogEntry, OperationRecord, OperationResult, OperationSummary } from '../core';
+
+/*
+ * The payloads are this module's own types, camelCase, filled by the server (lsp/convert.ts) from
+ * the engine's values: a client depends on this file only, never on the engine's records.
+ */
+
+export type OperationResult = 'running' | 'success' | 'warning' | 'failure' | 'aborted';
+
+/** Which containers a sync covers; files of a file store are always covered. */
+export type IncludeKind = 'table' | 'view';
+
+/**
+ * What a sync does to one container: `missing` (the source no longer lists it; its snapshot is
+ * kept), `pruned` (missing, snapshot deleted), `removed` (a person removed it from the catalog),
+ * `still_removed` (removed, and not recreated), `recreated`, `new`, `changed`, `unchanged`.
+ */
+export type ChangeAction = 'new' | 'changed' | 'unchanged' | 'missing' | 'pruned' | 'recreated' | 'still_removed' | 'removed';
+
+/** How many containers each action touched. */
+export type ChangeSummary = Record<ChangeAction, number>;
+
+export interface ContainerChange {
+  name: string;
+  action: ChangeAction;
+  /** What happened, in short sentences (`field phone added (TEXT)`). */
+  details?: string[];
+}
+
+/** A message an operation logged: a permission gap, an unreadable file, an override that cannot apply. */
+export interface OperationLog {
+  level: 'info' | 'warning' | 'error';
+  /** Stable code, e.g. `file-unreadable`. */
+  code: string;
+  message: string;
+  container?: string;
+  /** Path relative to a file store's root. */
+  file?: string;
+}
 
 /** Which project a request is about: any file or folder URI inside it. Optional with one project open. */
 export interface ProjectScoped {
@@ -39,10 +76,10 @@ export interface SyncResult {
   /** True when the sync wrote (or, in a preview, would write) any committed file. */
   changed: boolean;
   durationMs: number;
-  summary: OperationSummary | null;
+  summary: ChangeSummary | null;
   /** One entry per container that changed (unchanged ones are only counted in `summary`). */
-  changes: { name: string; action: string; details?: string[] }[];
-  logs: OperationLogEntry[];
+  changes: ContainerChange[];
+  logs: OperationLog[];
 }
 
 /** A preview: the sync's result plus every file it would write or delete, with the new text. */
@@ -69,25 +106,62 @@ export namespace PreviewRequest {
   export const type = new RequestType<SyncParams, PreviewResult, void>(method);
 }
 
+/** The history query of `cac history` and `GET /api/operations`, answered by the same engine function. */
 export interface ListOperationsParams extends ProjectScoped {
-  datastore?: string;
-  result?: OperationResult;
-  /** `created` (newest first, the default) or `duration` (longest first). */
+  /** An operation id (`12` or `#12`), or part of a datastore, schedule or triggered-by text. */
+  search?: string;
+  /** `created` (the default) or `duration`. */
   sort?: 'created' | 'duration';
-  /** 1-based page of `size` items (default 1 and 50), as the HTTP API pages. */
+  /** `desc` (the default): newest or longest first. */
+  order?: 'asc' | 'desc';
+  /** `catalog` and `sync` name the same operation type. */
+  type?: 'catalog' | 'sync';
+  status?: OperationResult[];
+  /** A datastore name or numeric id. */
+  datastore?: string;
+  /** Operations that changed or logged this container (table). */
+  container?: string;
+  /** 1-based page of `size` items (default 1 and 50; at most 1,000 per page). */
   page?: number;
   size?: number;
 }
 
 export interface ListOperationsResult {
-  items: OperationRecord[];
+  items: OperationItem[];
   total: number;
   page: number;
   size: number;
   pages: number;
 }
 
-/** client → server: the project's operation history, filtered, sorted and paged like `cac history`. */
+/** One operation of the history (the seed's Operation Detail). */
+export interface OperationItem {
+  id: number;
+  type: 'catalog';
+  /** ISO 8601 UTC times. */
+  created: string;
+  startTime: string;
+  endTime: string | null;
+  result: OperationResult;
+  message: string | null;
+  triggeredBy: string;
+  datastore: { id: number; name: string; storeType: 'jdbc' | 'dfs'; type: string };
+  /** The schedule that started it; null for a manual run. */
+  schedule: string | null;
+  include: IncludeKind[];
+  prune: boolean;
+  recreate: boolean;
+  forcePrune: boolean;
+  progress: { done: number; total: number | null; phase?: 'discovering' | 'writing' | 'finished' };
+  /** Where an aborted operation stopped writing; null before writing started. */
+  checkpoint: { written: number; total: number } | null;
+  resumedAt: string | null;
+  summary: ChangeSummary | null;
+  changes: ContainerChange[];
+  logs: OperationLog[];
+}
+
+/** client → server: the project's operation history, searched, filtered, sorted and paged like `cac history`. */
 export namespace ListOperationsRequest {
   export const method = 'catalog/listOperations' as const;
   export const type = new RequestType<ListOperationsParams, ListOperationsResult, void>(method);

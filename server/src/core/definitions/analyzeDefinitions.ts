@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import * as path from 'node:path';
 import { DATASTORE_TYPES, type DatastoreType, type IncludeKind } from '../model';
 import { ProblemCode, compareProblems, type Problem } from '../problems';
 import { nearestNames, didYouMean } from '../text/nearestNames';
 import { parseYamlFile, problemAt, type ParsedYamlFile } from '../yaml/safeYaml';
 import { checkDefinitions } from './crossChecks';
+import { isProjectFile, PROJECT_FILE } from './projectSettings';
 import { locate } from './locate';
 import { validateAgainstSchema, type SchemaName } from '../validation/schemaValidation';
 import type { ConnectionSettings, DatastoreDefinition, DefinitionSource, OverridesDefinition, ProjectSettings, ScheduleDefinition, ScheduleTiming, Workspace } from './types';
@@ -127,9 +127,9 @@ function readDocument(workspace: Workspace, value: Record<string, unknown>, sour
       break;
     }
     case 'Project':
-      if (path.resolve(source.file) !== path.resolve(workspace.project.root, 'catalog.yaml')) {
+      if (!isProjectFile(workspace.project, source.file)) {
         workspace.problems.push(problemAt(source.file, ProblemCode.DuplicateProject, 'warning', locate(source, ['kind']),
-          `Project settings are read only from catalog.yaml at the project root (${workspace.project.root}); this document is ignored. Move it there.`));
+          `Project settings are read only from ${PROJECT_FILE} at the project root (${workspace.project.root}); this document is ignored. Move it there.`));
       }
       break;
   }

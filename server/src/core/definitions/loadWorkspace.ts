@@ -1,151 +1,35 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import picomatch from 'picomatch';
-import { ProblemCode, type Problem } from '../problems';
-import { MAX_YAML_CHARS, parseYamlFile, problemAt } from '../yaml/safeYaml';
-import { analyzeDefinitions, mentionsCatalogKind, type DefinitionFileText } from './analyzeDefinitions';
-import { locate } from './locate';
+import type { Problem } from '../problems';
+import { analyzeDefinitions, type DefinitionFileText } from './analyzeDefinitions';
+import { findDefinitionFiles, isDefinitionPath, readDefinitionText } from './definitionFiles';
+import { isProjectFile, readProjectSettings } from './projectSettings';
 import type { ProjectSettings, Workspace } from './types';
 
 /**
- * Reads every catalog definition under `root` from disk. Unreadable or oversized files become
+ * Reads every catalog definition under `root` from disk, the way every host reads it (the CLI, the
+ * API, the language server's syncs). `overlay` holds texts that replace their files (an editor's
+ * unsaved buffers), including files not yet on disk. Unreadable or oversized files become
  * problems; nothing here throws on user input.
  */
-export function loadWorkspace(root: string): Workspace {
+export function loadWorkspace(root: string, options: { overlay?: ReadonlyMap<string, string> } = {}): Workspace {
   const { project, problems } = readProjectSettings(root);
+  const overlay = options.overlay ?? new Map<string, string>();
   const texts: DefinitionFileText[] = [];
-  const catalogFile = path.join(project.root, 'catalog.yaml');
+  const onDisk = new Set<string>();
   for (const file of findDefinitionFiles(project)) {
-    // readProjectSettings has already reported an unreadable or oversized catalog.yaml once.
-    const text = readDefinitionText(file, file === catalogFile ? [] : problems);
+    onDisk.add(file);
+    const text = overlay.get(file) ?? readWorkspaceFile(project, file, problems);
     if (text !== undefined) texts.push({ path: file, text });
   }
+  for (const [file, text] of overlay) if (!onDisk.has(file) && isDefinitionPath(project, file)) texts.push({ path: file, text });
   const workspace = analyzeDefinitions(project, texts);
   workspace.problems.unshift(...problems);
   return workspace;
 }
 
-/** Project settings from `catalog.yaml` at the root, with defaults when it is absent. */
-export function readProjectSettings(root: string): { project: ProjectSettings; problems: Problem[] } {
-  const absoluteRoot = path.resolve(root);
-  const project: ProjectSettings = {
-    root: absoluteRoot,
-    snapshotsDir: path.join(absoluteRoot, 'snapshots'),
-    stateDir: path.join(absoluteRoot, '.cac'),
-    exclude: [],
-  };
-  const problems: Problem[] = [];
-  const file = path.join(absoluteRoot, 'catalog.yaml');
-  if (!fs.existsSync(file)) return { project, problems };
-  const text = readDefinitionText(file, problems);
-  if (text === undefined) return { project, problems };
-  const parsed = parseYamlFile(file, text);
-  for (const [index, document] of parsed.documents.entries()) {
-    const value = document.value as Record<string, unknown> | undefined;
-    if (!value || value.kind !== 'Project') continue;
-    const source = { file, document: index, doc: document.doc, lineCounter: parsed.lineCounter, range: document.range };
-    // Both folders must stay inside the project: snapshots are committed and state is local.
-    for (const key of ['snapshots', 'state'] as const) {
-      const raw = value[key];
-      if (typeof raw !== 'string' || raw === '') continue;
-      const resolved = path.resolve(absoluteRoot, raw);
-      if (resolved === absoluteRoot || !resolved.startsWith(absoluteRoot + path.sep)) {
-        problems.push(problemAt(file, ProblemCode.SchemaViolation, 'error', locate(source, [key]),
-          `'${key}: ${raw}' points outside the project folder; use a folder inside ${absoluteRoot}.`));
-        continue;
-      }
-      if (key === 'snapshots') project.snapshotsDir = resolved;
-      else project.stateDir = resolved;
-    }
-    if (Array.isArray(value.exclude)) project.exclude = value.exclude.filter((v): v is string => typeof v === 'string');
-    break;
-  }
-  return { project, problems };
-}
-
-/** Folders never searched for definitions: tool state, dependencies, and the snapshots themselves. */
-const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.hg', '.svn']);
-
-/** Every `*.yaml` / `*.yml` file that may hold definitions, sorted. Symlinked folders are not followed. */
-export function findDefinitionFiles(project: ProjectSettings): string[] {
-  const excluded = project.exclude.length > 0 ? picomatch(project.exclude, { dot: true }) : undefined;
-  const files: string[] = [];
-  const pending = [project.root];
-  while (pending.length > 0) {
-    const folder = pending.pop()!;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(folder, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const entry of entries) {
-      const full = path.join(folder, entry.name);
-      const relative = path.relative(project.root, full).split(path.sep).join('/');
-      if (excluded?.(relative)) continue;
-      if (entry.isDirectory()) {
-        if (entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name)) continue;
-        if (full === project.snapshotsDir || full === project.stateDir) continue;
-        pending.push(full);
-      } else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) {
-        files.push(full);
-      }
-    }
-  }
-  return files.sort();
-}
-
 /**
- * Whether `findDefinitionFiles` would list `file`: a `*.yaml`/`*.yml` inside the root, outside
- * hidden, skipped, snapshot and state folders, and not excluded. Lets a watcher classify one
- * changed path without walking the tree.
+ * Reads one definition file of the project into `problems`' care. The project file's read
+ * problems are not repeated: readProjectSettings reported them once already.
  */
-export function isDefinitionPath(project: ProjectSettings, file: string): boolean {
-  const relative = path.relative(project.root, file);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative) || !/\.ya?ml$/i.test(file)) return false;
-  const excluded = project.exclude.length > 0 ? picomatch(project.exclude, { dot: true }) : undefined;
-  const segments = relative.split(path.sep);
-  let folder = project.root;
-  for (let i = 0; i < segments.length; i++) {
-    const name = segments[i]!;
-    folder = path.join(folder, name);
-    if (excluded?.(segments.slice(0, i + 1).join('/'))) return false;
-    if (i === segments.length - 1) break;
-    if (name.startsWith('.') || SKIPPED_FOLDERS.has(name) || folder === project.snapshotsDir || folder === project.stateDir) return false;
-  }
-  return true;
-}
-
-/**
- * Reads a candidate file. An oversized file is only a problem when it claims to be ours: its
- * first 64 KiB mention one of our kinds.
- */
-export function readDefinitionText(file: string, problems: Problem[]): string | undefined {
-  try {
-    const size = fs.statSync(file).size;
-    if (size > MAX_YAML_CHARS) {
-      const head = readHead(file, 65536);
-      if (mentionsCatalogKind(head)) {
-        problems.push(problemAt(file, ProblemCode.FileTooLarge, 'error', { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-          `This file is ${(size / 1048576).toFixed(1)} MiB; catalog definitions are limited to ${MAX_YAML_CHARS / 1048576} MiB. Split it into several files.`));
-      }
-      return undefined;
-    }
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    problems.push(problemAt(file, ProblemCode.FileUnreadable, 'error', { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      `This file could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Check its permissions.`));
-    return undefined;
-  }
-}
-
-function readHead(file: string, bytes: number): string {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const read = fs.readSync(fd, buffer, 0, bytes, 0);
-    return buffer.toString('utf8', 0, read);
-  } finally {
-    fs.closeSync(fd);
-  }
+export function readWorkspaceFile(project: ProjectSettings, file: string, problems: Problem[]): string | undefined {
+  return readDefinitionText(file, isProjectFile(project, file) ? [] : problems);
 }

@@ -11,7 +11,23 @@ import { writeAbortRequest } from './abortRequest';
  * the HTTP API. Each returns the value to act on or a refusal the host maps to its own status
  * (exit 1, HTTP 404 or 409), with a message that says what to do instead.
  */
-export type ActionCheck<T> = { ok: true; value: T } | { ok: false; reason: 'not-found' | 'conflict' | 'invalid'; message: string };
+export type ActionCheck<T> = { ok: true; value: T } | { ok: false; reason: ActionRefusal; message: string };
+
+/** Why an action was refused: no such operation, its state forbids it, or the definitions have errors. */
+export type ActionRefusal = 'not-found' | 'conflict' | 'invalid';
+
+/** The checked value, or an {@link ActionRefused} error that each host maps to its own answer. */
+export function settle<T>(check: ActionCheck<T>): T {
+  if (check.ok) return check.value;
+  throw new ActionRefused(check.reason, check.message);
+}
+
+/** An action the engine refused; `message` says what to do instead. */
+export class ActionRefused extends Error {
+  constructor(readonly reason: ActionRefusal, message: string) {
+    super(message);
+  }
+}
 
 /**
  * Asks the process running an operation to stop (operations/abortRequest.ts). The operation ends

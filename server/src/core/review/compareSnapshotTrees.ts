@@ -1,9 +1,7 @@
 import { diffSnapshots } from '../snapshots/diff';
 import { readDatastoreCatalog, snapshotOf, type CatalogContainer, type DatastoreCatalog } from './datastoreCatalog';
-import {
-  compareContainerReviews, compareText, summarizeReview,
-  type CatalogReview, type ContainerReview, type ReviewChange, type ReviewNote,
-} from './reviewModel';
+import { compareContainerReviews, summarizeReview, type CatalogReview, type ContainerReview, type ReviewChange, type ReviewNote } from './reviewModel';
+import { compareText } from '../text/order';
 import { locateInTree, type SnapshotTree } from './snapshotTree';
 
 /**

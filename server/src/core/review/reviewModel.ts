@@ -1,4 +1,5 @@
 import type { FieldInfo, IdentifierInfo } from '../model';
+import { compareText } from '../text/order';
 import type { SnapshotChange } from '../snapshots/diff';
 
 /**
@@ -139,6 +140,3 @@ export function compareContainerReviews(a: ContainerReview, b: ContainerReview):
 }
 
 /** Code-unit order: the same on every machine and locale. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

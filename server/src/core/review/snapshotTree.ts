@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readProjectSettings } from '../definitions/loadWorkspace';
+import { readProjectSettings } from '../definitions/projectSettings';
 import { INDEX_FILE_NAME, isSnapshotFileName } from '../snapshots/fileNames';
 import type { SyncPlan } from '../snapshots/plan';
 import type { ReviewSide } from './reviewModel';

@@ -2,12 +2,19 @@ import type { SnapshotChange } from './diff';
 import type { ChangeSummary, ContainerChange } from './plan';
 
 /** What a plan changed, described for people: every change except `unchanged`, in plan order. */
-export function describePlanChanges(plan: { changes: readonly ContainerChange[] }): ReturnType<typeof describeChange>[] {
+export function describePlanChanges(plan: { changes: readonly ContainerChange[] }): DescribedChange[] {
   return plan.changes.filter((c) => c.action !== 'unchanged').map(describeChange);
 }
 
+/** A container's change for people: its action and what happened, in short sentences. */
+export interface DescribedChange {
+  name: string;
+  action: ContainerChange['action'];
+  details?: string[];
+}
+
 /** A container change as short human sentences: the same wording in the CLI, history and API. */
-export function describeChange(change: ContainerChange): { name: string; action: string; details?: string[] } {
+export function describeChange(change: ContainerChange): DescribedChange {
   switch (change.action) {
     case 'new':
     case 'recreated':

@@ -71,8 +71,6 @@ export interface SyncRequest {
   triggeredBy: string;
   schedule?: string | null;
   history?: OperationStore;
-  /** The engine's version (default: this build's): a new engine may render snapshots differently, so it never replays an older record. */
-  engineVersion?: string;
   /** Continue this aborted operation (same id, same options) from its checkpoint instead of starting one. */
   resume?: OperationRecord;
   /** The clock for record times; tests pass a fixed one. */
@@ -145,7 +143,7 @@ function resolve(request: SyncRequest, options: SyncOptions, run: OperationRun):
   if ('error' in resolved) throw new ConnectorError(resolved.error, 'unset-env-variable');
   const state = run.checkpoint?.state ?? readCatalogState(workspace.project.snapshotsDir, datastore.name);
   const overrides = overridesOf(workspace, datastore.name);
-  const inputs = resyncInputs(resolved.datastore, options, overrides, request.engineVersion ?? ENGINE_VERSION);
+  const inputs = resyncInputs(resolved.datastore, options, overrides, ENGINE_VERSION);
   return { datastore: resolved.datastore, state, overrides, inputs, replay: run.replayable(inputs, state) };
 }
 

@@ -1,6 +1,6 @@
 import type { ClientCapabilities, Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CatalogProject } from '../catalogProject';
+import { type CatalogProject } from '../../core';
 import type { CatalogSession } from '../catalogSession';
 import { pathOf } from '../convert';
 

@@ -1,5 +1,5 @@
-import type { IncludeKind } from '../../core';
-import type { PreviewFile, SyncResult } from '../../protocol/catalogProtocol';
+import type { IncludeKind, SyncOutcomeView } from '../../core';
+import type { PreviewFile } from '../../protocol/catalogProtocol';
 
 /**
  * The messages between the language server and the worker thread that runs one sync. A sync
@@ -16,7 +16,6 @@ export interface SyncJob {
   /** Unsaved editor buffers of definition files: a sync uses what the editor shows. */
   buffers: { path: string; text: string }[];
   triggeredBy: string;
-  engineVersion?: string;
   /** One Int32: set to 1 by the main thread to abort. */
   abortFlag: SharedArrayBuffer;
 }
@@ -24,6 +23,6 @@ export interface SyncJob {
 export type WorkerMessage =
   | { type: 'started'; operationId: number }
   | { type: 'progress'; phase: string; done: number; total?: number }
-  | { type: 'finished'; result: SyncResult; files: PreviewFile[] };
+  | { type: 'finished'; outcome: SyncOutcomeView; files: PreviewFile[] };
 
 export type MainMessage = { type: 'abort' };

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { PreviewFile, SyncResult } from '../../protocol/catalogProtocol';
+import type { SyncOutcomeView } from '../../core';
+import type { PreviewFile } from '../../protocol/catalogProtocol';
 import type { MainMessage, SyncJob, WorkerMessage } from './syncJob';
 
 /**
@@ -39,7 +40,7 @@ export class SyncRunner {
           } else if (message.type === 'progress') {
             hooks.onProgress?.(message);
           } else {
-            finish({ result: message.result, files: message.files });
+            finish({ outcome: message.outcome, files: message.files });
           }
         });
         worker.on('error', (error) => finish(crashed(job, operationId, `The sync worker failed: ${error.stack ?? error.message}`)));
@@ -78,7 +79,7 @@ export interface RunningSync {
 }
 
 export interface SyncOutcomeMessage {
-  result: SyncResult;
+  outcome: SyncOutcomeView;
   files: PreviewFile[];
 }
 
@@ -89,7 +90,7 @@ export interface SyncHooks {
 
 function crashed(job: Omit<SyncJob, 'abortFlag'>, operationId: number | undefined, message: string): SyncOutcomeMessage {
   return {
-    result: { datastore: job.datastore, operationId: operationId ?? null, result: 'failure', message, changed: false, durationMs: 0, summary: null, changes: [], logs: [] },
+    outcome: { datastore: job.datastore, operation_id: operationId ?? null, result: 'failure', message, changed: false, duration_ms: 0, summary: null, changes: [], logs: [] },
     files: [],
   };
 }

@@ -2,14 +2,12 @@
  * Worker-thread entry: runs one sync (or preview) of one datastore through the engine, exactly
  * as `cac sync` does, and reports to the language server through `parentPort` (syncJob.ts).
  */
-import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
-  OperationStore, analyzeDefinitions, describePlanChanges, findDefinitionFiles, hasErrors, isDefinitionPath, readDefinitionText,
-  readProjectSettings, runSync, summarize, type OperationRecord, type Problem, type SyncOutcome, type Workspace,
+  definitionProblem, loadWorkspace, OperationStore, presentSyncOutcome, runSync, type OperationRecord, type SyncOutcome, type SyncOutcomeView,
 } from '../../core';
-import type { PreviewFile, SyncResult } from '../../protocol/catalogProtocol';
+import type { PreviewFile } from '../../protocol/catalogProtocol';
 import type { MainMessage, SyncJob, WorkerMessage } from './syncJob';
 
 const job = workerData as SyncJob;
@@ -43,40 +41,8 @@ class ReportingOperationStore extends OperationStore {
   }
 }
 
-/** The workspace as `loadWorkspace` reads it, with unsaved buffers in place of their files. */
-function loadWithBuffers(): Workspace {
-  const { project, problems } = readProjectSettings(job.root);
-  const buffers = new Map(job.buffers.map((b) => [b.path, b.text]));
-  const catalogFile = path.join(project.root, 'catalog.yaml');
-  const texts: { path: string; text: string }[] = [];
-  const seen = new Set<string>();
-  for (const file of findDefinitionFiles(project)) {
-    seen.add(file);
-    const text = buffers.get(file) ?? readDefinitionText(file, file === catalogFile ? [] : problems);
-    if (text !== undefined) texts.push({ path: file, text });
-  }
-  for (const [file, text] of buffers) if (!seen.has(file) && isDefinitionPath(project, file)) texts.push({ path: file, text });
-  const workspace = analyzeDefinitions(project, texts);
-  workspace.problems.unshift(...problems);
-  return workspace;
-}
-
-function failure(message: string): SyncResult {
-  return { datastore: job.datastore, operationId: null, result: 'failure', message, changed: false, durationMs: 0, summary: null, changes: [], logs: [] };
-}
-
-function toResult(outcome: SyncOutcome): SyncResult {
-  return {
-    datastore: outcome.datastore,
-    operationId: outcome.operationId ?? null,
-    result: outcome.result,
-    message: outcome.message,
-    changed: outcome.changed,
-    durationMs: outcome.durationMs,
-    summary: outcome.plan ? summarize(outcome.plan) : null,
-    changes: outcome.plan ? describePlanChanges(outcome.plan) : [],
-    logs: outcome.logs,
-  };
+function failure(message: string): SyncOutcomeView {
+  return { datastore: job.datastore, operation_id: null, result: 'failure', message, changed: false, duration_ms: 0, summary: null, changes: [], logs: [] };
 }
 
 function filesOf(outcome: SyncOutcome): PreviewFile[] {
@@ -89,20 +55,17 @@ function filesOf(outcome: SyncOutcome): PreviewFile[] {
   return files;
 }
 
-function where(problem: Problem): string {
-  return `${problem.file}:${problem.range.start.line + 1}:${problem.range.start.character + 1}`;
-}
-
 async function run(): Promise<void> {
-  const workspace = loadWithBuffers();
-  const errors = workspace.problems.filter((p) => p.severity === 'error');
-  if (hasErrors(workspace.problems)) {
-    post({ type: 'finished', files: [], result: failure(`Nothing was synced: the definitions have ${errors.length} error${errors.length === 1 ? '' : 's'} (first: ${where(errors[0]!)}: ${errors[0]!.message}). Fix them and sync again.`) });
+  // Unsaved editor buffers take the place of their files: a sync uses what the editor shows.
+  const workspace = loadWorkspace(job.root, { overlay: new Map(job.buffers.map((buffer) => [buffer.path, buffer.text])) });
+  const problem = definitionProblem(workspace);
+  if (problem) {
+    post({ type: 'finished', files: [], outcome: failure(problem) });
     return;
   }
   const datastore = workspace.datastores.find((d) => d.name === job.datastore);
   if (!datastore) {
-    post({ type: 'finished', files: [], result: failure(`No datastore named '${job.datastore}' is defined under ${job.root}.`) });
+    post({ type: 'finished', files: [], outcome: failure(`No datastore named '${job.datastore}' is defined under ${job.root}.`) });
     return;
   }
   const outcome = await runSync({
@@ -113,11 +76,10 @@ async function run(): Promise<void> {
     },
     triggeredBy: job.triggeredBy,
     history: job.dryRun ? undefined : new ReportingOperationStore(workspace.project.stateDir),
-    engineVersion: job.engineVersion,
   });
-  post({ type: 'finished', result: toResult(outcome), files: job.dryRun ? filesOf(outcome) : [] });
+  post({ type: 'finished', outcome: presentSyncOutcome(outcome), files: job.dryRun ? filesOf(outcome) : [] });
 }
 
 run().catch((error: unknown) => {
-  post({ type: 'finished', files: [], result: failure(`The sync of '${job.datastore}' failed unexpectedly: ${(error as Error).stack ?? String(error)}`) });
+  post({ type: 'finished', files: [], outcome: failure(`The sync of '${job.datastore}' failed unexpectedly: ${(error as Error).stack ?? String(error)}`) });
 });

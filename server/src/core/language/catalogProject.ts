@@ -1,17 +1,23 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  DocumentPartsAnalyzer, SnapshotCatalog, analyzeDefinitionFile, checkOverridesAgainstSnapshots, combineDefinitionFiles, compareProblems,
-  findDefinitionFiles, isDefinitionPath, readDefinitionText, readProjectSettings, suppressInFile,
-  type CatalogView, type DefinitionFileAnalysis, type Problem, type ProjectSettings, type Workspace,
-} from '../core';
+import { analyzeDefinitionFile, combineDefinitionFiles, type DefinitionFileAnalysis } from '../definitions/analyzeDefinitions';
+import { findDefinitionFiles, isDefinitionPath, readDefinitionText } from '../definitions/definitionFiles';
+import { readWorkspaceFile } from '../definitions/loadWorkspace';
+import { checkOverridesAgainstSnapshots } from '../definitions/overrideChecks';
+import { readProjectSettings } from '../definitions/projectSettings';
+import type { ProjectSettings, Workspace } from '../definitions/types';
+import { compareProblems, type Problem } from '../problems';
+import { SnapshotCatalog } from '../snapshots/snapshotCatalog';
+import type { CatalogView } from './catalogView';
+import { DocumentPartsAnalyzer } from './documentParts';
+import { suppressInFile } from './suppressions';
 
 /**
  * One catalog project (a workspace folder) as the editor sees it: every definition file with
  * its own analysis, open buffers taking the place of their files. A change re-analyzes only
  * the changed file; the cross-file rules (names, references, overrides against snapshots) then
  * run over the kept analyses, which costs little next to parsing. Problems come from the same
- * engine calls as `cac validate`, so the editor and CI agree. Knows nothing of LSP.
+ * engine calls as `cac validate`, so the editor and CI agree. Any editor host can keep one.
  */
 export class CatalogProject implements CatalogView {
   settings!: ProjectSettings;
@@ -36,11 +42,9 @@ export class CatalogProject implements CatalogView {
     const buffers = [...this.files.values()].filter((f) => f.buffer);
     this.files.clear();
     if (this.scan) {
-      const catalogFile = path.join(project.root, 'catalog.yaml');
       for (const file of findDefinitionFiles(project)) {
         const readProblems: Problem[] = [];
-        // readProjectSettings has already reported an unreadable or oversized catalog.yaml once.
-        const text = readDefinitionText(file, file === catalogFile ? [] : readProblems);
+        const text = readWorkspaceFile(project, file, readProblems);
         this.files.set(file, { path: file, text, readProblems, buffer: false, stale: true });
       }
     }
@@ -158,7 +162,7 @@ export class CatalogProject implements CatalogView {
     // A deleted file is simply gone, not unreadable.
     if (this.scan && this.owns(file) && fs.existsSync(file)) {
       const readProblems: Problem[] = [];
-      const text = readDefinitionText(file, file === path.join(this.settings.root, 'catalog.yaml') ? [] : readProblems);
+      const text = readWorkspaceFile(this.settings, file, readProblems);
       this.files.set(file, { path: file, text, readProblems, buffer: false, stale: true });
     }
     this.changed();
