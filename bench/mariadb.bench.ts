@@ -233,10 +233,10 @@ async function firstSyncPhases(catalog: string, expected: number): Promise<Phase
   const datastore = workspace.datastores.find((d) => d.name === 'bench')!;
   const loadWorkspaceMs = lap();
   const resolved = resolveDatastore(datastore, process.env);
-  assertBench('datastore' in resolved, 'the benchmark datastore does not resolve');
+  assertBench('target' in resolved, 'the benchmark datastore does not resolve');
   const state = readCatalogState(workspace.project.snapshotsDir, datastore.name);
   const catalogState = lap();
-  const connector = await openConnector(resolved.datastore);
+  const connector = await openConnector(resolved.target);
   const discovery = await connector.discover({ include: datastore.include }, { signal: new AbortController().signal });
   await connector.close();
   const discover = lap();
@@ -290,8 +290,8 @@ async function countDiscoveryStatements(o: Options): Promise<{ full: number; unc
 
 function datastoreOf(o: Options): Parameters<typeof openMySqlConnector>[0] {
   return {
-    name: 'bench', type: 'mariadb', extensions: [], globbing: true, sample_files: 10, schemas: [DATABASE],
-    connection: { host: o.host, port: o.port, user: o.user, password: o.password, database: DATABASE },
+    name: 'bench', type: 'mariadb',
+    settings: { host: o.host, port: o.port, user: o.user, password: o.password, database: DATABASE, schemas: [DATABASE] },
   };
 }
 

@@ -3,7 +3,7 @@ import { hasErrors, loadWorkspace, planHasChanges, type SyncPlan } from '../../s
 import { applySyncPlan } from '../../server/src/core/snapshots/applyPlan';
 import { planSync } from '../../server/src/core/sync/planSync';
 import type { DiscoveryResult } from '../../server/src/core/connectors/contract';
-import { samplePositions } from '../../server/src/core/connectors/dfs/dfsConnector';
+import { samplePositions, type DfsSettings } from '../../server/src/core/connectors/dfs/dfsConnector';
 import { groupFolderFiles } from '../../server/src/core/connectors/dfs/globbing';
 import { inferFileSchema, reconcileSchemas } from '../../server/src/core/connectors/dfs/inference';
 import { traverseFileStore } from '../../server/src/core/connectors/dfs/traverse';
@@ -47,14 +47,15 @@ export async function breakdownSync(catalog: string, datastoreName: string, with
   assertBench(!hasErrors(workspace.problems), 'the benchmark catalog has errors');
   const datastore = workspace.datastores.find((d) => d.name === datastoreName)!;
   const resolved = resolveDatastore(datastore, process.env);
-  assertBench('datastore' in resolved, 'the benchmark datastore does not resolve');
+  assertBench('target' in resolved, 'the benchmark datastore does not resolve');
+  const settings = resolved.target.settings as DfsSettings;
   const state = readCatalogState(workspace.project.snapshotsDir, datastore.name);
   const previousCache = withCache ? readConnectorCache(workspace.project.stateDir, datastore.name) : undefined;
   const stateMs = lap();
 
   // The pieces of discover, on their own.
-  const root = resolved.datastore.root!;
-  const listing = await traverseFileStore(root, new Set(resolved.datastore.extensions), signal);
+  const root = settings.root!;
+  const listing = await traverseFileStore(root, new Set(settings.extensions), signal);
   const traverseMs = lap();
   // With the cache, discover skips globbing and inference of unchanged folders, so only a first
   // sync times them.
@@ -64,12 +65,12 @@ export async function breakdownSync(catalog: string, datastoreName: string, with
   if (!withCache) {
     const groupings = [...listing.folders.entries()].map(([folder, files]) => ({
       folder,
-      grouping: groupFolderFiles(files.map((f) => f.name), { globbing: resolved.datastore.globbing !== false, mode: resolved.datastore.globbing === 'folder' ? 'folder' : 'names' }),
+      grouping: groupFolderFiles(files.map((f) => f.name), { globbing: settings.globbing !== false, mode: settings.globbing === 'folder' ? 'folder' : 'names' }),
     }));
     globbingMs = lap();
     for (const { folder, grouping } of groupings) {
       for (const group of grouping.groups) {
-        const picks = samplePositions(group.files.length, resolved.datastore.sample_files);
+        const picks = samplePositions(group.files.length, settings.sample_files);
         inferenceFiles += picks.length;
         reconcileSchemas(picks.map((i) => ({ file: group.files[i]!, result: inferFileSchema(path.join(root, folder, group.files[i]!), 'csv') })));
       }
@@ -78,7 +79,7 @@ export async function breakdownSync(catalog: string, datastoreName: string, with
   }
 
   lap(); // restart the stopwatch: the probes above are not part of the timed discovery
-  const connector = await openConnector(resolved.datastore);
+  const connector = await openConnector(resolved.target);
   let discovery: DiscoveryResult;
   try {
     discovery = await connector.discover({ include: datastore.include }, { signal, previousCache });

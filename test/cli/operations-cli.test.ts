@@ -120,7 +120,7 @@ describe('cac sync aborted from another process (PostgreSQL)', function () {
     }
     source = await postgresCase.createSource();
     await source.run('CREATE TABLE orders (id int PRIMARY KEY, updated_at timestamptz NOT NULL)');
-    const c = source.datastore.connection;
+    const c = source.datastore.settings;
     root = makeCatalog({ 'datastores/db.yaml': `kind: Datastore\nname: db\ntype: postgresql\nconnection:\n  host: ${c.host}\n  port: ${c.port}\n  database: ${c.database}\n  user: ${c.user}\n` });
   });
   after(async () => {
@@ -136,7 +136,7 @@ describe('cac sync aborted from another process (PostgreSQL)', function () {
   /** Holds pg_description exclusively, so the sync's catalog query waits on the server until cancelled. */
   async function blockCatalog(): Promise<void> {
     const target = (await postgresTarget()) as { host: string; port: number; user: string };
-    blocker = new pg.Client({ host: target.host, port: target.port, user: target.user, database: source.datastore.connection.database });
+    blocker = new pg.Client({ host: target.host, port: target.port, user: target.user, database: source.datastore.settings.database });
     await blocker.connect();
     await blocker.query('BEGIN; LOCK TABLE pg_catalog.pg_description IN ACCESS EXCLUSIVE MODE');
   }
@@ -146,7 +146,7 @@ describe('cac sync aborted from another process (PostgreSQL)', function () {
     const watcher = new pg.Client({ host: target.host, port: target.port, user: target.user, database: 'postgres' });
     await watcher.connect();
     try {
-      const result = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'catalog-as-code' AND datname = $1 AND wait_event_type = 'Lock'`, [source.datastore.connection.database]);
+      const result = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'catalog-as-code' AND datname = $1 AND wait_event_type = 'Lock'`, [source.datastore.settings.database]);
       return (result.rows[0] as { n: number }).n;
     } finally {
       await watcher.end();

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Connection as CoreConnection } from 'mysql2';
 import { parse as parseYaml } from 'yaml';
-import type { DiscoveryResult, ResolvedDatastore, SqlConnector } from '../../server/src/core/connectors/contract';
+import type { DiscoveryResult, SqlConnector } from '../../server/src/core/connectors/contract';
 import { parseGrant } from '../../server/src/core/connectors/mysql/grants';
 import { partitionColumns } from '../../server/src/core/connectors/mysql/partitions';
 import { refuseUnlessRead } from '../../server/src/core/connectors/mysql/statementGuard';
@@ -78,7 +78,7 @@ describe('mysql connector (MariaDB server)', function () {
   });
   beforeEach(async () => {
     source = await mariadbCase.createSource();
-    database = source.datastore.connection.database!;
+    database = source.datastore.settings.database!;
   });
   afterEach(async () => {
     await source.dispose();
@@ -93,7 +93,7 @@ describe('mysql connector (MariaDB server)', function () {
       await c.end();
     }
   };
-  const withConnector = async <T>(datastore: ResolvedDatastore, work: (c: SqlConnector) => Promise<T>): Promise<T> => {
+  const withConnector = async <T>(datastore: TestSource['datastore'], work: (c: SqlConnector) => Promise<T>): Promise<T> => {
     const connector = (await openConnector(datastore)) as SqlConnector;
     try {
       return await work(connector);
@@ -101,7 +101,7 @@ describe('mysql connector (MariaDB server)', function () {
       await connector.close();
     }
   };
-  const discover = (datastore: ResolvedDatastore = source.datastore, unchangedSince?: string): Promise<DiscoveryResult> =>
+  const discover = (datastore: TestSource['datastore'] = source.datastore, unchangedSince?: string): Promise<DiscoveryResult> =>
     withConnector(datastore, (c) => c.discover({ include: ['table', 'view'], unchangedSince }, { signal }));
   /** A login of its own, dropped after the test. */
   const createUser = async (grants: string): Promise<{ user: string; password: string }> => {
@@ -113,19 +113,19 @@ describe('mysql connector (MariaDB server)', function () {
   };
 
   it('says what to check when the database is unknown, the port refuses, or the password is wrong, and never shows the password', async () => {
-    const connection = source.datastore.connection;
-    await assert.rejects(openConnector({ ...source.datastore, connection: { ...connection, database: 'cac_no_such_database' } }),
+    const connection = source.datastore.settings;
+    await assert.rejects(openConnector({ ...source.datastore, settings: { ...connection, database: 'cac_no_such_database' } }),
       (error: Error) => /Database 'cac_no_such_database' does not exist/.test(error.message) && /Check connection\.database/.test(error.message));
-    await assert.rejects(openConnector({ ...source.datastore, connection: { ...connection, host: '127.0.0.1', port: 1 } }),
+    await assert.rejects(openConnector({ ...source.datastore, settings: { ...connection, host: '127.0.0.1', port: 1 } }),
       /Nothing answers at 127\.0\.0\.1:1 .*connection refused\. Check connection\.host and connection\.port/);
     const { user, password } = await createUser(`GRANT SELECT ON ${quoteId(database)}.* TO $USER`);
     const wrong = `${password}-wrong`;
-    await assert.rejects(openConnector({ ...source.datastore, connection: { ...connection, user, password: wrong } }), (error: Error) => {
+    await assert.rejects(openConnector({ ...source.datastore, settings: { ...connection, user, password: wrong } }), (error: Error) => {
       assert.match(error.message, new RegExp(`refused user '${user}'.*Access denied.*Check connection\\.user, the variable behind connection\\.password`));
       assert.ok(!error.message.includes(wrong) && !error.message.includes(password), error.message);
       return true;
     });
-    await assert.rejects(openConnector({ ...source.datastore, connection: { port: 3306 } }), /needs connection\.host, connection\.database, connection\.user/);
+    await assert.rejects(openConnector({ ...source.datastore, settings: { port: 3306 } }), /needs connection\.host, connection\.database, connection\.user/);
   });
 
   it('refuses writes in the database too: the session is read-only for statements that pass as reads', async () => {
@@ -185,12 +185,12 @@ describe('mysql connector (MariaDB server)', function () {
     const other = `${database}_b`;
     cleanups.push(`DROP DATABASE IF EXISTS ${other}`);
     await admin(`CREATE DATABASE ${other}; CREATE TABLE ${other}.\`x.y\` (id int); CREATE TABLE ${database}.own (id int)`);
-    const only = await discover({ ...source.datastore, schemas: [other] });
+    const only = await discover({ ...source.datastore, settings: { ...source.datastore.settings, schemas: [other] } });
     assert.deepEqual(only.containers.map((c) => c.name), [`${other}."x.y"`]);
-    const both = await discover({ ...source.datastore, schemas: [database, other] });
+    const both = await discover({ ...source.datastore, settings: { ...source.datastore.settings, schemas: [database, other] } });
     assert.deepEqual(both.containers.map((c) => c.name), [`${database}.own`, `${other}."x.y"`]);
     assert.equal(both.complete, true);
-    const missing = await discover({ ...source.datastore, schemas: [database, 'cac_missing_db'] });
+    const missing = await discover({ ...source.datastore, settings: { ...source.datastore.settings, schemas: [database, 'cac_missing_db'] } });
     assert.equal(missing.complete, false);
     assert.ok(missing.logs.some((l) => l.code === 'schema-not-found' && l.level === 'warning' && /'cac_missing_db'/.test(l.message)), JSON.stringify(missing.logs));
     // An empty named database is a warning.
@@ -205,8 +205,8 @@ describe('mysql connector (MariaDB server)', function () {
     cleanups.push(`DROP DATABASE IF EXISTS ${other}`);
     await admin(`CREATE DATABASE ${other}; CREATE TABLE ${other}.items (id int PRIMARY KEY); CREATE TABLE ${database}.own (id int PRIMARY KEY)`);
     const { user, password } = await createUser(`GRANT SELECT, SHOW VIEW ON ${quoteId(database)}.* TO $USER; GRANT SELECT, SHOW VIEW ON ${quoteId(other)}.* TO $USER`);
-    const { schemas: _named, ...unnamed } = source.datastore;
-    const reader = { ...unnamed, connection: { ...source.datastore.connection, user, password } };
+    const { schemas: _named, ...unnamed } = source.datastore.settings;
+    const reader = { ...source.datastore, settings: { ...unnamed, user, password } };
     const result = await discover(reader);
     assert.deepEqual(result.containers.map((c) => c.name), [`${database}.own`, `${other}.items`]);
     assert.equal(result.complete, true);
@@ -216,7 +216,7 @@ describe('mysql connector (MariaDB server)', function () {
     const root = makeCatalog({
       'datastores/reader.yaml': [
         'kind: Datastore', 'name: reader', 'type: mariadb', 'prune: true', 'connection:',
-        ...Object.entries(reader.connection).filter(([key]) => key !== 'password').map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
+        ...Object.entries(reader.settings).filter(([key]) => key !== 'password').map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
         '  password: ${env:READER_PASSWORD}', '',
       ].join('\n'),
     });
@@ -237,7 +237,7 @@ describe('mysql connector (MariaDB server)', function () {
   it('logs what a user with single-table grants cannot see, lists incompletely, and keeps partial tables as they are', async () => {
     await source.run('CREATE TABLE granted (id int PRIMARY KEY); CREATE TABLE hidden (id int); CREATE TABLE partial (a int, secret int); CREATE TABLE insert_only (id int)');
     const { user, password } = await createUser(`GRANT SELECT ON ${quoteId(database)}.granted TO $USER; GRANT SELECT (a) ON ${quoteId(database)}.partial TO $USER; GRANT INSERT ON ${quoteId(database)}.insert_only TO $USER`);
-    const limited = { ...source.datastore, connection: { ...source.datastore.connection, user, password } };
+    const limited = { ...source.datastore, settings: { ...source.datastore.settings, user, password } };
     const result = await discover(limited);
     assert.equal(result.complete, false);
     assert.deepEqual(result.containers.map((c) => c.name).sort(), [`${database}.granted`, `${database}.insert_only`]);
@@ -247,14 +247,14 @@ describe('mysql connector (MariaDB server)', function () {
     assert.match(result.logs.find((l) => l.code === 'permission-partial')!.message, new RegExp(`database '${database}' .*invisible .*nothing there is pruned\\. Grant SELECT, SHOW VIEW ON \`${database}\`\\.\\*`));
     // Schema-wide grants make the listing complete again.
     const wide = await createUser(`GRANT SELECT, SHOW VIEW ON ${quoteId(database)}.* TO $USER`);
-    const full = await discover({ ...source.datastore, connection: { ...source.datastore.connection, user: wide.user, password: wide.password } });
+    const full = await discover({ ...source.datastore, settings: { ...source.datastore.settings, user: wide.user, password: wide.password } });
     assert.equal(full.complete, true);
     assert.equal(full.containers.length, 4);
     assert.deepEqual(full.logs, []);
   });
 
   it('stops a catalog query at statement_timeout_seconds', async () => {
-    await withConnector({ ...source.datastore, connection: { ...source.datastore.connection, statement_timeout_seconds: 1 } }, async (connector) => {
+    await withConnector({ ...source.datastore, settings: { ...source.datastore.settings, statement_timeout_seconds: 1 } }, async (connector) => {
       const started = Date.now();
       await assert.rejects(connector.query('SELECT SLEEP(5)'), /longer than the statement timeout \(1 s\)/);
       assert.ok(Date.now() - started < 3000);

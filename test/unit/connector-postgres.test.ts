@@ -87,7 +87,7 @@ describe('postgresql connector', function () {
   it('reports track_commit_timestamp so tables without a cursor get postgres_commit_timestamp', async () => {
     await source.run('CREATE TABLE plain (name text)');
     const result = await discover();
-    const client = new pg.Client({ ...source.datastore.connection, port: source.datastore.connection.port! });
+    const client = new pg.Client({ ...source.datastore.settings, port: source.datastore.settings.port! });
     await client.connect();
     const setting = ((await client.query('SHOW track_commit_timestamp')).rows[0] as { track_commit_timestamp: string }).track_commit_timestamp;
     await client.end();
@@ -118,7 +118,7 @@ describe('postgresql connector', function () {
       CREATE TABLE open_t (id int); CREATE TABLE closed_t (id int); CREATE SCHEMA hidden; CREATE TABLE hidden.h (id int);
       GRANT SELECT ON open_t TO ${role};`);
     try {
-      const result = await discover({ ...source.datastore, connection: { ...source.datastore.connection, user: role } });
+      const result = await discover({ ...source.datastore, settings: { ...source.datastore.settings, user: role } });
       assert.deepEqual(result.containers.map((c) => c.name).sort(), ['hidden.h', 'public.closed_t', 'public.open_t']);
       const denied = result.logs.filter((l) => l.code === 'permission-denied').map((l) => l.container).sort();
       assert.deepEqual(denied, ['hidden.h', 'public.closed_t']);
@@ -161,7 +161,7 @@ describe('postgresql connector', function () {
     if (embedded) this.skip();
     await source.run('CREATE TABLE t (id int)');
     const target = (await postgresTarget()) as { host: string; port: number; user: string };
-    const blocker = new pg.Client({ host: target.host, port: target.port, user: target.user, database: source.datastore.connection.database });
+    const blocker = new pg.Client({ host: target.host, port: target.port, user: target.user, database: source.datastore.settings.database });
     await blocker.connect();
     const watcher = new pg.Client({ host: target.host, port: target.port, user: target.user, database: 'postgres' });
     await watcher.connect();
@@ -171,7 +171,7 @@ describe('postgresql connector', function () {
       const connector = await openConnector(source.datastore);
       const controller = new AbortController();
       const discovering = connector.discover({ include: ['table', 'view'] }, { signal: controller.signal });
-      const waiting = async (): Promise<number> => ((await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'catalog-as-code' AND datname = $1 AND wait_event_type = 'Lock'`, [source.datastore.connection.database])).rows[0] as { n: number }).n;
+      const waiting = async (): Promise<number> => ((await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'catalog-as-code' AND datname = $1 AND wait_event_type = 'Lock'`, [source.datastore.settings.database])).rows[0] as { n: number }).n;
       for (let i = 0; (await waiting()) === 0; i++) {
         assert.ok(i < 200, 'the discovery never waited on the lock');
         await new Promise((resolve) => setTimeout(resolve, 25));
@@ -194,14 +194,14 @@ describe('postgresql connector', function () {
 
   it('honours statement_timeout_seconds and says where a connection was refused', async function () {
     if (embedded) this.skip();
-    const connector = (await openConnector({ ...source.datastore, connection: { ...source.datastore.connection, statement_timeout_seconds: 0.3 } })) as SqlConnector;
+    const connector = (await openConnector({ ...source.datastore, settings: { ...source.datastore.settings, statement_timeout_seconds: 0.3 } })) as SqlConnector;
     try {
       await assert.rejects(connector.query('SELECT pg_sleep(3)'), /statement timeout/);
     } finally {
       await connector.close();
     }
-    await assert.rejects(openConnector({ ...source.datastore, connection: { ...source.datastore.connection, port: 1 } }), /Nothing answers at 127\.0\.0\.1:1 .*connection refused/);
-    await assert.rejects(openConnector({ ...source.datastore, connection: { port: 5432 } }), /needs connection\.host, connection\.database, connection\.user/);
+    await assert.rejects(openConnector({ ...source.datastore, settings: { ...source.datastore.settings, port: 1 } }), /Nothing answers at 127\.0\.0\.1:1 .*connection refused/);
+    await assert.rejects(openConnector({ ...source.datastore, settings: { port: 5432 } }), /needs connection\.host, connection\.database, connection\.user/);
   });
 
   it('syncs through a catalog whose password comes from ${env:…} and never writes it anywhere', async () => {
@@ -232,6 +232,6 @@ function pick(decision: ReturnType<typeof decideIdentifiers>): { incremental: [s
 
 /** The source as a Datastore definition, with its `connection:` block last so callers can extend it. */
 function yamlFor(source: TestSource, connection: Record<string, unknown> = {}): string {
-  const settings = { ...source.datastore.connection, ...connection };
+  const settings = { ...source.datastore.settings, ...connection };
   return `kind: Datastore\nname: db\ntype: postgresql\nconnection:\n${Object.entries(settings).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join('\n')}\n`;
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as dns from 'node:dns/promises';
 import * as os from 'node:os';
-import type { ConnectionSettings } from '../../server/src/core/definitions/types';
-import { ConnectorError, type ResolvedDatastore, type SqlConnector } from '../../server/src/core/connectors/contract';
+import { ConnectorError, type SqlConnector } from '../../server/src/core/connectors/contract';
+import type { ServerSettings, ServerTarget } from '../../server/src/core/connectors/serverSettings';
 import { openConnector } from '../../server/src/core/connectors/registry';
 import { makeCatalog, removeCatalog, snapshotNames, sync } from '../helpers/syncFixtures';
 import { startTlsMariadb, startTlsPostgres, type TlsServer, type Unavailable } from '../helpers/tlsServers';
@@ -13,10 +13,10 @@ import { startTlsMariadb, startTlsPostgres, type TlsServer, type Unavailable } f
  * `localhost` only, so connecting to 127.0.0.1 is the host-name mismatch case.
  */
 interface Flavour {
-  type: ResolvedDatastore['type'];
+  type: string;
   start(): Promise<TlsServer | Unavailable>;
   /** The shared plain server of notes/services.md. */
-  plain: ConnectionSettings;
+  plain: ServerSettings;
   /** True when the session the connector opened is encrypted. */
   encrypted(rows: unknown[]): boolean;
   sessionSql: string;
@@ -59,12 +59,12 @@ for (const flavour of FLAVOURS) {
     });
     after(async () => server?.stop());
 
-    const datastore = (connection: Partial<ConnectionSettings>): ResolvedDatastore => ({
-      name: 'secure', type: flavour.type, extensions: [], globbing: true, sample_files: 10,
-      connection: { host: 'localhost', port: server!.port, user: server!.user, password: server!.password, database: server!.database, connect_timeout_seconds: 10, ...connection },
+    const datastore = (connection: Partial<ServerSettings>): ServerTarget => ({
+      name: 'secure', type: flavour.type,
+      settings: { host: 'localhost', port: server!.port, user: server!.user, password: server!.password, database: server!.database, connect_timeout_seconds: 10, ...connection },
     });
 
-    async function session(connection: Partial<ConnectionSettings>): Promise<boolean> {
+    async function session(connection: Partial<ServerSettings>): Promise<boolean> {
       const connector = await openConnector(datastore(connection)) as SqlConnector;
       try {
         return flavour.encrypted(await connector.query(flavour.sessionSql));
@@ -73,7 +73,7 @@ for (const flavour of FLAVOURS) {
       }
     }
 
-    async function refusal(connection: Partial<ConnectionSettings>): Promise<ConnectorError> {
+    async function refusal(connection: Partial<ServerSettings>): Promise<ConnectorError> {
       try {
         const connector = await openConnector(datastore(connection));
         await connector.close();
@@ -124,7 +124,7 @@ for (const flavour of FLAVOURS) {
 
     it('prefer uses TLS when the server offers it and a plain connection when it does not', async () => {
       assert.equal(await session({ ssl: { mode: 'prefer' } }), true);
-      const connector = await openConnector({ ...datastore({}), connection: { ...flavour.plain, ssl: { mode: 'prefer' }, connect_timeout_seconds: 10 } }) as SqlConnector;
+      const connector = await openConnector({ ...datastore({}), settings: { ...flavour.plain, ssl: { mode: 'prefer' }, connect_timeout_seconds: 10 } }) as SqlConnector;
       try {
         assert.equal(flavour.encrypted(await connector.query(flavour.sessionSql)), false);
       } finally {

@@ -161,9 +161,9 @@ for (const testCase of CASES) {
     it('fails with a clear message when the source does not exist', async function () {
       skipIf(this, testCase.cannot?.('missing-database'));
       source = await testCase.createSource();
-      const missing = { ...source.datastore, connection: { ...source.datastore.connection } };
-      if (missing.connection.path !== undefined) missing.connection.path = path.join(path.dirname(missing.connection.path), 'missing.db');
-      else missing.connection.database = 'cac_no_such_database';
+      const missing = { ...source.datastore, settings: { ...source.datastore.settings } };
+      if (missing.settings.path !== undefined) missing.settings.path = path.join(path.dirname(missing.settings.path), 'missing.db');
+      else missing.settings.database = 'cac_no_such_database';
       await assert.rejects(openConnector(missing).then(discoverAll), /does not exist|not found|Unknown database/i);
     });
   });
@@ -195,9 +195,10 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
 
 /** The source's connection written as a Datastore definition, as a user would. */
 function datastoreYaml(source: TestSource): string {
-  const connection = Object.entries(source.datastore.connection)
+  const { schemas: named, ...settings } = source.datastore.settings;
+  const connection = Object.entries(settings)
     .map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`)
     .join('\n');
-  const schemas = source.datastore.schemas ? `schemas: ${JSON.stringify(source.datastore.schemas)}\n` : '';
+  const schemas = named ? `schemas: ${JSON.stringify(named)}\n` : '';
   return `kind: Datastore\nname: source\ntype: ${source.datastore.type}\nconnection:\n${connection}\n${schemas}`;
 }

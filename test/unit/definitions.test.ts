@@ -296,8 +296,7 @@ describe('schema validation of definitions', () => {
     assert.deepEqual(workspace.datastores.map((d) => [d.name, d.type]), [
       ['pg', 'postgresql'], ['my', 'mysql'], ['maria', 'mariadb'], ['lite', 'sqlite'], ['duck', 'duckdb'], ['landing', 'dfs'],
     ]);
-    assert.equal(workspace.datastores[5]!.globbing, 'folder');
-    assert.equal(workspace.datastores[5]!.sample_files, 5);
+    assert.deepEqual(workspace.datastores[5]!.settings, { root: './data', extensions: ['csv', 'parquet'], globbing: 'folder', sample_files: 5 });
   });
 
   it('reports an include value that is not table or view on the value, with a suggestion', () => {
@@ -433,7 +432,7 @@ describe('secrets and ${env:…} references', () => {
   it('accepts a password given as an environment reference', () => {
     const workspace = analyze({ 'datastores/warehouse.yaml': postgresStore('warehouse', '${env:PG_PASSWORD}') });
     assert.deepEqual(workspace.problems, []);
-    assert.equal(workspace.datastores[0]!.connection.password, '${env:PG_PASSWORD}');
+    assert.equal((workspace.datastores[0]!.settings.connection as { password: string }).password, '${env:PG_PASSWORD}');
   });
 
   for (const bad of ['${env:}', '${foo}', '${env:A B}', '${env:1ABC}', '${ENV:X}']) {
@@ -497,43 +496,43 @@ describe('secrets and ${env:…} references', () => {
 
     it('expands a set variable', () => {
       const result = resolveDatastore(warehouse('${env:PG_PASSWORD}'), { PG_PASSWORD: 'correct horse' });
-      assert.ok('datastore' in result);
-      assert.equal(result.datastore.connection.password, 'correct horse');
-      assert.equal(result.datastore.connection.host, '127.0.0.1');
+      assert.ok('target' in result);
+      assert.equal((result.target.settings as Record<string, unknown>).password, 'correct horse');
+      assert.equal((result.target.settings as Record<string, unknown>).host, '127.0.0.1');
     });
 
     it('never expands a reference found inside a variable value', () => {
       const result = resolveDatastore(warehouse('${env:PG_PASSWORD}'), { PG_PASSWORD: 'a${env:OTHER}b', OTHER: 'leaked' });
-      assert.ok('datastore' in result);
-      assert.equal(result.datastore.connection.password, 'a${env:OTHER}b');
+      assert.ok('target' in result);
+      assert.equal((result.target.settings as Record<string, unknown>).password, 'a${env:OTHER}b');
     });
 
     it('leaves the definition untouched', () => {
       const definition = warehouse('${env:PG_PASSWORD}');
       resolveDatastore(definition, { PG_PASSWORD: 'x' });
-      assert.equal(definition.connection.password, '${env:PG_PASSWORD}');
+      assert.equal((definition.settings.connection as { password: string }).password, '${env:PG_PASSWORD}');
     });
 
     it('resolves a relative sqlite path against the folder of the definition file', () => {
       const [shop] = analyzeDefinitions(PROJECT, [{ path: datastoreFile, text: 'kind: Datastore\nname: shop\ntype: sqlite\nconnection:\n  path: ../data/shop.sqlite\n' }]).datastores;
       const result = resolveDatastore(shop!, {});
-      assert.ok('datastore' in result);
-      assert.equal(result.datastore.connection.path, path.join(ROOT, 'data', 'shop.sqlite'));
+      assert.ok('target' in result);
+      assert.equal((result.target.settings as Record<string, unknown>).path, path.join(ROOT, 'data', 'shop.sqlite'));
     });
 
     it('keeps an absolute path as written', () => {
       const absolute = path.resolve('/srv/shop.sqlite');
       const [shop] = analyzeDefinitions(PROJECT, [{ path: datastoreFile, text: `kind: Datastore\nname: shop\ntype: sqlite\nconnection:\n  path: ${absolute}\n` }]).datastores;
       const result = resolveDatastore(shop!, {});
-      assert.ok('datastore' in result);
-      assert.equal(result.datastore.connection.path, absolute);
+      assert.ok('target' in result);
+      assert.equal((result.target.settings as Record<string, unknown>).path, absolute);
     });
 
     it('resolves a relative dfs root against the folder of the definition file, after expanding references', () => {
       const [landing] = analyzeDefinitions(PROJECT, [{ path: datastoreFile, text: 'kind: Datastore\nname: landing\ntype: dfs\nroot: ./${env:ZONE}/in\n' }]).datastores;
       const result = resolveDatastore(landing!, { ZONE: 'landing' });
-      assert.ok('datastore' in result);
-      assert.equal(result.datastore.root, path.join(ROOT, 'datastores', 'landing', 'in'));
+      assert.ok('target' in result);
+      assert.equal((result.target.settings as Record<string, unknown>).root, path.join(ROOT, 'datastores', 'landing', 'in'));
       const unset = resolveDatastore(landing!, {});
       assert.ok('error' in unset && unset.error.includes('ZONE'));
     });

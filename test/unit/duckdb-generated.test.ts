@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { generatedColumnsOf } from '../../server/src/core/connectors/duckdb';
+import { generatedColumnsOf } from '../../server/src/core/connectors/duckdb/duckdbConnector';
 
 describe('DuckDB generated columns from the table SQL', () => {
   it('finds generated columns, including quoted names with commas and parentheses', () => {

@@ -59,7 +59,7 @@ describe('hostile YAML yields problems, never an exception or a hang', () => {
   it('accepts a few legitimate anchors and aliases', () => {
     const workspace = analyzeHostile('kind: Datastore\nname: landing\ntype: dfs\nroot: &root ./data\nextensions: &formats [csv, parquet]\ndescription: *root\n');
     assert.deepEqual(workspace.problems, []);
-    assert.deepEqual(workspace.datastores.map((d) => [d.extensions, d.description]), [[['csv', 'parquet'], './data']]);
+    assert.deepEqual(workspace.datastores.map((d) => [d.settings.extensions, d.description]), [[['csv', 'parquet'], './data']]);
   });
 
   it('reports an alias to an anchor of another document as a syntax error on that alias, not as a bomb', () => {
@@ -176,7 +176,8 @@ describe('hostile YAML yields problems, never an exception or a hang', () => {
       ['unknown-property', positionOf(text, '__proto__')],
       ['unknown-property', positionOf(text, '__proto__', 2)],
     ]);
-    assert.equal(Object.getPrototypeOf(workspace.datastores[0]!.connection), Object.prototype);
+    assert.equal(Object.getPrototypeOf(workspace.datastores[0]!.settings), Object.prototype);
+    assert.equal(Object.getPrototypeOf(workspace.datastores[0]!.settings.connection), Object.prototype);
   });
 
   it('keeps a __proto__ container name as an ordinary override', () => {

@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ResolvedDatastore } from '../../server/src/core/connectors/contract';
-import { serverTimeouts, tlsSettings } from '../../server/src/core/connectors/serverSettings';
-import type { ConnectionSettings } from '../../server/src/core/definitions/types';
+import { serverTimeouts, tlsSettings, type ServerSettings, type ServerTarget } from '../../server/src/core/connectors/serverSettings';
 
-const datastore = (connection: ConnectionSettings): ResolvedDatastore => ({ name: 'warehouse', type: 'postgresql', connection, extensions: [], globbing: true, sample_files: 10 });
+const datastore = (settings: ServerSettings): ServerTarget => ({ name: 'warehouse', type: 'postgresql', settings });
 
 describe('server connection settings', () => {
   it('maps connection.ssl to libpq-style verification for every server connector', () => {

@@ -1,5 +1,5 @@
 import {
-  datastoreSnapshotDir, describeChange, describeSummary, didYouMean, encodeSnapshotBase, hasErrors, loadWorkspace, nearestNames, OperationStore, readWorkingTreeSnapshots, ReviewInputError, reviewSyncOutcomes, presentSyncOutcome, runSync, summarize, triggeredBy, type ContainerChange, type DatastoreDefinition, type IncludeKind, type SnapshotTree, type SyncOutcome, type SyncToReview,
+  compareByName, datastoreSnapshotDir, describeChange, describeSummary, didYouMean, encodeSnapshotBase, hasErrors, loadWorkspace, nearestNames, OperationStore, readWorkingTreeSnapshots, ReviewInputError, reviewSyncOutcomes, presentSyncOutcome, runSync, summarize, triggeredBy, type ContainerChange, type DatastoreDefinition, type IncludeKind, type SnapshotTree, type SyncOutcome, type SyncToReview,
 } from '../core';
 import { reviewLocation, shellWord, writeReview } from './diffCommand';
 import { CliError, colorsFor, formatProblem, writeJson, type CliIo, type ReviewOutputFormat } from './output';
@@ -93,7 +93,7 @@ function reviewInput<T>(read: () => T): T {
 function selectDatastores(all: readonly DatastoreDefinition[], names: readonly string[]): DatastoreDefinition[] {
   if (names.length === 0) {
     if (all.length === 0) throw new CliError('No datastores are defined here. Add a YAML file with `kind: Datastore`, or pass --root.');
-    return [...all].sort((a, b) => (a.name < b.name ? -1 : 1));
+    return [...all].sort(compareByName);
   }
   return names.map((name) => {
     const found = all.find((d) => d.name === name);

@@ -3,17 +3,14 @@
  * serialisable data: no classes, no host types.
  */
 
-/** Datastore types a definition may declare (SPEC §1). */
-export type DatastoreType = 'postgresql' | 'mysql' | 'mariadb' | 'sqlite' | 'duckdb' | 'dfs';
-
-export const DATASTORE_TYPES: readonly DatastoreType[] = ['postgresql', 'mysql', 'mariadb', 'sqlite', 'duckdb', 'dfs'];
+/**
+ * The `type:` of a datastore: the name of a registered datastore type (connectors/registry.ts
+ * declares them; `postgresql`, `sqlite`, `dfs`, …).
+ */
+export type DatastoreType = string;
 
 /** `jdbc` for databases and `dfs` for file stores, as in the seed's API payloads. */
 export type StoreType = 'jdbc' | 'dfs';
-
-export function storeTypeOf(type: DatastoreType): StoreType {
-  return type === 'dfs' ? 'dfs' : 'jdbc';
-}
 
 /** What a sync may include; files of a DFS datastore are always in scope. */
 export type IncludeKind = 'table' | 'view';

@@ -1,3 +1,4 @@
+import { compareText } from './text/order';
 /**
  * Problems are values, never exceptions: loading and validation return them with a stable code,
  * the file and a range, so every host (CLI, language server, API) reports the same thing.
@@ -66,8 +67,8 @@ export function hasErrors(problems: readonly Problem[]): boolean {
 
 /** Orders problems by file, then position, then code, so every report is stable. */
 export function compareProblems(a: Problem, b: Problem): number {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.file !== b.file) return compareText(a.file, b.file);
   if (a.range.start.line !== b.range.start.line) return a.range.start.line - b.range.start.line;
   if (a.range.start.character !== b.range.start.character) return a.range.start.character - b.range.start.character;
-  return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
+  return compareText(a.code, b.code);
 }

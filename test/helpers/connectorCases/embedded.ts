@@ -69,7 +69,7 @@ async function fileSource(type: 'sqlite' | 'duckdb', run: (file: string, sql: st
   const file = path.join(dir, `source.${type}`);
   await run(file, 'SELECT 1');
   return {
-    datastore: { name: 'source', type, connection: { path: file }, extensions: [], globbing: true, sample_files: 10 },
+    datastore: { name: 'source', type, settings: { path: file } },
     run: (sql) => run(file, sql),
     fingerprint: async () => createHash('sha256').update(fs.readFileSync(file)).digest('hex'),
     dispose: async () => fs.rmSync(dir, { recursive: true, force: true }),

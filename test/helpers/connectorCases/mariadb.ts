@@ -136,7 +136,7 @@ export const mariadbCase: ConnectorCase = {
     isSlowQueryRunning: async (source) => {
       const admin = await mysqlAdmin(await requireTarget());
       try {
-        const [rows] = await admin.query(`SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(60)' AND DB = ?`, [source.datastore.connection.database]);
+        const [rows] = await admin.query(`SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(60)' AND DB = ?`, [source.datastore.settings.database]);
         return Number((rows as { n: number }[])[0]!.n) > 0;
       } finally {
         await admin.end();
@@ -166,10 +166,9 @@ async function createSource(t: MySqlTarget): Promise<TestSource> {
   };
   return {
     datastore: {
-      name: 'source', type: 'mariadb', extensions: [], globbing: true, sample_files: 10,
-      // Named: by default an administrative user would list every database on the shared server.
-      schemas: [database],
-      connection: { host: t.host, port: t.port, user: t.user, database, connect_timeout_seconds: 10, ...(t.password ? { password: t.password } : {}) },
+      name: 'source', type: 'mariadb',
+      // `schemas` named: by default an administrative user would list every database on the shared server.
+      settings: { host: t.host, port: t.port, user: t.user, database, connect_timeout_seconds: 10, ...(t.password ? { password: t.password } : {}), schemas: [database] },
     },
     run: async (sql) => {
       await session((c) => c.query(sql));

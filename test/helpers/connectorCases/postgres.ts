@@ -64,7 +64,7 @@ export const postgresCase: ConnectorCase = {
     isSlowQueryRunning: async (source) => {
       const client = await adminClient((await postgresTarget()) as PostgresTarget);
       try {
-        const result = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)' AND state = 'active' AND datname = $1`, [source.datastore.connection.database]);
+        const result = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)' AND state = 'active' AND datname = $1`, [source.datastore.settings.database]);
         return (result.rows[0] as { n: number }).n > 0;
       } finally {
         await client.end();
@@ -99,8 +99,8 @@ async function createSource(t: PostgresTarget): Promise<TestSource> {
   };
   return {
     datastore: {
-      name: 'source', type: 'postgresql', extensions: [], globbing: true, sample_files: 10,
-      connection: { host: t.host, port: t.port, user: t.user, database, connect_timeout_seconds: 10 },
+      name: 'source', type: 'postgresql',
+      settings: { host: t.host, port: t.port, user: t.user, database, connect_timeout_seconds: 10 },
     },
     run,
     fingerprint: async () => {

@@ -1,5 +1,6 @@
+import type { ConnectorTarget } from '../../../server/src/core/connectors/contract';
+import type { ServerSettings } from '../../../server/src/core/connectors/serverSettings';
 import type { DatastoreType } from '../../../server/src/core/model';
-import type { ResolvedDatastore } from '../../../server/src/core/connectors/contract';
 
 /**
  * One source kind in the shared connector suite (test/unit/connectors.test.ts). Every connector
@@ -22,8 +23,11 @@ export interface ConnectorCase {
   count(n: number): unknown;
 }
 
+/** A source's settings, whichever its type: a server's, or an embedded database's file. */
+export type SourceSettings = ServerSettings & { path?: string };
+
 export interface TestSource {
-  datastore: ResolvedDatastore;
+  datastore: ConnectorTarget<SourceSettings>;
   /** Runs statements through a writable admin session (never the connector's). */
   run(sql: string): Promise<void>;
   /** Changes whenever the source's schema or data changes: proves a connector wrote nothing. */

@@ -1,11 +1,65 @@
-import type { DatastoreType, DiscoveredContainer, IncludeKind, OperationLogEntry } from '../model';
 import type { DetectionOptions } from '../identifiers/identifiers';
-import type { ConnectionSettings, GlobbingMode } from '../definitions/types';
+import type { DiscoveredContainer, IncludeKind, OperationLogEntry, StoreType } from '../model';
+
+/**
+ * A datastore type, whole: the `type:` users write, the keys it adds to a Datastore definition
+ * (as JSON Schema, from which the engine's validation, the editor's completion and hover, and
+ * `schemas/datastore.schema.json` are all derived), how its settings are read, and how its
+ * connector opens. Adding a type is one folder holding its entry and connector, one line in
+ * registry.ts and one case in the shared connector tests; nothing else names a type.
+ */
+export interface DatastoreTypeEntry<Settings = unknown> {
+  /** What users write as `type:`. */
+  readonly type: string;
+  /** `jdbc` for databases, `dfs` for file stores (the seed's API payloads). */
+  readonly storeType: StoreType;
+  /** How the schema's documentation names it: `PostgreSQL`, `a local folder of CSV, JSON and Parquet files`. */
+  readonly title: string;
+  /** The keys this type adds to a definition. */
+  readonly schema: DatastoreSchemaFragment;
+  /** The type's settings from its definition's keys; `read` expands `${env:…}` and resolves paths. */
+  settings(read: SettingsReader): Settings;
+  /** Opens a connector for one datastore of this type. Drivers are loaded here, on first use only. */
+  open(target: ConnectorTarget<Settings>): Promise<Connector>;
+}
+
+/** The keys a datastore type adds to a Datastore definition, as JSON Schema (draft-07). */
+export interface DatastoreSchemaFragment {
+  /** Top-level keys besides the common ones (kind, name, type, include, prune, …). */
+  properties?: Readonly<Record<string, object>>;
+  /** Keys of `connection`. */
+  connection?: Readonly<Record<string, object>>;
+  /** Top-level keys a definition of this type must have. */
+  required?: readonly string[];
+  /** Keys its `connection` must have. */
+  connectionRequired?: readonly string[];
+}
+
+/**
+ * Reads one definition's settings, each named by its path (`['connection', 'host']`). Strings
+ * have their `${env:…}` references expanded; an unset or empty variable is collected as an error
+ * of the resolve step, never read as an empty string. Values are already checked by the schema.
+ */
+export interface SettingsReader {
+  string(path: readonly string[]): string | undefined;
+  /** A file or folder, expanded and made absolute against the definition file's folder. */
+  file(path: readonly string[]): string | undefined;
+  number(path: readonly string[]): number | undefined;
+  strings(path: readonly string[]): string[] | undefined;
+  /** A value as written (booleans, mixed types), not expanded. */
+  value(path: readonly string[]): unknown;
+}
+
+/** One datastore as its connector sees it: its name and type, and its type's settings. */
+export interface ConnectorTarget<Settings = unknown> {
+  name: string;
+  type: string;
+  settings: Settings;
+}
 
 /**
  * One interface for every source. A connector only ever reads: database sessions are opened
- * read-only at the database level, files are opened for reading. Adding a database means adding
- * one file that implements this and one entry in the registry and the shared connector tests.
+ * read-only at the database level, files are opened for reading.
  */
 export interface Connector {
   discover(request: DiscoveryRequest, context: DiscoveryContext): Promise<DiscoveryResult>;
@@ -25,7 +79,7 @@ export interface DiscoveryRequest {
   /**
    * The source signature recorded after the last sync, offered when nothing else has changed
    * since. A connector whose current signature equals it may answer `unchanged` without
-   * describing anything (see sync/resyncShortcut.ts).
+   * describing anything (see snapshots/resyncRecord.ts).
    */
   unchangedSince?: string;
 }
@@ -51,6 +105,11 @@ export interface DiscoveryResult {
   /** Containers that exist but could not be described: their snapshots are kept as they are. */
   unreadable?: string[];
   /**
+   * The schemas this discovery was limited to (the datastore's `schemas`): a known container of
+   * another schema is outside the sync's scope, so it is neither missing nor pruned. Undefined: all.
+   */
+  scope?: string[];
+  /**
    * Set when the listing is complete for these schemas only: a known container of another schema
    * was not looked for (its schema may only be invisible to the sync user), so it is kept and
    * marked missing, never pruned.
@@ -66,18 +125,6 @@ export interface DiscoveryResult {
   signature?: string;
   /** True when the signature equals `request.unchangedSince`: `containers` is then empty and must not be used. */
   unchanged?: boolean;
-}
-
-/** A datastore with `${env:…}` references expanded and relative paths made absolute. */
-export interface ResolvedDatastore {
-  name: string;
-  type: DatastoreType;
-  connection: ConnectionSettings;
-  schemas?: string[];
-  root?: string;
-  extensions: string[];
-  globbing: GlobbingMode;
-  sample_files: number;
 }
 
 /** Thrown by connectors for conditions the user must fix (bad path, refused connection). */

@@ -1,10 +1,84 @@
 import * as fs from 'node:fs';
-import type { ConnectionSettings } from '../definitions/types';
-import { ConnectorError, type ResolvedDatastore } from './contract';
+import { ConnectorError, type ConnectorTarget, type DatastoreSchemaFragment, type SettingsReader } from './contract';
+import { SCHEMAS_PROPERTY } from './sharedSettings';
 
-/**
- * Settings shared by the client/server connectors. Drivers such as `pg` wait forever by default;
- * a catalog sync must not, so both timeouts always have a value.
+/** The settings of a database server datastore (PostgreSQL, MySQL, MariaDB). */
+export interface ServerSettings {
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
+  password?: string;
+  ssl?: boolean | { mode?: string; ca?: string };
+  connect_timeout_seconds?: number;
+  statement_timeout_seconds?: number;
+  /** The schemas (MySQL: databases) to sync; undefined: every one but the system ones. */
+  schemas?: string[];
+}
+
+export type ServerTarget = ConnectorTarget<ServerSettings>;
+
+/** The keys a server datastore adds to its definition. */
+export const SERVER_SCHEMA: DatastoreSchemaFragment = {
+  properties: { schemas: SCHEMAS_PROPERTY },
+  connection: {
+    host: { type: 'string', minLength: 1, description: 'Database server host name or address.' },
+    port: { type: 'integer', minimum: 1, maximum: 65535, description: 'Database server port.' },
+    database: { type: 'string', minLength: 1, description: 'Database to read.' },
+    user: { type: 'string', minLength: 1, description: 'User to connect as; a read-only role is recommended.' },
+    password: { type: 'string', description: 'Password as a `${env:VARIABLE}` reference; never a literal.' },
+    ssl: {
+      description: 'TLS: `true`, `false`, or options.',
+      oneOf: [
+        { type: 'boolean' },
+        {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            mode: { enum: ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'], description: 'TLS mode.' },
+            ca: { type: 'string', description: 'Path of a CA certificate file, relative to this file.' },
+          },
+        },
+      ],
+    },
+    connect_timeout_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 3600, description: 'Give up connecting after this many seconds (default 10).' },
+    statement_timeout_seconds: { type: 'number', exclusiveMinimum: 0, maximum: 86400, description: 'Cancel any catalog query running longer than this (default 300).' },
+  },
+  required: ['connection'],
+  connectionRequired: ['host', 'database'],
+};
+
+/** A server datastore's settings from its definition. */
+export function readServerSettings(read: SettingsReader): ServerSettings {
+  const settings: ServerSettings = {
+    host: read.string(['connection', 'host']),
+    port: read.number(['connection', 'port']),
+    database: read.string(['connection', 'database']),
+    user: read.string(['connection', 'user']),
+    password: read.string(['connection', 'password']),
+    ssl: readSsl(read),
+    connect_timeout_seconds: read.number(['connection', 'connect_timeout_seconds']),
+    statement_timeout_seconds: read.number(['connection', 'statement_timeout_seconds']),
+    schemas: read.strings(['schemas']),
+  };
+  for (const key of Object.keys(settings) as (keyof ServerSettings)[]) if (settings[key] === undefined) delete settings[key];
+  return settings;
+}
+
+function readSsl(read: SettingsReader): ServerSettings['ssl'] {
+  const ssl = read.value(['connection', 'ssl']);
+  if (ssl === undefined || typeof ssl === 'boolean') return ssl;
+  const options: { mode?: string; ca?: string } = {};
+  const mode = read.string(['connection', 'ssl', 'mode']);
+  const ca = read.file(['connection', 'ssl', 'ca']);
+  if (mode !== undefined) options.mode = mode;
+  if (ca !== undefined) options.ca = ca;
+  return options;
+}
+
+/*
+ * Drivers such as `pg` wait forever by default; a catalog sync must not, so both timeouts always
+ * have a value.
  */
 export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
 export const DEFAULT_STATEMENT_TIMEOUT_SECONDS = 300;
@@ -14,7 +88,7 @@ export interface ServerTimeouts {
   statementMs: number;
 }
 
-export function serverTimeouts(connection: ConnectionSettings): ServerTimeouts {
+export function serverTimeouts(connection: ServerSettings): ServerTimeouts {
   return {
     connectMs: Math.round((connection.connect_timeout_seconds ?? DEFAULT_CONNECT_TIMEOUT_SECONDS) * 1000),
     statementMs: Math.round((connection.statement_timeout_seconds ?? DEFAULT_STATEMENT_TIMEOUT_SECONDS) * 1000),
@@ -22,18 +96,13 @@ export function serverTimeouts(connection: ConnectionSettings): ServerTimeouts {
 }
 
 /** host, database and user are required for a server datastore; say which one is missing. */
-export function requireServerSettings(datastore: ResolvedDatastore, defaultPort: number): { host: string; port: number; database: string; user: string } {
-  const { host, port, database, user } = datastore.connection;
-  const missing = (['host', 'database', 'user'] as const).filter((key) => !datastore.connection[key]);
+export function requireServerSettings(datastore: ServerTarget, defaultPort: number): { host: string; port: number; database: string; user: string } {
+  const { host, port, database, user } = datastore.settings;
+  const missing = (['host', 'database', 'user'] as const).filter((key) => !datastore.settings[key]);
   if (missing.length > 0 || !host || !database || !user) {
     throw new ConnectorError(`Datastore '${datastore.name}' (${datastore.type}) needs connection.${missing.join(', connection.')}. Add ${missing.length > 1 ? 'them' : 'it'} to its definition.`, 'connection-incomplete');
   }
   return { host, port: port ?? defaultPort, database, user };
-}
-
-/** Throws the signal's reason when it is aborted: connectors call this between catalog queries. */
-export function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('The sync was aborted.');
 }
 
 /**
@@ -48,8 +117,8 @@ export interface TlsSettings {
   ca?: string;
 }
 
-export function tlsSettings(datastore: ResolvedDatastore): TlsSettings | undefined {
-  const ssl = datastore.connection.ssl;
+export function tlsSettings(datastore: ServerTarget): TlsSettings | undefined {
+  const ssl = datastore.settings.ssl;
   if (ssl === undefined || ssl === false) return undefined;
   if (ssl === true) return { verify: 'full' };
   if (ssl.mode === 'disable') return undefined;
@@ -66,8 +135,8 @@ export function tlsSettings(datastore: ResolvedDatastore): TlsSettings | undefin
 }
 
 /** True when connection.ssl is `prefer`: TLS when the server offers it, a plain connection otherwise. */
-export function prefersTls(datastore: ResolvedDatastore): boolean {
-  const ssl = datastore.connection.ssl;
+export function prefersTls(datastore: ServerTarget): boolean {
+  const ssl = datastore.settings.ssl;
   return typeof ssl === 'object' && ssl.mode === 'prefer';
 }
 
@@ -76,12 +145,12 @@ export function prefersTls(datastore: ResolvedDatastore): boolean {
  * or undefined when `error` is not one. Shared by the server connectors. Drivers may wrap the
  * error under a code of their own (mysql2: HANDSHAKE_SSL_ERROR), so Node's message decides too.
  */
-export function tlsFailure(error: unknown, datastore: ResolvedDatastore, where: string): string | undefined {
+export function tlsFailure(error: unknown, datastore: ServerTarget, where: string): string | undefined {
   const err = error as Error & { code?: string };
   const what = `datastore '${datastore.name}'`;
   switch (tlsProblemOf(err)) {
     case 'host':
-      return `The TLS certificate of the server at ${where} is not issued for host '${datastore.connection.host}' (${what}: ${err.message}). Set connection.host to a name the certificate lists, or use ssl: { mode: verify-ca } to check the certificate chain only.`;
+      return `The TLS certificate of the server at ${where} is not issued for host '${datastore.settings.host}' (${what}: ${err.message}). Set connection.host to a name the certificate lists, or use ssl: { mode: verify-ca } to check the certificate chain only.`;
     case 'untrusted':
       return `The TLS certificate of the server at ${where} is not signed by a CA this sync trusts (${what}: ${err.message}). Set connection.ssl.ca to the file of the CA that signed it.`;
     case 'expired':

@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
-import { DATASTORE_TYPES, type DatastoreType, type IncludeKind } from '../model';
+import { datastoreType } from '../connectors/registry';
+import type { IncludeKind } from '../model';
 import { ProblemCode, compareProblems, type Problem } from '../problems';
 import { nearestNames, didYouMean } from '../text/nearestNames';
 import { parseYamlFile, problemAt, type ParsedYamlFile } from '../yaml/safeYaml';
 import { checkDefinitions } from './crossChecks';
 import { isProjectFile, PROJECT_FILE } from './projectSettings';
 import { locate } from './locate';
-import { validateAgainstSchema, type SchemaName } from '../validation/schemaValidation';
-import type { ConnectionSettings, DatastoreDefinition, DefinitionSource, OverridesDefinition, ProjectSettings, ScheduleDefinition, ScheduleTiming, Workspace } from './types';
+import { validateAgainstComposedSchema, validateAgainstSchema, type SchemaName } from '../validation/schemaValidation';
+import { COMMON_DATASTORE_KEYS, datastoreSchema } from './datastoreSchema';
+import type { DatastoreDefinition, DefinitionSource, OverridesDefinition, ProjectSettings, ScheduleDefinition, ScheduleTiming, Workspace } from './types';
 import type { ContainerOverride } from '../model';
 import { TIMING_KEYS, WEEKDAYS, cronProblem } from './scheduleTiming';
+import { compareText } from '../text/order';
 
 /**
  * Turns the texts of a workspace's catalog files into definitions and problems. Pure: it reads
@@ -57,7 +60,7 @@ export function analyzeParsedYaml(project: ProjectSettings, file: string, parsed
 /** Joins per-file analyses (in path order, as `analyzeDefinitions` does) and adds the cross-file rules. */
 export function combineDefinitionFiles(project: ProjectSettings, analyses: readonly DefinitionFileAnalysis[]): Workspace {
   const workspace: Workspace = { project, datastores: [], schedules: [], overrides: [], files: [], problems: [] };
-  for (const analysis of [...analyses].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+  for (const analysis of [...analyses].sort((a, b) => compareText(a.path, b.path))) {
     workspace.files.push(analysis.path);
     for (const datastore of analysis.datastores) workspace.datastores.push(datastore);
     for (const schedule of analysis.schedules) workspace.schedules.push(schedule);
@@ -106,7 +109,7 @@ function readDocument(workspace: Workspace, value: Record<string, unknown>, sour
     workspace.problems.push(problemAt(source.file, ProblemCode.UnknownKind, 'warning', range, message, suggestions));
     return;
   }
-  const issues = validateAgainstSchema(schemaName, value);
+  const issues = schemaName === 'datastore' ? validateAgainstComposedSchema(datastoreSchema(), value) : validateAgainstSchema(schemaName, value);
   for (const issue of issues) {
     workspace.problems.push(problemAt(source.file, issue.code, 'error', locate(source, issue.path, issue.target), issue.message, issue.suggestions));
   }
@@ -135,7 +138,7 @@ function readDocument(workspace: Workspace, value: Record<string, unknown>, sour
   }
 }
 
-function schemaForKind(kind: unknown): SchemaName | undefined {
+function schemaForKind(kind: unknown): SchemaName | 'datastore' | undefined {
   switch (kind) {
     case 'Datastore': return 'datastore';
     case 'Schedule': return 'schedule';
@@ -149,24 +152,19 @@ function schemaForKind(kind: unknown): SchemaName | undefined {
 function toDatastore(value: Record<string, unknown>, source: DefinitionSource): DatastoreDefinition | undefined {
   const name = value.name;
   const type = value.type;
-  if (typeof name !== 'string' || name === '' || typeof type !== 'string' || !DATASTORE_TYPES.includes(type as DatastoreType)) return undefined;
-  const connection = isRecord(value.connection) ? (value.connection as ConnectionSettings) : {};
+  if (typeof name !== 'string' || name === '' || typeof type !== 'string' || !datastoreType(type)) return undefined;
+  const settings = Object.fromEntries(Object.entries(value).filter(([key]) => !COMMON_DATASTORE_KEYS.has(key)));
   return {
     kind: 'Datastore',
     name,
     id: typeof value.id === 'number' && Number.isSafeInteger(value.id) && value.id > 0 ? value.id : derivedDatastoreId(name),
-    type: type as DatastoreType,
+    type,
     description: typeof value.description === 'string' ? value.description : undefined,
-    connection,
-    schemas: stringList(value.schemas),
     include: includeList(value.include) ?? ['table', 'view'],
     prune: value.prune === true,
     recreate: value.recreate === true,
     prune_limit: typeof value.prune_limit === 'number' && value.prune_limit > 0 && value.prune_limit <= 1 ? value.prune_limit : 0.5,
-    root: typeof value.root === 'string' ? value.root : undefined,
-    extensions: stringList(value.extensions) ?? ['csv', 'tsv', 'json', 'jsonl', 'parquet'],
-    globbing: value.globbing === false ? false : value.globbing === 'folder' ? 'folder' : true,
-    sample_files: typeof value.sample_files === 'number' && Number.isInteger(value.sample_files) && value.sample_files >= 1 ? Math.min(value.sample_files, 1000) : 10,
+    settings,
     source,
   };
 }

@@ -78,11 +78,7 @@ function checkDatastoreReference(name: string, source: DefinitionSource, datasto
 
 function checkSecretsAndReferences(datastore: DatastoreDefinition, problems: Problem[]): void {
   const source = datastore.source;
-  const strings: { path: (string | number)[]; key: string; value: string }[] = [];
-  for (const [key, value] of Object.entries(datastore.connection)) {
-    if (typeof value === 'string') strings.push({ path: ['connection', key], key, value });
-  }
-  if (datastore.root !== undefined) strings.push({ path: ['root'], key: 'root', value: datastore.root });
+  const strings = referenceableStrings(datastore.settings);
   for (const { path, key, value } of strings) {
     const scan = findEnvReferences(value);
     for (const bad of scan.invalid) {
@@ -101,4 +97,23 @@ function checkSecretsAndReferences(datastore: DatastoreDefinition, problems: Pro
 /** The variable name a quick fix proposes: DATASTORE_KEY in upper snake case. */
 export function suggestedVariable(datastore: string, key: string): string {
   return `${datastore}_${key}`.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^([0-9])/, '_$1');
+}
+
+/**
+ * The settings where `${env:…}` references may stand: every string of `connection` (at any
+ * depth, `ssl.ca` too) and every top-level string setting (`root`). Lists such as `schemas` are names.
+ */
+function referenceableStrings(settings: Readonly<Record<string, unknown>>): { path: (string | number)[]; key: string; value: string }[] {
+  const strings: { path: (string | number)[]; key: string; value: string }[] = [];
+  const walk = (value: unknown, path: string[]): void => {
+    if (typeof value === 'string') strings.push({ path, key: path[path.length - 1]!, value });
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, child] of Object.entries(value)) walk(child, [...path, key]);
+    }
+  };
+  for (const [key, value] of Object.entries(settings)) {
+    if (key === 'connection') walk(value, [key]);
+    else if (typeof value === 'string') strings.push({ path: [key], key, value });
+  }
+  return strings;
 }

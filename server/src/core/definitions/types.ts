@@ -12,20 +12,6 @@ export interface DefinitionSource {
   range: Range;
 }
 
-export interface ConnectionSettings {
-  path?: string;
-  host?: string;
-  port?: number;
-  database?: string;
-  user?: string;
-  password?: string;
-  ssl?: boolean | { mode?: string; ca?: string };
-  connect_timeout_seconds?: number;
-  statement_timeout_seconds?: number;
-}
-
-export type GlobbingMode = boolean | 'folder';
-
 export interface DatastoreDefinition {
   kind: 'Datastore';
   name: string;
@@ -33,17 +19,15 @@ export interface DatastoreDefinition {
   id: number;
   type: DatastoreType;
   description?: string;
-  connection: ConnectionSettings;
-  schemas?: string[];
   include: IncludeKind[];
   prune: boolean;
   recreate: boolean;
   prune_limit: number;
-  /** File stores: the root as written (may hold `${env:…}`), resolved against the file's folder at sync time. */
-  root?: string;
-  extensions: string[];
-  globbing: GlobbingMode;
-  sample_files: number;
+  /**
+   * The keys its type adds (`connection`, `schemas`, `root`, …) as written, `${env:…}` references
+   * unexpanded; checked by the type's schema, read by its connector's settings (connectors/registry.ts).
+   */
+  settings: Readonly<Record<string, unknown>>;
   source: DefinitionSource;
 }
 

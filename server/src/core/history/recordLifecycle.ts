@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { DatastoreDefinition } from '../definitions/types';
-import { storeTypeOf, type SyncOptions } from '../model';
+import { storeTypeOf } from '../connectors/registry';
+import type { SyncOptions } from '../model';
 import { describePlanChanges } from '../snapshots/changes';
 import { summarize, type SyncPlan } from '../snapshots/plan';
 import { operationTimestamp, type OperationRecord, type OperationResult } from './operationRecord';

@@ -8,6 +8,7 @@ import { didYouMean, nearestNames } from '../text/nearestNames';
 import type { CatalogView, FileEdit, FileLocation } from './catalogView';
 import { nodeInFile, scalarText, topLevelScalar } from './nodeAt';
 import { snapshotLine } from './snapshotLines';
+import { compareText } from '../text/order';
 
 /**
  * Go to definition: a datastore reference (`datastore:` in a schedule or overrides) goes to the
@@ -100,7 +101,7 @@ function declarationOf(view: CatalogView, name: string): FileLocation | undefine
 
 function referencesTo(view: CatalogView, name: string): FileLocation[] {
   const sources = [...view.workspace.schedules, ...view.workspace.overrides].filter((d) => d.datastore === name).map((d) => d.source);
-  return sources.map((source) => locationOf(source, ['datastore'])).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.line - b.range.start.line));
+  return sources.map((source) => locationOf(source, ['datastore'])).sort((a, b) => compareText(a.file, b.file) || a.range.start.line - b.range.start.line);
 }
 
 function locationOf(source: DefinitionSource, keyPath: string[]): FileLocation {

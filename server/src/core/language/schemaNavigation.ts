@@ -1,4 +1,4 @@
-import datastoreSchema from '../../../../schemas/datastore.schema.json';
+import { datastoreSchema } from '../definitions/datastoreSchema';
 import overridesSchema from '../../../../schemas/overrides.schema.json';
 import projectSchema from '../../../../schemas/project.schema.json';
 import scheduleSchema from '../../../../schemas/schedule.schema.json';
@@ -9,7 +9,7 @@ import scheduleSchema from '../../../../schemas/schedule.schema.json';
  * key take, and what does it mean. So completion and hover can never drift from validation.
  */
 export function schemasAt(kind: CatalogKind, path: readonly (string | number)[]): JsonSchema[] {
-  const root = ROOTS[kind];
+  const root = rootOf(kind);
   let current: JsonSchema[] = [root];
   for (const segment of path) {
     const next: JsonSchema[] = [];
@@ -72,7 +72,7 @@ export interface PropertyInfo {
 
 /** Every named property of the given schemas, in schema order, without duplicates. */
 export function propertiesOf(kind: CatalogKind, schemas: readonly JsonSchema[]): PropertyInfo[] {
-  const root = ROOTS[kind];
+  const root = rootOf(kind);
   const byName = new Map<string, PropertyInfo>();
   for (const schema of schemas) {
     for (const [name, raw] of Object.entries(schema.properties ?? {})) {
@@ -136,16 +136,19 @@ export function describeSchemas(schemas: readonly JsonSchema[]): string {
 
 /** The title and description of a kind's whole schema. */
 export function describeKind(kind: CatalogKind): string {
-  const root = ROOTS[kind];
+  const root = rootOf(kind);
   return [root.title ? `**${root.title}**` : undefined, root.description].filter(Boolean).join('\n\n');
 }
 
-const ROOTS: Record<CatalogKind, JsonSchema> = {
-  Datastore: datastoreSchema as JsonSchema,
-  Schedule: scheduleSchema as JsonSchema,
-  Overrides: overridesSchema as JsonSchema,
-  Project: projectSchema as JsonSchema,
-};
+/** The schema of each kind; the datastore's is composed from the registered datastore types. */
+function rootOf(kind: CatalogKind): JsonSchema {
+  switch (kind) {
+    case 'Datastore': return datastoreSchema() as JsonSchema;
+    case 'Schedule': return scheduleSchema as JsonSchema;
+    case 'Overrides': return overridesSchema as JsonSchema;
+    case 'Project': return projectSchema as JsonSchema;
+  }
+}
 
 /** Follows `$ref`s and flattens `oneOf`/`anyOf` branches; `allOf` conditionals only add requirements, so they are skipped. */
 function expand(root: JsonSchema, schema: JsonSchema, depth = 0): JsonSchema[] {

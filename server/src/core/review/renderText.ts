@@ -1,6 +1,7 @@
 import { breakingPhrase, containerHeadline, describeReviewChange, scopePhrase, summaryPhrases } from './describeReview';
 import { visible } from './markdownEscape';
 import type { CatalogReview, ContainerReview, ReviewSide } from './reviewModel';
+import { compareText } from '../text/order';
 
 /** Colours a host may apply; the engine only says what is what. */
 export interface TextStyle {
@@ -36,7 +37,7 @@ export function renderReviewText(review: CatalogReview, style: TextStyle = PLAIN
     out.push(`${label} ${style.dim(visible(note.code))}: ${visible(note.datastore)}${note.container !== undefined ? ` · ${visible(note.container)}` : ''}: ${visible(note.message)}`);
   }
   let datastore: string | undefined;
-  for (const container of [...review.containers].sort((a, b) => (a.datastore < b.datastore ? -1 : a.datastore > b.datastore ? 1 : 0))) {
+  for (const container of [...review.containers].sort((a, b) => compareText(a.datastore, b.datastore))) {
     if (container.datastore !== datastore) {
       datastore = container.datastore;
       out.push('', style.bold(visible(datastore)));

@@ -4,6 +4,7 @@ import { readProjectSettings } from '../definitions/projectSettings';
 import { INDEX_FILE_NAME, isSnapshotFileName } from '../snapshots/fileNames';
 import type { SyncPlan } from '../snapshots/plan';
 import type { ReviewSide } from './reviewModel';
+import { compareByName } from '../text/order';
 
 /**
  * The snapshot files of a catalog at one point in time: per datastore folder, file name → text.
@@ -108,7 +109,7 @@ function readFolder(dir: string): Map<string, string> | undefined {
     throw error;
   }
   const files = new Map<string, string>();
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const entry of entries.sort(compareByName)) {
     if (entry.isFile() && isSnapshotFileName(entry.name)) files.set(entry.name, fs.readFileSync(path.join(dir, entry.name), 'utf8'));
   }
   return files;

@@ -4,6 +4,7 @@ import { acquireScheduleLock } from '../operations/locks';
 import type { SyncOutcome } from '../sync/runSync';
 import { nextRuns, previousRun } from '../definitions/scheduleTiming';
 import { ScheduleStateStore, type ScheduleRunState } from './scheduleState';
+import { compareByName } from '../text/order';
 
 /**
  * What one look at a schedule decides at `now` (all UTC):
@@ -41,7 +42,7 @@ export async function runDueSchedules(request: RunDueRequest): Promise<ScheduleR
   const { workspace, now } = request;
   const store = new ScheduleStateStore(workspace.project.stateDir);
   const reports: ScheduleReport[] = [];
-  for (const schedule of [...workspace.schedules].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const schedule of [...workspace.schedules].sort(compareByName)) {
     if (request.signal?.aborted) break;
     const base = { schedule: schedule.name, datastore: schedule.datastore };
     const claim = acquireScheduleLock(workspace.project.stateDir, schedule.name, now);

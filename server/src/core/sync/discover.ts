@@ -1,15 +1,14 @@
 import { readConnectorCache } from '../connectors/connectorCache';
-import type { DiscoveryRequest, DiscoveryResult } from '../connectors/contract';
+import type { ConnectorTarget, DiscoveryRequest, DiscoveryResult } from '../connectors/contract';
 import { openConnector } from '../connectors/registry';
 import type { OperationRun } from '../operations/operationRun';
-import type { ResolvedSource } from './resolveDatastore';
 
 /**
  * The discover step: opens the datastore's connector, lets it describe the source (or say that
  * nothing changed since `request.unchangedSince`), and closes it whatever happens. The connector
  * gets back what it cached after the last written sync; progress and aborts go through `run`.
  */
-export async function discover(source: ResolvedSource, request: DiscoveryRequest, stateDir: string, run: OperationRun): Promise<DiscoveryResult> {
+export async function discover(source: ConnectorTarget, request: DiscoveryRequest, stateDir: string, run: OperationRun): Promise<DiscoveryResult> {
   const connector = await openConnector(source);
   let discovery: DiscoveryResult;
   try {

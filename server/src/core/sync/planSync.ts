@@ -115,7 +115,7 @@ export function planSync(input: PlanInput): SyncPlan {
 }
 
 export interface PlanInput {
-  datastore: { name: string; schemas?: string[]; prune_limit: number };
+  datastore: { name: string; prune_limit: number };
   discovery: DiscoveryResult;
   state: CatalogState;
   overrides: ReadonlyMap<string, ContainerOverride>;
@@ -136,7 +136,7 @@ function planMissing(
   const inScope = (entry: SnapshotIndexEntry): boolean => {
     // Never touch what this sync did not look at: other kinds, other schemas (notes/domain.md, safe prune).
     if (!include.has(includeClassOf((entry.kind ?? 'table') as ContainerKind))) return false;
-    return !datastore.schemas || entry.schema === undefined || datastore.schemas.includes(entry.schema);
+    return !discovery.scope || entry.schema === undefined || discovery.scope.includes(entry.schema);
   };
   const knownInScope = state.index.containers.filter(inScope);
   const absent = knownInScope.filter((entry) => !presentNames.has(entry.name));

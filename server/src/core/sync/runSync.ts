@@ -1,4 +1,4 @@
-import { ConnectorError, type DiscoveryProgress, type DiscoveryResult } from '../connectors/contract';
+import { ConnectorError, type ConnectorTarget, type DiscoveryProgress, type DiscoveryResult } from '../connectors/contract';
 import type { DatastoreDefinition, Workspace } from '../definitions/types';
 import type { OperationStore } from '../history/operationStore';
 import type { OperationRecord, OperationResult } from '../history/operationRecord';
@@ -14,7 +14,7 @@ import { replayPlan, type ResyncRecord } from '../snapshots/resyncRecord';
 import { ENGINE_VERSION } from '../version';
 import { discover } from './discover';
 import { planSync } from './planSync';
-import { resolveDatastore, resyncInputs, type ResolvedSource } from './resolveDatastore';
+import { resolveDatastore, resyncInputs } from './resolveDatastore';
 
 /**
  * One sync operation of one datastore, the same for every host. Never throws for source or user
@@ -115,7 +115,7 @@ async function execute(request: SyncRequest, options: SyncOptions, run: Operatio
   const outcome: SyncOutcome = { datastore: request.datastore.name, result: 'running', message: null, logs: [], changed: false, durationMs: 0, operationId: run.record?.id };
   try {
     const source = resolve(request, options, run);
-    const discovery = await discover(source.datastore, { include: options.include, unchangedSince: source.replay?.signature }, request.workspace.project.stateDir, run);
+    const discovery = await discover(source.target, { include: options.include, unchangedSince: source.replay?.signature }, request.workspace.project.stateDir, run);
     const planned = plan(request, options, source, discovery, run);
     Object.assign(outcome, { plan: planned.plan, replayed: planned.replayed, logs: planned.plan.logs, changed: planHasChanges(planned.plan) || run.checkpoint !== undefined });
     if (!request.dryRun && !planned.replayed) await apply(request, source, discovery, planned.plan, run);
@@ -129,7 +129,7 @@ async function execute(request: SyncRequest, options: SyncOptions, run: Operatio
 
 /** What a sync reads before it connects: the source's settings, the catalog as committed (or as a resumed sync left it), the overrides, the replay record. */
 interface ResolvedSync {
-  datastore: ResolvedSource;
+  target: ConnectorTarget;
   state: CatalogState;
   overrides: Map<string, ContainerOverride>;
   /** Everything besides the source and the snapshots that decides the result (snapshots/resyncRecord.ts). */
@@ -143,8 +143,8 @@ function resolve(request: SyncRequest, options: SyncOptions, run: OperationRun):
   if ('error' in resolved) throw new ConnectorError(resolved.error, 'unset-env-variable');
   const state = run.checkpoint?.state ?? readCatalogState(workspace.project.snapshotsDir, datastore.name);
   const overrides = overridesOf(workspace, datastore.name);
-  const inputs = resyncInputs(resolved.datastore, options, overrides, ENGINE_VERSION);
-  return { datastore: resolved.datastore, state, overrides, inputs, replay: run.replayable(inputs, state) };
+  const inputs = resyncInputs(resolved.target, options, overrides, ENGINE_VERSION);
+  return { target: resolved.target, state, overrides, inputs, replay: run.replayable(inputs, state) };
 }
 
 function plan(request: SyncRequest, options: SyncOptions, source: ResolvedSync, discovery: DiscoveryResult, run: OperationRun): { plan: SyncPlan; replayed: boolean } {

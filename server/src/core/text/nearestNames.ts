@@ -1,3 +1,4 @@
+import { compareText } from './order';
 /**
  * Suggests the closest known names for a misspelt one ("did you mean"). Distances are small
  * strings compared once per problem, so a plain dynamic-programming edit distance is enough.
@@ -12,7 +13,7 @@ export function nearestNames(wanted: string, candidates: Iterable<string>, limit
       scored.push({ name, distance });
     }
   }
-  scored.sort((a, b) => a.distance - b.distance || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  scored.sort((a, b) => a.distance - b.distance || compareText(a.name, b.name));
   return [...new Set(scored.map((s) => s.name))].slice(0, limit);
 }
 

@@ -1,5 +1,4 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import datastoreSchema from '../../../../schemas/datastore.schema.json';
 import overridesSchema from '../../../../schemas/overrides.schema.json';
 import projectSchema from '../../../../schemas/project.schema.json';
 import scheduleSchema from '../../../../schemas/schedule.schema.json';
@@ -13,12 +12,20 @@ import { nearestNames } from '../text/nearestNames';
  * tooling uses, so the engine and the editor can never disagree about shape.
  */
 export function validateAgainstSchema(schema: SchemaName, value: unknown): SchemaIssue[] {
-  const validate = validatorFor(schema);
-  if (validate(value)) return [];
-  return toIssues(validate.errors ?? [], value);
+  return issuesOf(validatorFor(schema), value);
 }
 
-export type SchemaName = 'datastore' | 'schedule' | 'overrides' | 'project' | 'snapshot' | 'snapshot-index';
+/**
+ * Validates against a schema composed at run time (the datastore schema, derived from the
+ * registered datastore types); each schema object is compiled once.
+ */
+export function validateAgainstComposedSchema(schema: object, value: unknown): SchemaIssue[] {
+  let validate = COMPOSED.get(schema);
+  if (!validate) COMPOSED.set(schema, (validate = compiler().compile(schema)));
+  return issuesOf(validate, value);
+}
+
+export type SchemaName = 'schedule' | 'overrides' | 'project' | 'snapshot' | 'snapshot-index';
 
 /** A schema violation located by its path inside the validated value. */
 export interface SchemaIssue {
@@ -31,7 +38,6 @@ export interface SchemaIssue {
 }
 
 const SCHEMAS: Record<SchemaName, object> = {
-  datastore: datastoreSchema,
   schedule: scheduleSchema,
   overrides: overridesSchema,
   project: projectSchema,
@@ -41,19 +47,26 @@ const SCHEMAS: Record<SchemaName, object> = {
 
 let ajv: Ajv | undefined;
 const compiled = new Map<SchemaName, ValidateFunction>();
+const COMPOSED = new WeakMap<object, ValidateFunction>();
+
+function compiler(): Ajv {
+  if (!ajv) {
+    // `verbose` gives each error its parentSchema, whose property names feed "did you mean".
+    ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+    for (const [key, schema] of Object.entries(SCHEMAS)) ajv.addSchema(schema, `${key}.schema.json`);
+  }
+  return ajv;
+}
 
 function validatorFor(name: SchemaName): ValidateFunction {
   let validate = compiled.get(name);
-  if (!validate) {
-    if (!ajv) {
-      // `verbose` gives each error its parentSchema, whose property names feed "did you mean".
-      ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
-      for (const [key, schema] of Object.entries(SCHEMAS)) ajv.addSchema(schema, `${key}.schema.json`);
-    }
-    validate = ajv.getSchema(`${name}.schema.json`)!;
-    compiled.set(name, validate);
-  }
+  if (!validate) compiled.set(name, (validate = compiler().getSchema(`${name}.schema.json`)!));
   return validate;
+}
+
+function issuesOf(validate: ValidateFunction, value: unknown): SchemaIssue[] {
+  if (validate(value)) return [];
+  return toIssues(validate.errors ?? [], value);
 }
 
 function toIssues(errors: ErrorObject[], root: unknown): SchemaIssue[] {

@@ -2,18 +2,32 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DiscoveredContainer, FieldInfo, FileContainerInfo, OperationLogEntry } from '../../model';
-import { ConnectorError, type Connector, type DiscoveryContext, type DiscoveryResult, type ResolvedDatastore } from '../contract';
+import { ConnectorError, type Connector, type ConnectorTarget, type DiscoveryContext, type DiscoveryResult } from '../contract';
 import { groupFolderFiles, type FileGroup } from './globbing';
 import { inferFileSchema, reconcileSchemas, type FileFormat, type InferredFileSchema } from './inference';
 import { traverseFileStore, type HiveListing, type ListedFile } from './traverse';
+
+/** A file store's settings. */
+export interface DfsSettings {
+  /** The folder, absolute. */
+  root?: string;
+  /** Lower-case extensions of the files that are containers. */
+  extensions: string[];
+  /** `true`: group similar names of one folder; `folder`: every file of an extension in a folder; `false`: a file is a container. */
+  globbing: boolean | 'folder';
+  /** How many files of a globbed container are read to infer its schema. */
+  sample_files: number;
+}
+
+export type DfsTarget = ConnectorTarget<DfsSettings>;
 
 /**
  * A local folder as a datastore. Each supported file is a container, or a partition of a globbed
  * or hive-partitioned container. A resync opens no file of a folder whose names, sizes and
  * modification times are unchanged: its containers come from the cache of the last sync.
  */
-export function openDfsConnector(datastore: ResolvedDatastore): Connector {
-  const root = datastore.root;
+export function openDfsConnector(datastore: DfsTarget): Connector {
+  const root = datastore.settings.root;
   let stat: fs.Stats | undefined;
   try {
     stat = root ? fs.statSync(root) : undefined;
@@ -24,7 +38,7 @@ export function openDfsConnector(datastore: ResolvedDatastore): Connector {
     throw new ConnectorError(`The root folder '${root ?? ''}' of datastore '${datastore.name}' does not exist or is not a folder. Check 'root' (it is relative to the definition file).`, 'source-not-found');
   }
   return {
-    discover: async (_request, context) => discover(root, datastore, context),
+    discover: async (_request, context) => discover(root, datastore.settings, context),
     close: async () => undefined,
   };
 }
@@ -39,7 +53,7 @@ interface DfsCache {
   folders: Record<string, { fingerprint: string; containers: DiscoveredContainer[]; unreadable: string[]; logs: OperationLogEntry[] }>;
 }
 
-async function discover(root: string, datastore: ResolvedDatastore, context: DiscoveryContext): Promise<DiscoveryResult> {
+async function discover(root: string, datastore: DfsSettings, context: DiscoveryContext): Promise<DiscoveryResult> {
   const settings = JSON.stringify([CACHE_VERSION, datastore.extensions, datastore.globbing, datastore.sample_files]);
   const previous = readCache(context.previousCache, settings);
   const listing = await traverseFileStore(root, new Set(datastore.extensions), context.signal);
@@ -54,7 +68,7 @@ async function discover(root: string, datastore: ResolvedDatastore, context: Dis
   let done = 0;
   let allCached = previous !== undefined;
   for (const unit of units) {
-    if (context.signal.aborted) throw context.signal.reason ?? new Error('aborted');
+    context.signal.throwIfAborted();
     const cached = previous?.folders[unit.key];
     const hit = cached !== undefined && cached.fingerprint === unit.fingerprint;
     if (!hit) allCached = false;
@@ -106,7 +120,7 @@ interface FolderResult {
   logs: OperationLogEntry[];
 }
 
-function describeFolder(root: string, folder: string, files: readonly ListedFile[], datastore: ResolvedDatastore): FolderResult {
+function describeFolder(root: string, folder: string, files: readonly ListedFile[], datastore: DfsSettings): FolderResult {
   const result: FolderResult = { containers: [], unreadable: [], logs: [] };
   const grouping = groupFolderFiles(files.map((f) => f.name), {
     globbing: datastore.globbing !== false,
@@ -139,7 +153,7 @@ function describeFolder(root: string, folder: string, files: readonly ListedFile
   return result;
 }
 
-function describeHive(root: string, hive: HiveListing, datastore: ResolvedDatastore): FolderResult {
+function describeHive(root: string, hive: HiveListing, datastore: DfsSettings): FolderResult {
   const result: FolderResult = { containers: [], unreadable: [], logs: [] };
   const pattern = `${hive.keys.map((key) => `${key}=*`).join('/')}/*.${hive.extension}`;
   const name = joinRelative(hive.folder, pattern);

@@ -3,6 +3,7 @@
  * "shape" of name (`orders_2024.csv`, `orders-2025.csv`) become one container whose partitions
  * are the files. Pure and synchronous: the caller lists folders, this only decides the grouping.
  */
+import { compareText } from '../../text/order';
 
 /** One container of a folder: a globbed group of files, or a single file. */
 export interface FileGroup {
@@ -389,16 +390,12 @@ function partAt(text: string, at: number, part: string): boolean {
   return true;
 }
 
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function compareGroups(a: FileGroup, b: FileGroup): number {
   // Patterns can only collide when file names contain a literal `*`; the first file breaks the tie.
-  return compareStrings(a.pattern, b.pattern) || compareStrings(a.files[0] ?? '', b.files[0] ?? '');
+  return compareText(a.pattern, b.pattern) || compareText(a.files[0] ?? '', b.files[0] ?? '');
 }
 
 function compareOverlaps(a: GlobOverlap, b: GlobOverlap): number {
-  return compareStrings(a.pattern, b.pattern) || compareStrings(a.file, b.file)
-    || compareStrings(a.ownContainer, b.ownContainer);
+  return compareText(a.pattern, b.pattern) || compareText(a.file, b.file)
+    || compareText(a.ownContainer, b.ownContainer);
 }

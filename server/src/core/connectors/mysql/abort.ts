@@ -16,7 +16,3 @@ export async function killQuery(config: mysql.ConnectionOptions, threadId: numbe
     await killer?.end().catch(() => killer?.destroy());
   }
 }
-
-export function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error('The sync was aborted.');
-}

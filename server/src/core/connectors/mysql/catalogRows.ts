@@ -25,6 +25,4 @@ export function tableKey(schema: string, table: string): string {
   return `${schema}\u0000${table}`;
 }
 
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+

@@ -1,9 +1,9 @@
 /** Discovery: the bulk catalog reads joined into containers, with what could not be seen logged. */
 import type { ContainerKind, DiscoveredContainer, OperationLogEntry } from '../../model';
 import { qualifiedName } from '../../naming';
-import type { DiscoveryContext, DiscoveryRequest, DiscoveryResult, ResolvedDatastore } from '../contract';
-import { throwIfAborted } from '../serverSettings';
-import { arrays, compare, DIGESTED, tableKey, type ColumnRow, type TableRow } from './catalogRows';
+import type { DiscoveryContext, DiscoveryRequest, DiscoveryResult } from '../contract';
+import type { ServerTarget } from '../serverSettings';
+import { arrays, DIGESTED, tableKey, type ColumnRow, type TableRow } from './catalogRows';
 import { fieldOf } from './fields';
 import { readGrants } from './grants';
 import { readInnoDbTables } from './innoDbTables';
@@ -11,11 +11,12 @@ import { partitionCandidates, partitionColumns, readPartitionExpressions } from 
 import { readPrimaryKeys } from './primaryKeys';
 import type { Link, Run, Session } from './session';
 import { clientDigests, serverDigests, SIGNATURE_VERSION, signatureOf } from './signature';
+import { compareText } from '../../text/order';
 
 const KINDS: Record<string, ContainerKind | undefined> = { 'BASE TABLE': 'table', 'SYSTEM VERSIONED': 'table', VIEW: 'view' };
 
-export async function discover(datastore: ResolvedDatastore, session: Session, request: DiscoveryRequest, context: DiscoveryContext, run: Run, openHelper: () => Promise<Link>): Promise<DiscoveryResult> {
-  throwIfAborted(context.signal);
+export async function discover(datastore: ServerTarget, session: Session, request: DiscoveryRequest, context: DiscoveryContext, run: Run, openHelper: () => Promise<Link>): Promise<DiscoveryResult> {
+  context.signal.throwIfAborted();
   const columnsRead = new HelperRead(openHelper, run, context.signal);
   try {
     // A first sync needs every column: connect the helper now, while the main connection starts.
@@ -70,7 +71,7 @@ class HelperRead {
   }
 }
 
-async function describe(datastore: ResolvedDatastore, session: Session, request: DiscoveryRequest, context: DiscoveryContext, run: Run, columnsRead: HelperRead): Promise<DiscoveryResult> {
+async function describe(datastore: ServerTarget, session: Session, request: DiscoveryRequest, context: DiscoveryContext, run: Run, columnsRead: HelperRead): Promise<DiscoveryResult> {
   const { signal } = context;
   const logs: OperationLogEntry[] = [];
   context.onProgress?.({ phase: 'listing', done: 0 });
@@ -80,9 +81,9 @@ async function describe(datastore: ResolvedDatastore, session: Session, request:
   const schemaRows = (await arrays(run, 'SELECT SCHEMA_NAME FROM information_schema.SCHEMATA', signal, [])) as [string][];
   const visibleSchemas = new Set(schemaRows.map((r) => r[0]));
   // A MySQL "database" is the namespace: by default every one the user can see but the server's own.
-  const wanted = datastore.schemas ?? [...visibleSchemas].filter((schema) => !SYSTEM_SCHEMAS.has(schema.toLowerCase())).sort(compare);
+  const wanted = datastore.settings.schemas ?? [...visibleSchemas].filter((schema) => !SYSTEM_SCHEMAS.has(schema.toLowerCase())).sort(compareText);
   // Without a global privilege, a database the user may not see is missing from SCHEMATA, not gone.
-  const listedSchemas = datastore.schemas || grants?.seesEveryDatabase ? undefined : wanted;
+  const listedSchemas = datastore.settings.schemas || grants?.seesEveryDatabase ? undefined : wanted;
   if (wanted.length === 0) {
     logs.push({ level: 'warning', code: 'empty-schema', message: `User '${session.user}' sees no database on the server besides the system ones; nothing is listed or pruned. Grant SELECT, SHOW VIEW on the databases to catalog.` });
     return { containers: [], complete: false, logs };
@@ -102,7 +103,7 @@ async function describe(datastore: ResolvedDatastore, session: Session, request:
 
   const tables = (await arrays(run, `SELECT ${DIGESTED.tables.join(', ')}, ${session.mariadb ? 'NULL' : 'CREATE_OPTIONS'}
     FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (${list})`, signal, wanted)) as TableRow[];
-  tables.sort((a, b) => compare(a[0], b[0]) || compare(a[1], b[1]));
+  tables.sort((a, b) => compareText(a[0], b[0]) || compareText(a[1], b[1]));
   const listed = tables.filter((t) => {
     const kind = KINDS[t[2]];
     return kind !== undefined && request.include.includes(kind === 'table' ? 'table' : 'view');
@@ -120,7 +121,7 @@ async function describe(datastore: ResolvedDatastore, session: Session, request:
   const primaryKeys = await readPrimaryKeys(run, signal, wanted, byTable);
   if (basis && signature === undefined) signature = signatureOf(basis, clientDigests(tables, columns));
   const partitions = await readPartitionExpressions(run, signal, wanted, partitionCandidates(session, listed, innoDbTables));
-  throwIfAborted(signal);
+  signal.throwIfAborted();
 
   const containers: DiscoveredContainer[] = [];
   const unreadable: string[] = [];
@@ -184,5 +185,5 @@ async function describe(datastore: ResolvedDatastore, session: Session, request:
     logs.push({ level: 'warning', code: 'permission-unknown', message: `The grants of user '${session.user}' could not be read, so objects it may not see cannot be ruled out; nothing is pruned.` });
   }
   context.onProgress?.({ phase: 'described', done: containers.length, total: listed.length });
-  return { containers, complete, logs, unreadable, signature, ...(listedSchemas ? { listedSchemas } : {}) };
+  return { containers, complete, logs, unreadable, scope: datastore.settings.schemas, signature, ...(listedSchemas ? { listedSchemas } : {}) };
 }

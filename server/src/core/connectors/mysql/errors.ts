@@ -1,16 +1,16 @@
 /** Driver errors as ConnectorErrors that say what to check, never with the password in them. */
-import { ConnectorError, type ResolvedDatastore } from '../contract';
-import { serverTimeouts, tlsFailure } from '../serverSettings';
+import { ConnectorError } from '../contract';
+import { serverTimeouts, tlsFailure, type ServerTarget } from '../serverSettings';
 
-function scrub(message: string, datastore: ResolvedDatastore): string {
-  const password = datastore.connection.password;
+function scrub(message: string, datastore: ServerTarget): string {
+  const password = datastore.settings.password;
   return password ? message.split(password).join('***') : message;
 }
 
-export function connectionError(datastore: ResolvedDatastore, error: unknown): ConnectorError {
+export function connectionError(datastore: ServerTarget, error: unknown): ConnectorError {
   if (error instanceof ConnectorError) return error;
   const err = error as Error & { code?: string; errno?: number };
-  const { host, port, database, user } = datastore.connection;
+  const { host, port, database, user } = datastore.settings;
   const where = `${host ?? ''}:${port ?? 3306}`;
   const what = `datastore '${datastore.name}'`;
   const make = (message: string, code: string): ConnectorError => new ConnectorError(scrub(message, datastore), code);
@@ -33,7 +33,7 @@ export function connectionError(datastore: ResolvedDatastore, error: unknown): C
     case 'EAI_AGAIN':
       return make(`Host '${host}' of ${what} is unknown. Check connection.host.`, 'connection-refused');
     case 'ETIMEDOUT':
-      return make(`The ${datastore.type} server at ${where} did not answer within ${serverTimeouts(datastore.connection).connectMs / 1000} s (${what}). Check the address, firewalls, or raise connection.connect_timeout_seconds.`, 'connection-timeout');
+      return make(`The ${datastore.type} server at ${where} did not answer within ${serverTimeouts(datastore.settings).connectMs / 1000} s (${what}). Check the address, firewalls, or raise connection.connect_timeout_seconds.`, 'connection-timeout');
     case 'HANDSHAKE_NO_SSL_SUPPORT':
       return make(`The ${datastore.type} server at ${where} does not offer TLS, but connection.ssl asks for it (${what}). Enable TLS on the server or set ssl: { mode: prefer } or false.`, 'ssl-unsupported');
     default:
@@ -44,11 +44,11 @@ export function connectionError(datastore: ResolvedDatastore, error: unknown): C
   }
 }
 
-export function statementError(datastore: ResolvedDatastore, error: unknown, sql: string): unknown {
+export function statementError(datastore: ServerTarget, error: unknown, sql: string): unknown {
   const err = error as Error & { errno?: number; code?: string };
   // 1969: MariaDB max_statement_time; 3024: MySQL max_execution_time.
   if (err.errno === 1969 || err.errno === 3024) {
-    const seconds = serverTimeouts(datastore.connection).statementMs / 1000;
+    const seconds = serverTimeouts(datastore.settings).statementMs / 1000;
     return new ConnectorError(`A catalog query of datastore '${datastore.name}' ran longer than the statement timeout (${seconds} s) and was stopped by the server. Raise connection.statement_timeout_seconds if the catalog is that large. Query: ${sql.replace(/\s+/g, ' ').slice(0, 120)}`, 'statement-timeout');
   }
   if (err.code === 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION') {

@@ -1,5 +1,6 @@
-import { arrays, compare } from './catalogRows';
+import { arrays} from './catalogRows';
 import type { Run } from './session';
+import { compareText } from '../../text/order';
 
 /**
  * InnoDB's own table list (`db/t`, and `db/t#P#p0` per partition) with table ids, for the databases
@@ -11,9 +12,10 @@ export async function readInnoDbTables(run: Run, signal: AbortSignal, wanted: st
   const filter = plain ? `WHERE ${wanted.map(() => 'NAME LIKE ?').join(' OR ')}` : '';
   try {
     const rows = (await arrays(run, `SELECT NAME, TABLE_ID FROM information_schema.INNODB_SYS_TABLES ${filter}`, signal, plain ? wanted.map((schema) => `${schema.replace(/_/g, '\\_')}/%`) : [])) as [string, number][];
-    return rows.map((r): [string, number] => [r[0], Number(r[1])]).sort((a, b) => compare(a[0], b[0]));
-  } catch (error) {
-    if (signal.aborted) throw error;
+    return rows.map((r): [string, number] => [r[0], Number(r[1])]).sort((a, b) => compareText(a[0], b[0]));
+  } catch {
+    // Aborted: the abort is the answer. Otherwise this read is optional.
+    signal.throwIfAborted();
     return undefined;
   }
 }

@@ -1,6 +1,6 @@
-import { ConnectorError, type ResolvedDatastore, type SqlConnector } from '../contract';
-import { throwIfAborted } from '../serverSettings';
-import { abortReason, killQuery } from './abort';
+import { ConnectorError, type SqlConnector } from '../contract';
+import type { ServerTarget } from '../serverSettings';
+import { killQuery } from './abort';
 import { discover } from './discover';
 import { connectionError, statementError } from './errors';
 import { connect, connectionConfig, startSession, type Link, type Run, type Session } from './session';
@@ -27,7 +27,7 @@ import { refuseUnlessRead } from './statementGuard';
  * that needs the table opened (CREATE_TIME, CREATE_OPTIONS, all of PARTITIONS) costs 2.5–3.5 s
  * for 11,000 tables on a server whose table cache is smaller than that.
  */
-export async function openMySqlConnector(datastore: ResolvedDatastore): Promise<SqlConnector> {
+export async function openMySqlConnector(datastore: ServerTarget): Promise<SqlConnector> {
   const config = connectionConfig(datastore);
   const link = await openLink(datastore, config);
   return {
@@ -40,7 +40,7 @@ export async function openMySqlConnector(datastore: ResolvedDatastore): Promise<
   };
 }
 
-async function openLink(datastore: ResolvedDatastore, config: ReturnType<typeof connectionConfig>, known?: Session): Promise<Link> {
+async function openLink(datastore: ServerTarget, config: ReturnType<typeof connectionConfig>, known?: Session): Promise<Link> {
   const connection = await connect(datastore, config);
   const state = { pending: 0, closed: false };
   let session: Session;
@@ -52,7 +52,7 @@ async function openLink(datastore: ResolvedDatastore, config: ReturnType<typeof 
   }
 
   const run: Run = async (sql, signal, values, rowsAsArray = false) => {
-    if (signal) throwIfAborted(signal);
+    signal?.throwIfAborted();
     state.pending++;
     const pending = connection.query({ sql, values, rowsAsArray });
     // Counted down when the server answers, which after an abort can be later than our rejection.
@@ -63,19 +63,19 @@ async function openLink(datastore: ResolvedDatastore, config: ReturnType<typeof 
         const onAbort = (): void => {
           // Reject at once; the server-side statement is ended from a second session.
           void killQuery(config, connection.threadId);
-          reject(abortReason(signal));
+          reject(signal.reason);
         };
         signal.addEventListener('abort', onAbort, { once: true });
         pending.then(
           ([rows]) => {
             signal.removeEventListener('abort', onAbort);
             // SLEEP() and some reads return normally when killed: an aborted call never resolves.
-            if (signal.aborted) reject(abortReason(signal));
+            if (signal.aborted) reject(signal.reason);
             else resolve(rows as unknown[]);
           },
           (error: unknown) => {
             signal.removeEventListener('abort', onAbort);
-            reject(signal.aborted ? abortReason(signal) : error);
+            reject(signal.aborted ? signal.reason : error);
           },
         );
       });

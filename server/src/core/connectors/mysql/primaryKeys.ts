@@ -1,5 +1,6 @@
-import { arrays, compare, tableKey, type ColumnRow } from './catalogRows';
+import { arrays, tableKey, type ColumnRow } from './catalogRows';
 import type { Run } from './session';
+import { compareText } from '../../text/order';
 
 /**
  * Primary key positions. COLUMNS marks key columns PRI (and, as InnoDB does, a NOT NULL unique key
@@ -32,8 +33,8 @@ export async function readPrimaryKeys(run: Run, signal: AbortSignal, wanted: str
   for (const [key, primary] of composite) {
     const candidates = indexes.get(key) ?? new Map<string, Map<string, number>>();
     const wantedColumns = primary.map((c) => c[2]).sort();
-    const matches = (columns: Map<string, number>): boolean => compare(JSON.stringify([...columns.keys()].sort()), JSON.stringify(wantedColumns)) === 0;
-    const chosen = candidates.get('PRIMARY') ?? [...candidates.entries()].sort((a, b) => compare(a[0], b[0])).find(([, columns]) => matches(columns))?.[1];
+    const matches = (columns: Map<string, number>): boolean => compareText(JSON.stringify([...columns.keys()].sort()), JSON.stringify(wantedColumns)) === 0;
+    const chosen = candidates.get('PRIMARY') ?? [...candidates.entries()].sort((a, b) => compareText(a[0], b[0])).find(([, columns]) => matches(columns))?.[1];
     // Without a matching index (not expected), source order is the best guess.
     keys.set(key, chosen && matches(chosen) ? chosen : new Map(primary.map((c, i) => [c[2], i + 1])));
   }

@@ -1,8 +1,8 @@
 /** Opening the connection: its options (TLS, timeouts, utf8mb4) and the read-only session. */
 import * as net from 'node:net';
 import mysql from 'mysql2/promise';
-import { ConnectorError, type ResolvedDatastore } from '../contract';
-import { prefersTls, requireServerSettings, serverTimeouts, tlsSettings } from '../serverSettings';
+import { ConnectorError } from '../contract';
+import { prefersTls, requireServerSettings, serverTimeouts, tlsSettings, type ServerTarget } from '../serverSettings';
 import { connectionError } from './errors';
 
 export type Run = (sql: string, signal: AbortSignal | undefined, values?: unknown[], rowsAsArray?: boolean) => Promise<unknown[]>;
@@ -20,12 +20,12 @@ export interface Link {
   close(): Promise<void>;
 }
 
-export function connectionConfig(datastore: ResolvedDatastore): mysql.ConnectionOptions {
+export function connectionConfig(datastore: ServerTarget): mysql.ConnectionOptions {
   const { host, port, database, user } = requireServerSettings(datastore, 3306);
   return {
     host, port, database, user,
-    password: datastore.connection.password,
-    connectTimeout: serverTimeouts(datastore.connection).connectMs,
+    password: datastore.settings.password,
+    connectTimeout: serverTimeouts(datastore.settings).connectMs,
     ssl: sslOptions(datastore),
     // Identifiers hold any Unicode letter (`Tablo ı`); utf8mb4 round-trips them exactly.
     charset: 'utf8mb4',
@@ -36,11 +36,11 @@ export function connectionConfig(datastore: ResolvedDatastore): mysql.Connection
   };
 }
 
-function sslOptions(datastore: ResolvedDatastore): mysql.SslOptions | undefined {
+function sslOptions(datastore: ServerTarget): mysql.SslOptions | undefined {
   const tls = tlsSettings(datastore);
   if (!tls) return undefined;
   if (tls.verify === 'none') return { rejectUnauthorized: false };
-  const host = datastore.connection.host ?? '';
+  const host = datastore.settings.host ?? '';
   if (tls.verify === 'full' && net.isIP(host) !== 0) {
     // mysql2 skips the host-name check for an IP address (it checks 'localhost' instead), so
     // verify-full would silently be verify-ca, and the password would go to any server the CA signed.
@@ -49,14 +49,14 @@ function sslOptions(datastore: ResolvedDatastore): mysql.SslOptions | undefined 
   return { ca: tls.ca, rejectUnauthorized: true, verifyIdentity: tls.verify === 'full' };
 }
 
-export async function connect(datastore: ResolvedDatastore, config: mysql.ConnectionOptions): Promise<mysql.Connection> {
+export async function connect(datastore: ServerTarget, config: mysql.ConnectionOptions): Promise<mysql.Connection> {
   let connection: mysql.Connection;
   try {
     connection = await mysql.createConnection(config);
   } catch (error) {
     // `prefer`: encryption when the server offers it, plain otherwise.
     if (prefersTls(datastore) && (error as { code?: string }).code === 'HANDSHAKE_NO_SSL_SUPPORT') {
-      return connect({ ...datastore, connection: { ...datastore.connection, ssl: false } }, { ...config, ssl: undefined });
+      return connect({ ...datastore, settings: { ...datastore.settings, ssl: false } }, { ...config, ssl: undefined });
     }
     throw connectionError(datastore, error);
   }
@@ -69,14 +69,14 @@ export async function connect(datastore: ResolvedDatastore, config: mysql.Connec
  * Flavour, read-only session and statement timeout: two or three statements at open. A helper
  * connection of a discovery passes the main connection's session and skips the version query.
  */
-export async function startSession(datastore: ResolvedDatastore, connection: mysql.Connection, known?: Session): Promise<Session> {
+export async function startSession(datastore: ServerTarget, connection: mysql.Connection, known?: Session): Promise<Session> {
   let session = known;
   if (!session) {
     const [rows] = await connection.query('SELECT VERSION() AS version, CURRENT_USER() AS user');
     const { version, user } = (rows as { version: string; user: string }[])[0]!;
     session = { mariadb: /mariadb/i.test(version), version, user };
   }
-  const statementMs = serverTimeouts(datastore.connection).statementMs;
+  const statementMs = serverTimeouts(datastore.settings).statementMs;
   // MariaDB counts max_statement_time in seconds (any statement); MySQL max_execution_time in ms (SELECT only).
   const timeout = session.mariadb ? `max_statement_time = ${statementMs / 1000}` : `max_execution_time = ${statementMs}`;
   await connection.query(`SET SESSION TRANSACTION READ ONLY`);

@@ -1,16 +1,24 @@
 import * as fs from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { DiscoveredContainer, FieldInfo } from '../model';
-import { qualifiedName } from '../naming';
-import { ConnectorError, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult, type ResolvedDatastore, type SqlConnector } from './contract';
+import type { DiscoveredContainer, FieldInfo } from '../../model';
+import { qualifiedName } from '../../naming';
+import { ConnectorError, type ConnectorTarget, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult, type SqlConnector } from '../contract';
+
+/** A DuckDB datastore's settings: its database file, and the schemas to sync. */
+export interface DuckDbSettings {
+  path?: string;
+  schemas?: string[];
+}
+
+export type DuckDbTarget = ConnectorTarget<DuckDbSettings>;
 
 /**
  * DuckDB: opened with `access_mode: READ_ONLY`. Three bulk catalog calls (`duckdb_tables`,
  * `duckdb_views`, `duckdb_columns`) plus one for primary keys, never per-table
  * `information_schema` (about 3,000× slower measured here).
  */
-export async function openDuckDbConnector(datastore: ResolvedDatastore): Promise<SqlConnector> {
-  const file = datastore.connection.path;
+export async function openDuckDbConnector(datastore: DuckDbTarget): Promise<SqlConnector> {
+  const file = datastore.settings.path;
   if (!file || !fs.existsSync(file)) {
     throw new ConnectorError(`The DuckDB database '${file ?? ''}' of datastore '${datastore.name}' does not exist. Check connection.path.`, 'source-not-found');
   }
@@ -44,9 +52,9 @@ interface ColumnRow {
 
 const SYSTEM_SCHEMAS = new Set(['information_schema', 'pg_catalog']);
 
-async function discover(connection: DuckDBConnection, datastore: ResolvedDatastore, request: DiscoveryRequest, context: DiscoveryContext): Promise<DiscoveryResult> {
+async function discover(connection: DuckDBConnection, datastore: DuckDbTarget, request: DiscoveryRequest, context: DiscoveryContext): Promise<DiscoveryResult> {
   const rows = async <T>(sql: string): Promise<T[]> => {
-    if (context.signal.aborted) throw context.signal.reason ?? new Error('aborted');
+    context.signal.throwIfAborted();
     return (await connection.runAndReadAll(sql)).getRowObjectsJson() as unknown as T[];
   };
   const here = 'database_name = current_database() AND NOT internal';
@@ -57,7 +65,7 @@ async function discover(connection: DuckDBConnection, datastore: ResolvedDatasto
   const keys = await rows<{ schema_name: string; table_name: string; constraint_column_names: string[] }>(
     `SELECT schema_name, table_name, constraint_column_names FROM duckdb_constraints() WHERE database_name = current_database() AND constraint_type = 'PRIMARY KEY'`,
   );
-  const wanted = (schema: string): boolean => (datastore.schemas ? datastore.schemas.includes(schema) : !SYSTEM_SCHEMAS.has(schema));
+  const wanted = (schema: string): boolean => (datastore.settings.schemas ? datastore.settings.schemas.includes(schema) : !SYSTEM_SCHEMAS.has(schema));
   const byRelation = new Map<string, ColumnRow[]>();
   for (const column of columns) {
     const key = `${column.schema_name}\u0000${column.table_name}`;
@@ -93,7 +101,7 @@ async function discover(connection: DuckDBConnection, datastore: ResolvedDatasto
   for (const t of tables) add(t.schema_name, t.table_name, 'table', t.comment);
   for (const v of views) add(v.schema_name, v.view_name, 'view', v.comment);
   context.onProgress?.({ phase: 'described', done: containers.length, total: containers.length });
-  return { containers, complete: true, logs: [] };
+  return { containers, complete: true, logs: [], scope: datastore.settings.schemas };
 }
 
 /**

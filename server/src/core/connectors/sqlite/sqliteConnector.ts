@@ -1,16 +1,23 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import Database from 'better-sqlite3';
-import type { DiscoveredContainer, FieldInfo, OperationLogEntry } from '../model';
-import { ConnectorError, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult, type ResolvedDatastore, type SqlConnector } from './contract';
+import type { DiscoveredContainer, FieldInfo, OperationLogEntry } from '../../model';
+import { ConnectorError, type ConnectorTarget, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult, type SqlConnector } from '../contract';
+
+/** A SQLite datastore's settings: its database file. */
+export interface SqliteSettings {
+  path?: string;
+}
+
+export type SqliteTarget = ConnectorTarget<SqliteSettings>;
 
 /**
  * SQLite: the file is opened read-only (and `query_only` on top), so no statement issued through
  * this session can change it. In-process, a prepared per-table `pragma_table_xinfo(?)` is the
  * fastest shape (37 µs per table measured here); the N+1 rule only bites client/server databases.
  */
-export function openSqliteConnector(datastore: ResolvedDatastore): SqlConnector {
-  const file = datastore.connection.path;
+export function openSqliteConnector(datastore: SqliteTarget): SqlConnector {
+  const file = datastore.settings.path;
   if (!file || !fs.existsSync(file)) {
     throw new ConnectorError(`The SQLite database '${file ?? ''}' of datastore '${datastore.name}' does not exist. Check connection.path.`, 'source-not-found');
   }
@@ -51,7 +58,7 @@ function discover(db: Database.Database, request: DiscoveryRequest, context: Dis
   const unreadable: string[] = [];
   let done = 0;
   for (const object of objects) {
-    if (context.signal.aborted) throw context.signal.reason ?? new Error('aborted');
+    context.signal.throwIfAborted();
     if (!kinds.includes(object.type)) continue;
     let rows: ColumnRow[];
     try {

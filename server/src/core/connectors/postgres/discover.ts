@@ -1,157 +1,8 @@
-import pg from 'pg';
-import type { ContainerKind, DiscoveredContainer, FieldInfo, OperationLogEntry } from '../model';
-import { qualifiedName } from '../naming';
-import { ConnectorError, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult, type ResolvedDatastore, type SqlConnector } from './contract';
-import { prefersTls, requireServerSettings, serverTimeouts, throwIfAborted, tlsFailure, tlsSettings } from './serverSettings';
-
-/**
- * PostgreSQL. The session is read-only at the database level (`default_transaction_read_only`,
- * and every catalog read runs in a `READ ONLY` transaction). Introspection is a constant number
- * of pg_catalog queries for the whole datastore, whatever its size: signature, relations,
- * columns, schemas, settings. Comments come from a `LEFT JOIN pg_description`, never
- * `col_description()` per row.
- */
-export async function openPostgresConnector(datastore: ResolvedDatastore): Promise<SqlConnector> {
-  const config = clientConfig(datastore);
-  const session = await openSession(datastore, config);
-  return {
-    discover: (request, context) => discover(datastore, request, context, session, () => openSession(datastore, config)),
-    query: async (sql, signal) => (await session.run(sql, signal)).rows as unknown[],
-    close: () => session.close(),
-  };
-}
-
-/** One read-only connection; its statements are cancelled on the server when the signal aborts. */
-interface Session {
-  run: Run;
-  /** Runs a query whose rows (as arrays) go to `onRow` as they arrive, none kept by the driver. */
-  stream(sql: string, signal: AbortSignal, values: unknown[], onRow: (row: unknown[]) => void): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function openSession(datastore: ResolvedDatastore, config: pg.ClientConfig): Promise<Session> {
-  const client = new pg.Client(config);
-  // A broken connection after connect (server restart) must reject the running query, not crash the process.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    // Again as a statement: poolers and some servers drop startup options.
-    await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    // `prefer`: encryption when the server offers it, a plain connection otherwise (as libpq does).
-    if (config.ssl && prefersTls(datastore) && NO_TLS_ON_SERVER.test((error as Error).message)) return openSession(datastore, { ...config, ssl: false });
-    throw connectionError(datastore, error);
-  }
-  const cancellable = async <T>(pending: Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
-    if (!signal) return pending;
-    const onAbort = (): void => void cancelBackend(config, client);
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await pending;
-    } catch (error) {
-      if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('The sync was aborted.');
-      throw error;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
-  };
-  const run = async (sql: string, signal: AbortSignal | undefined, values?: unknown[]): Promise<pg.QueryResult> => {
-    if (signal) throwIfAborted(signal);
-    return cancellable(client.query(sql, values), signal);
-  };
-  const stream = async (sql: string, signal: AbortSignal, values: unknown[], onRow: (row: unknown[]) => void): Promise<void> => {
-    throwIfAborted(signal);
-    // A Query with a 'row' listener and no callback does not accumulate rows: each dies young.
-    const query = new pg.Query({ text: sql, values, rowMode: 'array' } as pg.QueryConfig<unknown[]>);
-    const done = new Promise<void>((resolve, reject) => {
-      query.on('row', (row: unknown[]) => onRow(row));
-      query.on('end', () => resolve());
-      query.on('error', reject);
-    });
-    client.query(query);
-    return cancellable(done, signal);
-  };
-  return {
-    run,
-    stream,
-    close: async () => {
-      await client.end().catch(() => undefined);
-    },
-  };
-}
-
-type Run = (sql: string, signal: AbortSignal | undefined, values?: unknown[]) => Promise<pg.QueryResult>;
-
-function clientConfig(datastore: ResolvedDatastore): pg.ClientConfig {
-  const { host, port, database, user } = requireServerSettings(datastore, 5432);
-  const timeouts = serverTimeouts(datastore.connection);
-  return {
-    host, port, database, user,
-    password: datastore.connection.password,
-    ssl: sslOptions(datastore),
-    connectionTimeoutMillis: timeouts.connectMs,
-    statement_timeout: timeouts.statementMs,
-    application_name: 'catalog-as-code',
-    // Read-only for the whole session, before any statement of ours runs.
-    options: '-c default_transaction_read_only=on',
-  };
-}
-
-function sslOptions(datastore: ResolvedDatastore): pg.ClientConfig['ssl'] {
-  const tls = tlsSettings(datastore);
-  if (!tls) return false;
-  if (tls.verify === 'none') return { rejectUnauthorized: false };
-  // verify-ca checks the chain only; verify-full (and `ssl: true`) also the host name.
-  return tls.verify === 'chain' ? { rejectUnauthorized: true, ca: tls.ca, checkServerIdentity: () => undefined } : { rejectUnauthorized: true, ca: tls.ca };
-}
-
-/** Cancels the running statement from a second session (`pg_cancel_backend` of our backend). */
-async function cancelBackend(config: pg.ClientConfig, client: pg.Client): Promise<void> {
-  const pid = (client as unknown as { processID: number | null }).processID;
-  if (pid === null) return;
-  const canceller = new pg.Client({ ...config, statement_timeout: 10_000 });
-  canceller.on('error', () => undefined);
-  try {
-    await canceller.connect();
-    await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
-  } catch {
-    // Best effort: the statement timeout still bounds the query, and closing the session ends it.
-  } finally {
-    await canceller.end().catch(() => undefined);
-  }
-}
-
-/** What `pg` says when it asked for TLS and the server has none. */
-const NO_TLS_ON_SERVER = /does not support SSL/i;
-
-function connectionError(datastore: ResolvedDatastore, error: unknown): ConnectorError {
-  const err = error as Error & { code?: string };
-  const { host, port, database, user } = datastore.connection;
-  const where = `${host ?? ''}:${port ?? 5432}`;
-  const what = `datastore '${datastore.name}'`;
-  const tls = tlsFailure(error, datastore, where);
-  if (tls) return new ConnectorError(tls, 'ssl-failed');
-  if (NO_TLS_ON_SERVER.test(err.message)) {
-    return new ConnectorError(`The PostgreSQL server at ${where} does not offer TLS, but connection.ssl asks for it (${what}). Enable ssl on the server, or set ssl: { mode: prefer } or false.`, 'ssl-unsupported');
-  }
-  switch (err.code) {
-    case '3D000':
-      return new ConnectorError(`Database '${database}' does not exist on the PostgreSQL server at ${where} (${what}). Check connection.database.`, 'source-not-found');
-    case '28P01':
-    case '28000':
-      return new ConnectorError(`PostgreSQL at ${where} refused user '${user}' (${what}): ${err.message}. Check connection.user and the variable behind connection.password.`, 'auth-failed');
-    case 'ECONNREFUSED':
-      return new ConnectorError(`Nothing answers at ${where} (${what}): connection refused. Check connection.host and connection.port, and that PostgreSQL is running.`, 'connection-refused');
-    case 'ENOTFOUND':
-      return new ConnectorError(`Host '${host}' of ${what} is unknown. Check connection.host.`, 'connection-refused');
-    default:
-      if (/timeout/i.test(err.message)) {
-        return new ConnectorError(`PostgreSQL at ${where} did not answer within ${serverTimeouts(datastore.connection).connectMs / 1000} s (${what}). Check the address, firewalls, or raise connection.connect_timeout_seconds.`, 'connection-timeout');
-      }
-      return new ConnectorError(`Could not connect to PostgreSQL at ${where} (${what}): ${err.message}`, 'connection-failed');
-  }
-}
+import type { ContainerKind, DiscoveredContainer, FieldInfo, OperationLogEntry } from '../../model';
+import { qualifiedName } from '../../naming';
+import type { DiscoveryContext, DiscoveryRequest, DiscoveryResult } from '../contract';
+import type { ServerTarget } from '../serverSettings';
+import type { Run, Session } from './session';
 
 /**
  * Changes whenever anything a discovery reads could have changed: any DDL, COMMENT, GRANT or
@@ -191,16 +42,16 @@ interface RelationColumns {
   fields: FieldInfo[];
 }
 
-async function discover(datastore: ResolvedDatastore, request: DiscoveryRequest, context: DiscoveryContext, session: Session, openHelper: () => Promise<Session>): Promise<DiscoveryResult> {
+export async function discover(datastore: ServerTarget, request: DiscoveryRequest, context: DiscoveryContext, session: Session, openHelper: () => Promise<Session>): Promise<DiscoveryResult> {
   const { signal } = context;
   const kinds = Object.entries(RELATION_KINDS)
     .filter(([, kind]) => request.include.includes(kind === 'table' || kind === 'foreign_table' ? 'table' : 'view'))
     .map(([relkind]) => relkind);
   const logs: OperationLogEntry[] = [];
   if (kinds.length === 0) return { containers: [], complete: true, logs };
-  const schemaFilter = datastore.schemas ? 'n.nspname = ANY($1::text[])' : SYSTEM_SCHEMA_FILTER;
-  const relationFilter = `${schemaFilter} AND c.relkind = ANY($${datastore.schemas ? 2 : 1}::"char"[]) AND NOT c.relispartition`;
-  const values: unknown[] = datastore.schemas ? [datastore.schemas, kinds] : [kinds];
+  const schemaFilter = datastore.settings.schemas ? 'n.nspname = ANY($1::text[])' : SYSTEM_SCHEMA_FILTER;
+  const relationFilter = `${schemaFilter} AND c.relkind = ANY($${datastore.settings.schemas ? 2 : 1}::"char"[]) AND NOT c.relispartition`;
+  const values: unknown[] = datastore.settings.schemas ? [datastore.settings.schemas, kinds] : [kinds];
   // A first sync needs everything: connect the helper session while this one starts.
   let helper = request.unchangedSince === undefined ? openHelper().catch(() => undefined) : undefined;
   let described: CatalogReads;
@@ -236,7 +87,7 @@ async function discover(datastore: ResolvedDatastore, request: DiscoveryRequest,
         WHERE a.attnum > 0 AND NOT a.attisdropped AND ${relationFilter}`,
       values,
       schemas: `SELECT n.nspname AS name, has_schema_privilege(n.oid, 'USAGE') AS usage FROM pg_catalog.pg_namespace n WHERE ${schemaFilter}`,
-      schemaValues: datastore.schemas ? [datastore.schemas] : [],
+      schemaValues: datastore.settings.schemas ? [datastore.settings.schemas] : [],
     });
   } finally {
     await session.run('ROLLBACK', undefined).catch(() => undefined);
@@ -244,7 +95,7 @@ async function discover(datastore: ResolvedDatastore, request: DiscoveryRequest,
     void helper?.then((connected) => connected?.close());
   }
   const { signature, relations, columns, schemas, commitTimestamps } = described;
-  throwIfAborted(signal);
+  signal.throwIfAborted();
 
   const containers: DiscoveredContainer[] = [];
   const unreadable: string[] = [];
@@ -273,7 +124,7 @@ async function discover(datastore: ResolvedDatastore, request: DiscoveryRequest,
   }
   let complete = true;
   const listedSchemas = new Set(schemas.map((s) => s.name));
-  for (const wanted of datastore.schemas ?? []) {
+  for (const wanted of datastore.settings.schemas ?? []) {
     if (listedSchemas.has(wanted)) continue;
     complete = false;
     logs.push({ level: 'warning', code: 'schema-not-found', message: `Schema '${wanted}' named in 'schemas' of datastore '${datastore.name}' does not exist (or is not visible to the sync user); nothing there is pruned. Check the name and the user's privileges.` });
@@ -282,7 +133,7 @@ async function discover(datastore: ResolvedDatastore, request: DiscoveryRequest,
   for (const schema of schemas) {
     if (populated.has(schema.name)) continue;
     // `public` exists in every database; an empty one is not worth a warning unless the user named it.
-    if (schema.name === 'public' && !datastore.schemas) continue;
+    if (schema.name === 'public' && !datastore.settings.schemas) continue;
     logs.push({
       level: 'warning', code: 'empty-schema',
       message: schema.usage
@@ -291,7 +142,7 @@ async function discover(datastore: ResolvedDatastore, request: DiscoveryRequest,
     });
   }
   context.onProgress?.({ phase: 'described', done: containers.length, total: containers.length });
-  return { containers, complete, logs, unreadable, detection: { commitTimestamps }, signature };
+  return { containers, complete, logs, unreadable, scope: datastore.settings.schemas, detection: { commitTimestamps }, signature };
 }
 
 interface CatalogReads {
@@ -333,8 +184,9 @@ async function readCatalog(session: Session, helperConnecting: Promise<Session |
       try {
         await helper.run(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${snapshotId!}'`, signal);
         reader = helper;
-      } catch (error) {
-        if (signal.aborted) throw error;
+      } catch {
+        // Aborted: the abort is the answer. Otherwise the session reads alone.
+        signal.throwIfAborted();
       }
     }
     const signature = queries.signature ?? await readSignature(reader.run, signal);
@@ -346,7 +198,7 @@ async function readCatalog(session: Session, helperConnecting: Promise<Session |
   const [columnsDone, rest] = await Promise.allSettled([columnsRead, others]);
   if (columnsDone.status === 'rejected') throw columnsDone.reason;
   if (rest.status === 'rejected') throw rest.reason;
-  throwIfAborted(signal);
+  signal.throwIfAborted();
   return { ...rest.value, columns };
 }
 

@@ -1,0 +1,45 @@
+import type { DatastoreTypeEntry } from '../contract';
+import type { DfsSettings } from './dfsConnector';
+
+/** The extensions a file store reads, and the default of `extensions`. */
+export const FILE_EXTENSIONS = ['csv', 'tsv', 'json', 'jsonl', 'parquet'] as const;
+
+/** `type: dfs`: a folder of CSV, TSV, JSON, JSON Lines and Parquet files. */
+export const dfsType: DatastoreTypeEntry<DfsSettings> = {
+  type: 'dfs',
+  storeType: 'dfs',
+  title: 'File store',
+  schema: {
+    properties: {
+      root: { type: 'string', minLength: 1, description: 'The folder to sync, relative to this file.' },
+      extensions: {
+        type: 'array',
+        items: { enum: [...FILE_EXTENSIONS] },
+        uniqueItems: true,
+        minItems: 1,
+        description: 'The file extensions to treat as containers (default: all supported).',
+      },
+      globbing: {
+        enum: [true, false, 'folder'],
+        description: '`true` groups similar file names in one folder into one container; `folder` groups every file of an extension in a folder; `false` makes each file its own container.',
+      },
+      sample_files: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 1000,
+        description: 'How many files of a globbed container are read to infer its schema (default 10).',
+      },
+    },
+    required: ['root'],
+  },
+  settings: (read) => {
+    const globbing = read.value(['globbing']);
+    return {
+      root: read.file(['root']),
+      extensions: read.strings(['extensions']) ?? [...FILE_EXTENSIONS],
+      globbing: globbing === false ? false : globbing === 'folder' ? 'folder' : true,
+      sample_files: Math.min(read.number(['sample_files']) ?? 10, 1000),
+    };
+  },
+  open: async (target) => (await import('./dfsConnector')).openDfsConnector(target),
+};
