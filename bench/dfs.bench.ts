@@ -1,5 +1,5 @@
 /**
- * DFS benchmark (performance-floors.md §2.5 and §5 F1–F4): a file store of 100,000 small CSVs in
+ * DFS benchmark: a file store of 100,000 small CSVs in
  * 1,000 folders, synced through the engine in this process and through the CLI, with every time
  * printed as a ratio to the floor F = `find <tree> -type f -printf '%p %s %T@\n'` measured on the
  * same tree in the same run.

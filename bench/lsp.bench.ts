@@ -1,5 +1,5 @@
 /**
- * Language server benchmark (issue 4): on a generated catalog of 1,000 datastores (their
+ * Language server benchmark: on a generated catalog of 1,000 datastores (their
  * snapshots holding 100,000 fields, one 5,000-line definition file), measures in one run
  *   - the floor F: the engine's parse + validate of that file, in process (`analyzeDefinitions`);
  *   - our server: one-line didChange → publishDiagnostics, and didOpen → first diagnostics;

@@ -1,5 +1,5 @@
 /**
- * MariaDB/MySQL benchmark (performance-floors.md §2.4, D1 and D7): 11,000 tables × 20 columns plus
+ * MariaDB/MySQL benchmark: 11,000 tables × 20 columns plus
  * 500 views in one database, synced through the engine in this process. Every time is printed as a
  * ratio to the floor F = the bulk `information_schema.COLUMNS` read of that database into Node
  * with mysql2 (connect included), measured on the same database in the same run.

@@ -1,5 +1,5 @@
 /**
- * PostgreSQL benchmark (issue 3, performance-floors.md): 10,000 tables × 20 columns plus 1,000
+ * PostgreSQL benchmark: 10,000 tables × 20 columns plus 1,000
  * views, synced through the engine in this process. Every time is printed as a ratio to the floor
  * F = the bulk pg_catalog query (relations, columns with types, defaults and comments) read into
  * Node with `pg`, measured on the same database in the same run.

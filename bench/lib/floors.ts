@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 /**
- * The floor F of performance-floors.md §2.5 (F_find_stat): `find <tree> -type f -printf '%p %s %T@\n'`
+ * The file-store floor F (`F_find_stat`): `find <tree> -type f -printf '%p %s %T@\n'`
  * spawned from Node, every byte of its output consumed. Resolves to the wall time and the line count.
  */
 export function runFind(tree: string, printf: boolean): Promise<{ ms: number; lines: number }> {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { LspTestClient, uri, DEFAULT_CAPABILITIES } from '../../test/lsp/support/lspClient';
+import { LspTestClient, uri, DEFAULT_CAPABILITIES } from '../../test/helpers/lspClient';
 import { assertBench } from './engine';
 import type { EditScenario, LspBenchWorkspace } from './lspWorkspace';
 

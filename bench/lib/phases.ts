@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { hasErrors, loadWorkspace, planHasChanges, type SyncPlan } from '../../server/src/core';
 import { applySyncPlan } from '../../server/src/core/snapshots/applyPlan';
 import { planSync } from '../../server/src/core/sync/planSync';
@@ -6,7 +5,7 @@ import type { DiscoveryResult } from '../../server/src/core/connectors/contract'
 import { samplePositions, type DfsSettings } from '../../server/src/core/connectors/dfs/dfsConnector';
 import { groupFolderFiles } from '../../server/src/core/connectors/dfs/globbing';
 import { inferFileSchema, reconcileSchemas } from '../../server/src/core/connectors/dfs/inference';
-import { traverseFileStore } from '../../server/src/core/connectors/dfs/traverse';
+import { LocalFileStore } from '../../server/src/core/connectors/dfs/localFileStore';
 import { openConnector } from '../../server/src/core/connectors/registry';
 import { readCatalogState } from '../../server/src/core/snapshots/catalogState';
 import { readConnectorCache, writeConnectorCache } from '../../server/src/core/connectors/connectorCache';
@@ -54,8 +53,8 @@ export async function breakdownSync(catalog: string, datastoreName: string, with
   const stateMs = lap();
 
   // The pieces of discover, on their own.
-  const root = settings.root!;
-  const listing = await traverseFileStore(root, new Set(settings.extensions), signal);
+  const store = new LocalFileStore(settings.root!);
+  const listing = await store.list(new Set(settings.extensions), signal);
   const traverseMs = lap();
   // With the cache, discover skips globbing and inference of unchanged folders, so only a first
   // sync times them.
@@ -72,7 +71,12 @@ export async function breakdownSync(catalog: string, datastoreName: string, with
       for (const group of grouping.groups) {
         const picks = samplePositions(group.files.length, settings.sample_files);
         inferenceFiles += picks.length;
-        reconcileSchemas(picks.map((i) => ({ file: group.files[i]!, result: inferFileSchema(path.join(root, folder, group.files[i]!), 'csv') })));
+        const samples = [];
+        for (const i of picks) {
+          const file = folder === '.' ? group.files[i]! : `${folder}/${group.files[i]!}`;
+          samples.push({ file, result: await inferFileSchema(store, file, 'csv') });
+        }
+        reconcileSchemas(samples);
       }
     }
     inferenceMs = lap();

@@ -11,6 +11,7 @@ import errorSchema from '../../schemas/api/error.schema.json';
 import operationSchema from '../../schemas/api/operation.schema.json';
 import pageSchema from '../../schemas/api/operation-page.schema.json';
 import { removeCatalog, sqliteCatalog } from '../helpers/syncFixtures';
+import { waitFor } from '../helpers/waitFor';
 
 /** The seed's payloads, verbatim but for the placeholder (sync-operation.md, "API Payload Examples"). */
 const SEED_RUN = { type: 'catalog', datastore_id: 'shop', prune: false, recreate: false, include: ['table', 'view'] };
@@ -53,13 +54,12 @@ describe('HTTP API (cac serve), with a real HTTP client', function () {
     return { status: response.status, headers: response.headers, body: parsed };
   }
 
-  /** Polls the operation until it has finished (readiness, not a fixed sleep). */
+  /** The operation once it has finished. */
   async function finished(id: number): Promise<Answer> {
-    for (;;) {
+    return waitFor(async () => {
       const answer = await call('GET', `/api/operations/${id}`);
-      if (answer.body.items[0].result !== 'running') return answer;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+      return answer.body.items[0].result !== 'running' && answer;
+    }, `operation ${id} to finish`);
   }
 
   const store = (): OperationStore => new OperationStore(path.join(root, '.cac'));

@@ -5,15 +5,22 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isTempFileName } from '../../server/src/core/fs/atomicFiles';
 import { readSnapshot } from '../../server/src/core/snapshots/read';
+import { CLI, ensureBuilt } from '../helpers/builtCli';
 
-const CLI = path.resolve(__dirname, '..', '..', 'bin', 'cac.js');
 const FILES = 400;
 
-/** Kills `cac sync` at random moments; every snapshot must then be the old or the new version. */
+/**
+ * Kills `cac sync` at random moments; every snapshot must then be the old or the new version.
+ * The moments come from a seed, printed with every run: CAC_CRASH_SEED=<seed> replays them.
+ */
 describe('a sync killed at any moment', function () {
   this.timeout(180000);
+  const seed = Number(process.env.CAC_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
+  const random = seededRandom(seed);
   let root: string;
   before(() => {
+    ensureBuilt();
+    console.log(`      kill moments from seed ${seed} (replay: CAC_CRASH_SEED=${seed})`);
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'cac-crash-'));
     fs.mkdirSync(path.join(root, 'datastores'));
     fs.writeFileSync(path.join(root, 'datastores', 'files.yaml'), 'kind: Datastore\nname: files\ntype: dfs\nroot: ../data\nglobbing: false\n');
@@ -46,7 +53,7 @@ describe('a sync killed at any moment', function () {
       const child = spawn(process.execPath, [CLI, 'sync', '--root', root], { stdio: 'ignore' });
       // Listened for at once: a sync faster than the delay has exited before the kill.
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      const delay = Math.floor(syncMs * (0.5 + Math.random() * 0.7));
+      const delay = Math.floor(syncMs * (0.5 + random() * 0.7));
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill('SIGKILL');
       await exited;
@@ -60,7 +67,7 @@ describe('a sync killed at any moment', function () {
         assert.ok(column === previous || column === next, `${name} holds ${column}`);
         if (column === next) seenNew++;
       }
-      assert.equal(run(), 0, `sync after the kill at ${delay} ms (${seenNew} files already new)`);
+      assert.equal(run(), 0, `sync after the kill at ${delay} ms (${seenNew} files already new; seed ${seed})`);
       const names = fs.readdirSync(dir).filter((n) => n.endsWith('.yaml') && n !== '_index.yaml');
       assert.equal(names.length, FILES);
       assert.deepEqual(fs.readdirSync(dir).filter(isTempFileName), [], 'the next sync removes the temp files a killed one left');
@@ -76,4 +83,16 @@ describe('a sync killed at any moment', function () {
 function snapshotField(file: string): string {
   const read = readSnapshot(fs.readFileSync(file, 'utf8'));
   return read.ok ? read.value.fields[1]!.name : `not a snapshot: ${read.problem.message}`;
+}
+
+/** mulberry32: a small, well-spread generator, so a printed seed replays the same kill moments. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { removeCatalog, sqlite, sqliteCatalog } from '../helpers/syncFixtures';
+import { CLI, ensureBuilt } from '../helpers/builtCli';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const CI = path.join(REPO, 'examples', 'ci');
@@ -17,7 +18,7 @@ function git(root: string, ...args: string[]): void {
 function review(root: string, env: Record<string, string>): { code: number; stdout: string; stderr: string; markdown: string | undefined } {
   const result = spawnSync('bash', [path.join(CI, 'review.sh')], {
     cwd: root, encoding: 'utf8', timeout: 60000,
-    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), CAC_TRIGGERED_BY: 'ci@example.com', CAC: `${process.execPath} ${path.join(REPO, 'bin', 'cac.js')}`, ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), CAC_TRIGGERED_BY: 'ci@example.com', CAC: `${process.execPath} ${CLI}`, ...env },
   });
   const file = path.join(root, 'review.md');
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, markdown: fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined };
@@ -56,7 +57,7 @@ describe('examples/ci: the pull-request review workflow, run locally', function 
   this.timeout(120000);
   let root: string;
   before(function () {
-    if (!fs.existsSync(path.join(REPO, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` (npm test does it).');
+    ensureBuilt();
     root = sqliteCatalog('CREATE TABLE orders (id INTEGER PRIMARY KEY, legacy TEXT);', { '.gitignore': '.cac/\nshop.sqlite\nreview.md\n' });
     git(root, 'init', '-q');
     assert.equal(spawnSync(process.execPath, [path.join(REPO, 'bin', 'cac.js'), 'sync', '--root', root]).status, 0);

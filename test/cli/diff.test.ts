@@ -5,15 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { reviewLocation, shellWord } from '../../server/src/cli/diffCommand';
 import { sqlite } from '../helpers/syncFixtures';
+import { runCac } from '../helpers/builtCli';
 
 const REPO = path.resolve(__dirname, '..', '..');
-const CLI = path.join(REPO, 'bin', 'cac.js');
-
-/** Runs the built `cac` binary as a user would (npm test builds dist/ first), outside any CI environment. */
-function cac(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), CAC_TRIGGERED_BY: 'ci@example.com', ...env }, timeout: 60000 });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
 
 function git(root: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -43,34 +37,33 @@ describe('cac diff', function () {
   this.timeout(180000);
   let root: string;
   before(function () {
-    if (!fs.existsSync(path.join(REPO, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` (npm test does it).');
     root = shopRepository();
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it('exits 0 when nothing changed, and 2 for changes only with --detailed-exitcode', () => {
-    const clean = cac(['diff', '--root', root, '--detailed-exitcode']);
+    const clean = runCac(['diff', '--root', root, '--detailed-exitcode']);
     assert.equal(clean.code, 0, clean.stderr);
     assert.match(clean.stdout, /No changes to the snapshots\./);
-    assert.equal(cac(['diff', '--root', root]).code, 0);
+    assert.equal(runCac(['diff', '--root', root]).code, 0);
 
     sqlite(path.join(root, 'shop.sqlite'), 'ALTER TABLE customers ADD COLUMN phone TEXT;');
-    assert.equal(cac(['sync', 'shop_db', '--root', root]).code, 0);
-    const changed = cac(['diff', '--root', root, '--detailed-exitcode'], { NO_COLOR: '1' });
+    assert.equal(runCac(['sync', 'shop_db', '--root', root]).code, 0);
+    const changed = runCac(['diff', '--root', root, '--detailed-exitcode'], { NO_COLOR: '1' });
     assert.equal(changed.code, 2, changed.stderr);
     assert.match(changed.stdout, /^Catalog review of all datastores: HEAD \([0-9a-f]{7}\) → the working tree\n1 container changed · 1 field added · no breaking changes\n\nshop_db\n {2}~ customers — field added\n {6}field phone added \(TEXT\)\n$/);
-    const plain = cac(['diff', '--root', root]);
+    const plain = runCac(['diff', '--root', root]);
     assert.equal(plain.code, 0, 'changes alone never fail a run without --detailed-exitcode');
     commitAll(root, 'customers.phone');
   });
 
   it('prints for `cac sync --dry-run --format markdown` the review `cac diff` prints once the sync is written', () => {
     sqlite(path.join(root, 'shop.sqlite'), 'ALTER TABLE orders DROP COLUMN status; ALTER TABLE products ADD COLUMN weight REAL; DROP VIEW customer_order_totals;');
-    const dry = cac(['sync', 'shop_db', '--root', root, '--dry-run', '--format', 'markdown', '--detailed-exitcode']);
+    const dry = runCac(['sync', 'shop_db', '--root', root, '--dry-run', '--format', 'markdown', '--detailed-exitcode']);
     assert.equal(dry.code, 2, dry.stderr);
     assert.equal(git(root, 'status', '--porcelain'), '', 'a dry run writes nothing');
-    assert.equal(cac(['sync', 'shop_db', '--root', root]).code, 0);
-    const diff = cac(['diff', 'shop_db', '--root', root, '--format', 'markdown', '--detailed-exitcode']);
+    assert.equal(runCac(['sync', 'shop_db', '--root', root]).code, 0);
+    const diff = runCac(['diff', 'shop_db', '--root', root, '--format', 'markdown', '--detailed-exitcode']);
     assert.equal(diff.code, 2, diff.stderr);
 
     const dryLines = dry.stdout.split('\n');
@@ -88,7 +81,7 @@ describe('cac diff', function () {
   });
 
   it('compares two revisions, limits the review to named datastores and reports JSON', () => {
-    const json = cac(['diff', '--root', root, '--base', 'HEAD~2', '--head', 'HEAD', '--format', 'json', 'shop_db']);
+    const json = runCac(['diff', '--root', root, '--base', 'HEAD~2', '--head', 'HEAD', '--format', 'json', 'shop_db']);
     assert.equal(json.code, 0, json.stderr);
     const review = JSON.parse(json.stdout) as {
       base: { ref: string; commit: string }; head: { ref: string }; datastores: string[]; changed: boolean; breaking: boolean;
@@ -102,20 +95,20 @@ describe('cac diff', function () {
       ['customers', [['field_added', 'phone', false]]],
       ['products', [['field_added', 'weight', false]]],
     ]);
-    const other = cac(['diff', '--root', root, '--base', 'HEAD~2', '--head', 'HEAD', '--detailed-exitcode', 'landing', 'analytics']);
+    const other = runCac(['diff', '--root', root, '--base', 'HEAD~2', '--head', 'HEAD', '--detailed-exitcode', 'landing', 'analytics']);
     assert.equal(other.code, 0, other.stdout + other.stderr);
     assert.match(other.stdout, /^Catalog review of datastores analytics, landing: HEAD~2 \([0-9a-f]{7}\) → HEAD \([0-9a-f]{7}\)\nNo changes/);
   });
 
   it('exits 1 with a located, actionable message for a bad ref, a folder outside git, an invalid snapshot and an unknown datastore', () => {
-    const badRef = cac(['diff', '--root', root, '--base', 'origin/nope']);
+    const badRef = runCac(['diff', '--root', root, '--base', 'origin/nope']);
     assert.equal(badRef.code, 1);
     assert.match(badRef.stderr, /^error: 'origin\/nope' is not a commit in .*fetch-depth: 0/);
     assert.equal(badRef.stdout, '');
 
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'cac-no-git-'));
     try {
-      const noGit = cac(['diff', '--root', outside]);
+      const noGit = runCac(['diff', '--root', outside]);
       assert.equal(noGit.code, 1);
       assert.match(noGit.stderr, /is not inside a git repository.*cac sync --dry-run/);
     } finally {
@@ -126,18 +119,18 @@ describe('cac diff', function () {
     const original = fs.readFileSync(file, 'utf8');
     try {
       fs.writeFileSync(file, original.replace('kind: table', 'kind: [table'));
-      const invalid = cac(['diff', '--root', root, '--detailed-exitcode']);
+      const invalid = runCac(['diff', '--root', root, '--detailed-exitcode']);
       assert.equal(invalid.code, 1);
       assert.match(invalid.stderr, /^error: snapshots\/shop_db\/orders\.yaml:4:1 in the working tree: not a valid snapshot \(Flow sequence in block collection must be sufficiently indented and end with a \]\)\. Restore the file as `cac sync` wrote it, or sync again\.\n$/);
     } finally {
       fs.writeFileSync(file, original);
     }
 
-    const unknown = cac(['diff', 'shopdb', '--root', root]);
+    const unknown = runCac(['diff', 'shopdb', '--root', root]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /No snapshots of datastore 'shopdb' in HEAD \([0-9a-f]{7}\) or the working tree\. Did you mean 'shop_db'\?/);
 
-    const markdownElsewhere = cac(['validate', '--root', root, '--format', 'markdown']);
+    const markdownElsewhere = runCac(['validate', '--root', root, '--format', 'markdown']);
     assert.equal(markdownElsewhere.code, 1);
     assert.match(markdownElsewhere.stderr, /--format markdown is for `cac diff` and `cac sync`/);
   });

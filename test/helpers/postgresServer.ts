@@ -4,7 +4,7 @@ import * as readline from 'node:readline';
 import pg from 'pg';
 
 /**
- * Where the PostgreSQL tests run: the local server of notes/services.md when it answers, else
+ * Where the PostgreSQL tests run: the machine's local server when it answers, else
  * (outside CI only) an embedded real PostgreSQL, PGlite, served on a loopback port by
  * pglite-socket in a child process. Under CI=true the real server is required.
  */

@@ -7,7 +7,7 @@ import mysql from 'mysql2/promise';
 
 /**
  * Private PostgreSQL and MariaDB servers with TLS on, for the TLS tests: the shared servers of
- * notes/services.md run without TLS. Each gets its own data folder and loopback port, and a
+ * the machine's shared servers run without TLS. Each gets its own data folder and loopback port, and a
  * certificate for `localhost` only (so 127.0.0.1 fails a host-name check) signed by a throwaway
  * CA. Started from the machine's own binaries, as the services' OS users when run as root.
  */
@@ -68,7 +68,7 @@ async function freePort(): Promise<number> {
 }
 
 function missing(what: string): Unavailable {
-  return { unavailable: `${what}; the TLS tests start private servers from the machine's PostgreSQL and MariaDB binaries (notes/services.md)` };
+  return { unavailable: `${what}; the TLS tests start private servers from the machine's PostgreSQL and MariaDB binaries` };
 }
 
 function haveCommand(command: string): boolean {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { CompletionItem, CompletionList, Hover } from 'vscode-languageserver-protocol';
 import { removeCatalog } from '../helpers/syncFixtures';
-import { caretAfter, positionOf, startedClient, syncedCatalog } from './support/catalogFixture';
-import { uri, type LspTestClient } from './support/lspClient';
+import { caretAfter, positionOf, startedClient, syncedCatalog } from '../helpers/catalogFixture';
+import { uri, type LspTestClient } from '../helpers/lspClient';
 
 describe('language server: completion and hover', function () {
   this.timeout(60000);

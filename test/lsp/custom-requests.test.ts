@@ -7,8 +7,8 @@ import {
   type AbortOperationResult, type ListOperationsResult, type PreviewResult, type SyncResult,
 } from '../../server/src/protocol/catalogProtocol';
 import { removeCatalog, snapshotFiles, sqlite, sqliteCatalog } from '../helpers/syncFixtures';
-import { FIXTURE_FILES, SHOP_SQL, startedClient } from './support/catalogFixture';
-import { uri, type LspTestClient } from './support/lspClient';
+import { FIXTURE_FILES, SHOP_SQL, startedClient } from '../helpers/catalogFixture';
+import { uri, type LspTestClient } from '../helpers/lspClient';
 
 /** Enough tables that describing them takes a while, so a cancel lands in the middle of it. */
 const MANY_TABLES = `BEGIN;\n${Array.from({ length: 4000 }, (_, i) => `CREATE TABLE t${i} (id INTEGER PRIMARY KEY, v TEXT);`).join('\n')}\nCOMMIT;`;

@@ -5,8 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { removeCatalog, writeFile } from '../helpers/syncFixtures';
-import { caretAfter, openFile, positionOf, startedClient, syncedCatalog } from './support/catalogFixture';
-import { MINIMAL_CAPABILITIES, uri, type LspTestClient } from './support/lspClient';
+import { caretAfter, openFile, positionOf, startedClient, syncedCatalog } from '../helpers/catalogFixture';
+import { MINIMAL_CAPABILITIES, uri, type LspTestClient } from '../helpers/lspClient';
+import { ensureBuilt } from '../helpers/builtCli';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -51,7 +52,7 @@ describe('language server: diagnostics', function () {
     let root: string;
     let client: LspTestClient;
     before(async () => {
-      if (!fs.existsSync(path.join(REPO, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` (npm test does it).');
+      ensureBuilt();
       root = await syncedCatalog();
       for (const [relative, text] of Object.entries(PROBLEM_FILES)) writeFile(root, relative, text);
       client = await startedClient(root);

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CodeAction, CodeLens, DocumentSymbol, Location, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { removeCatalog } from '../helpers/syncFixtures';
-import { FIXTURE_FILES, caretAfter, openFile, positionOf, startedClient, syncedCatalog } from './support/catalogFixture';
-import { MINIMAL_CAPABILITIES, uri, type LspTestClient } from './support/lspClient';
+import { FIXTURE_FILES, caretAfter, openFile, positionOf, startedClient, syncedCatalog } from '../helpers/catalogFixture';
+import { MINIMAL_CAPABILITIES, uri, type LspTestClient } from '../helpers/lspClient';
 
 const SHOP = 'kind: Datastore\nname: shop\ntype: sqlite\nconnection:\n  path: ../shop.sqlite\n';
 

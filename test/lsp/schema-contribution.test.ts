@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadWorkspace } from '../../server/src/core';
 import { cleanupWorkspace, writeWorkspace } from '../helpers/workspace';
-import { LspTestClient, uri } from './support/lspClient';
+import { LspTestClient, uri } from '../helpers/lspClient';
 
 const REPO = path.resolve(__dirname, '..', '..');
 

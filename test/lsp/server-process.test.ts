@@ -3,7 +3,8 @@ import { fork, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { IPCMessageReader, IPCMessageWriter, createProtocolConnection, type InitializeResult } from 'vscode-languageserver-protocol/node';
 import { cleanupWorkspace, writeWorkspace } from '../helpers/workspace';
-import { LspTestClient, ensureBuiltServer, uri } from './support/lspClient';
+import { ensureBuilt } from '../helpers/builtCli';
+import { LspTestClient, uri } from '../helpers/lspClient';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const BIN = path.join(REPO, 'bin', 'cac-language-server.js');
@@ -12,7 +13,7 @@ describe('cac-language-server as a process', function () {
   this.timeout(60000);
   let root: string;
   before(() => {
-    ensureBuiltServer();
+    ensureBuilt();
     root = writeWorkspace({ 'datastores/shop.yaml': 'kind: Datastore\nname: shop\ntype: sqlite\nconnection:\n  path: ./shop.sqlite\n' });
   });
   after(() => cleanupWorkspace(root));

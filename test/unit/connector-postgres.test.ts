@@ -10,6 +10,7 @@ import { postgresCase } from '../helpers/connectorCases/postgres';
 import type { TestSource } from '../helpers/connectorCases/types';
 import { postgresTarget } from '../helpers/postgresServer';
 import { makeCatalog, removeCatalog, snapshotFiles, sync } from '../helpers/syncFixtures';
+import { waitFor } from '../helpers/waitFor';
 
 /** PostgreSQL facts beyond the shared contract: kinds, identifiers, privileges, timeouts, query count. */
 describe('postgresql connector', function () {
@@ -172,18 +173,10 @@ describe('postgresql connector', function () {
       const controller = new AbortController();
       const discovering = connector.discover({ include: ['table', 'view'] }, { signal: controller.signal });
       const waiting = async (): Promise<number> => ((await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'catalog-as-code' AND datname = $1 AND wait_event_type = 'Lock'`, [source.datastore.settings.database])).rows[0] as { n: number }).n;
-      for (let i = 0; (await waiting()) === 0; i++) {
-        assert.ok(i < 200, 'the discovery never waited on the lock');
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      const aborted = Date.now();
+      await waitFor(async () => (await waiting()) > 0, 'the discovery to wait on the lock', 5_000);
       controller.abort(new Error('aborted by test'));
       await assert.rejects(discovering, /aborted by test/);
-      assert.ok(Date.now() - aborted < 5_000);
-      for (let i = 0; (await waiting()) > 0; i++) {
-        assert.ok(i < 200, 'the cancelled query still waits on the server');
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      await waitFor(async () => (await waiting()) === 0, 'the cancelled query to leave the server', 5_000);
       await connector.close();
     } finally {
       await blocker.query('ROLLBACK').catch(() => undefined);

@@ -15,7 +15,7 @@ import { startTlsMariadb, startTlsPostgres, type TlsServer, type Unavailable } f
 interface Flavour {
   type: string;
   start(): Promise<TlsServer | Unavailable>;
-  /** The shared plain server of notes/services.md. */
+  /** The machine's shared server, without TLS. */
   plain: ServerSettings;
   /** True when the session the connector opened is encrypted. */
   encrypted(rows: unknown[]): boolean;

@@ -38,7 +38,7 @@ const dfsStore = (name: string): string => `kind: Datastore\nname: ${name}\ntype
 const postgresStore = (name: string, password: string): string =>
   `kind: Datastore\nname: ${name}\ntype: postgresql\nconnection:\n  host: 127.0.0.1\n  database: shop\n  user: reader\n  password: ${password}\n`;
 
-describe('loading a workspace from disk (SPEC §1)', () => {
+describe('loading a workspace from disk', () => {
   let root: string;
   afterEach(() => cleanupWorkspace(root));
 

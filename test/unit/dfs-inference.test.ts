@@ -8,11 +8,15 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import {
   inferFileSchema, reconcileSchemas, type FileFormat, type InferenceResult, type InferredFileSchema,
 } from '../../server/src/core/connectors/dfs/inference/index';
+import type { ByteRange, FileBytes, FileStat, FileStore, FileStoreListing, OpenedFile } from '../../server/src/core/connectors/dfs/fileStore';
+import { LocalFileStore } from '../../server/src/core/connectors/dfs/localFileStore';
 
 let dir: string;
+let store: LocalFileStore;
 
 before(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cac-dfs-inference-'));
+  store = new LocalFileStore(dir);
 });
 
 after(() => {
@@ -20,14 +24,20 @@ after(() => {
 });
 
 let counter = 0;
+/** Writes a file into the store's folder; returns its path in the store. */
 function write(name: string, content: string | Buffer): string {
-  const file = path.join(dir, `${counter++}-${name}`);
-  fs.writeFileSync(file, content);
+  const file = `${counter++}-${name}`;
+  fs.writeFileSync(path.join(dir, file), content);
   return file;
 }
 
-function schemaOf(content: string | Buffer, format: FileFormat, name = `f.${format}`): InferredFileSchema {
-  const result = inferFileSchema(write(name, content), format);
+/** Infers through the local store over the test folder. */
+function infer(file: string, format: FileFormat): Promise<InferenceResult> {
+  return inferFileSchema(store, file, format);
+}
+
+async function schemaOf(content: string | Buffer, format: FileFormat, name = `f.${format}`): Promise<InferredFileSchema> {
+  const result = await infer(write(name, content), format);
   if (!result.ok) assert.fail(`expected success, got ${result.failure.code}: ${result.failure.message}`);
   return result.schema;
 }
@@ -98,8 +108,8 @@ describe('dfs inference: CSV and TSV', () => {
     ['keeps a stray quote inside a value literal', 'id,size\n1,5" screen\n2,7" screen\n', 'csv', ',', true, ['id BIGINT', 'size VARCHAR']],
   ];
   for (const [behaviour, content, format, delimiter, header, expected] of cases) {
-    it(behaviour, () => {
-      const schema = schemaOf(content, format);
+    it(behaviour, async () => {
+      const schema = await schemaOf(content, format);
       assert.deepEqual(
         { delimiter: schema.delimiter, header: schema.header, columns: columns(schema) },
         { delimiter, header, columns: expected },
@@ -110,19 +120,19 @@ describe('dfs inference: CSV and TSV', () => {
 
   it('matches DuckDB for a file covering the ladder', async () => {
     const file = write('ladder.csv', 'b,i,d,t,dt,ts,v,e\ntrue,1,1.5,12:30:00,2024-01-31,2024-01-31 10:00:00,x,\nfalse,2,2,13:00:00,2024-02-01,2024-02-01 11:00:00,y,\n');
-    const result = inferFileSchema(file, 'csv');
+    const result = await infer(file, 'csv');
     assert.ok(result.ok);
-    const expected = await duckdb(`SELECT column_name || ' ' || column_type FROM (DESCRIBE SELECT * FROM read_csv('${file}'))`);
+    const expected = await duckdb(`SELECT column_name || ' ' || column_type FROM (DESCRIBE SELECT * FROM read_csv('${path.join(dir, file)}'))`);
     assert.deepEqual(columns(result.schema), expected.map((r) => r[0]));
   });
 
-  it('gives the same schema whether or not a value is quoted', () => {
-    const plain = schemaOf('id,name,when\n1,Alice,2024-01-01\n2,Bob,2024-01-02\n', 'csv');
-    const quoted = schemaOf('id,name,when\n1,"Alice",2024-01-01\n2,Bob,2024-01-02\n', 'csv');
+  it('gives the same schema whether or not a value is quoted', async () => {
+    const plain = await schemaOf('id,name,when\n1,Alice,2024-01-01\n2,Bob,2024-01-02\n', 'csv');
+    const quoted = await schemaOf('id,name,when\n1,"Alice",2024-01-01\n2,Bob,2024-01-02\n', 'csv');
     assert.deepEqual(quoted, plain);
   });
 
-  it('reads only the first 64 KiB of a 5 MB file, so later rows cannot change a type', () => {
+  it('reads only the first 64 KiB of a 5 MB file, so later rows cannot change a type', async () => {
     const lines = ['id,amount,label'];
     let size = 0;
     for (let i = 0; size < 5 * 1024 * 1024; i++) {
@@ -132,40 +142,27 @@ describe('dfs inference: CSV and TSV', () => {
       size += line.length + 1;
     }
     const file = write('big.csv', lines.join('\n'));
-    const started = process.hrtime.bigint();
-    const result = inferFileSchema(file, 'csv');
-    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const result = await infer(file, 'csv');
     assert.ok(result.ok);
     assert.deepEqual(columns(result.schema), ['id BIGINT', 'amount BIGINT', 'label VARCHAR']);
-    assert.ok(elapsedMs < 250, `inference took ${elapsedMs} ms`);
   });
 
-  it('drops a record the 64 KiB prefix cuts inside a quoted multi-line value', () => {
+  it('drops a record the 64 KiB prefix cuts inside a quoted multi-line value', async () => {
     const record = (i: number): string => `${i},"${'x'.repeat(200)}\n${'y'.repeat(200)}",${i}.5`;
     const lines = ['id,text,score'];
     for (let i = 0; i < 2000; i++) lines.push(record(i));
-    const schema = schemaOf(lines.join('\n'), 'csv');
+    const schema = await schemaOf(lines.join('\n'), 'csv');
     assert.deepEqual(columns(schema), ['id BIGINT', 'text VARCHAR', 'score DOUBLE']);
   });
 
-  it('stays fast on many small files', () => {
-    const file = write('small.csv', 'id,name,price\n1,Alice,1.5\n2,Bob,2\n');
-    inferFileSchema(file, 'csv');
-    const n = 2000;
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) inferFileSchema(file, 'csv');
-    const perFileUs = Number(process.hrtime.bigint() - started) / 1e3 / n;
-    assert.ok(perFileUs < 500, `${perFileUs} µs per file`);
-  });
-
-  it('reports UTF-16 and binary content as file-malformed', () => {
+  it('reports UTF-16 and binary content as file-malformed', async () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,name\n1,a\n', 'utf16le')]);
-    assert.equal(failureOf(inferFileSchema(write('utf16.csv', utf16), 'csv')).code, 'file-malformed');
-    assert.equal(failureOf(inferFileSchema(write('bin.jsonl', Buffer.from([0x7b, 0x00, 0x7d])), 'jsonl')).code, 'file-malformed');
+    assert.equal(failureOf(await infer(write('utf16.csv', utf16), 'csv')).code, 'file-malformed');
+    assert.equal(failureOf(await infer(write('bin.jsonl', Buffer.from([0x7b, 0x00, 0x7d])), 'jsonl')).code, 'file-malformed');
   });
 
-  it('reports an unclosed quote as file-malformed without echoing file contents', () => {
-    const failure = failureOf(inferFileSchema(write('bad.csv', 'id,name\n1,"secret-value\n'), 'csv'));
+  it('reports an unclosed quote as file-malformed without echoing file contents', async () => {
+    const failure = failureOf(await infer(write('bad.csv', 'id,name\n1,"secret-value\n'), 'csv'));
     assert.equal(failure.code, 'file-malformed');
     assert.doesNotMatch(failure.message, /secret-value/);
   });
@@ -173,45 +170,45 @@ describe('dfs inference: CSV and TSV', () => {
 
 describe('dfs inference: empty and unreadable files', () => {
   for (const format of ['csv', 'tsv', 'json', 'jsonl', 'parquet'] as const) {
-    it(`reports a 0-byte .${format} file as file-empty`, () => {
-      assert.equal(failureOf(inferFileSchema(write(`empty.${format}`, ''), format)).code, 'file-empty');
+    it(`reports a 0-byte .${format} file as file-empty`, async () => {
+      assert.equal(failureOf(await infer(write(`empty.${format}`, ''), format)).code, 'file-empty');
     });
   }
 
-  it('reports whitespace-only and BOM-only files as file-empty', () => {
-    assert.equal(failureOf(inferFileSchema(write('ws.csv', ' \r\n\t\n'), 'csv')).code, 'file-empty');
-    assert.equal(failureOf(inferFileSchema(write('bom.csv', Buffer.from([0xef, 0xbb, 0xbf])), 'csv')).code, 'file-empty');
-    assert.equal(failureOf(inferFileSchema(write('ws.jsonl', '\n\n  \n'), 'jsonl')).code, 'file-empty');
+  it('reports whitespace-only and BOM-only files as file-empty', async () => {
+    assert.equal(failureOf(await infer(write('ws.csv', ' \r\n\t\n'), 'csv')).code, 'file-empty');
+    assert.equal(failureOf(await infer(write('bom.csv', Buffer.from([0xef, 0xbb, 0xbf])), 'csv')).code, 'file-empty');
+    assert.equal(failureOf(await infer(write('ws.jsonl', '\n\n  \n'), 'jsonl')).code, 'file-empty');
   });
 
-  it('reports a missing file as file-unreadable with ENOENT', () => {
-    const failure = failureOf(inferFileSchema(path.join(dir, 'does-not-exist.csv'), 'csv'));
+  it('reports a missing file as file-unreadable with ENOENT', async () => {
+    const failure = failureOf(await infer('does-not-exist.csv', 'csv'));
     assert.equal(failure.code, 'file-unreadable');
     assert.match(failure.message, /ENOENT/);
   });
 
-  it('reports a directory as file-unreadable with EISDIR', () => {
+  it('reports a directory as file-unreadable with EISDIR', async () => {
     const sub = path.join(dir, 'a-directory.csv');
     fs.mkdirSync(sub);
-    const failure = failureOf(inferFileSchema(sub, 'csv'));
+    const failure = failureOf(await infer('a-directory.csv', 'csv'));
     assert.equal(failure.code, 'file-unreadable');
     assert.match(failure.message, /EISDIR/);
   });
 
-  it('reports a file without read permission as file-unreadable with EACCES', function () {
+  it('reports a file without read permission as file-unreadable with EACCES', async function () {
     if (process.platform === 'win32' || process.getuid?.() === 0) this.skip(); // root reads anything
     const file = write('locked.csv', 'a\n1\n');
-    fs.chmodSync(file, 0o000);
-    const failure = failureOf(inferFileSchema(file, 'csv'));
+    fs.chmodSync(path.join(dir, file), 0o000);
+    const failure = failureOf(await infer(file, 'csv'));
     assert.equal(failure.code, 'file-unreadable');
     assert.match(failure.message, /EACCES/);
   });
 
-  it('does not block on a named pipe', function () {
+  it('does not block on a named pipe', async function () {
     if (process.platform === 'win32') this.skip();
     const fifo = path.join(dir, 'pipe.csv');
     execFileSync('mkfifo', [fifo]);
-    assert.equal(failureOf(inferFileSchema(fifo, 'csv')).code, 'file-unreadable');
+    assert.equal(failureOf(await infer('pipe.csv', 'csv')).code, 'file-unreadable');
   });
 });
 
@@ -241,16 +238,16 @@ describe('dfs inference: JSON and JSON Lines', () => {
       ['__proto__ STRUCT(polluted BOOLEAN)']],
   ];
   for (const [behaviour, content, format, expected] of cases) {
-    it(behaviour, () => {
-      const schema = schemaOf(content, format);
+    it(behaviour, async () => {
+      const schema = await schemaOf(content, format);
       assert.deepEqual(columns(schema), expected);
       assert.ok(schema.fields.every((f) => f.nullable));
       assert.deepEqual(schema.delimiter, undefined);
     });
   }
 
-  it('never pollutes Object.prototype through parsed keys', () => {
-    schemaOf('{"__proto__": {"polluted": 1}, "a": {"__proto__": {"polluted": 2}}}\n', 'jsonl');
+  it('never pollutes Object.prototype through parsed keys', async () => {
+    await schemaOf('{"__proto__": {"polluted": 1}, "a": {"__proto__": {"polluted": 2}}}\n', 'jsonl');
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false);
   });
@@ -260,9 +257,9 @@ describe('dfs inference: JSON and JSON Lines', () => {
       { a: 1, b: { c: [1, 2], 'd e': 'x', type: true }, f: [], g: null, h: {} },
       { a: 2.5, b: { c: [], 'd e': 'y' }, f: [], g: null, h: {} },
     ]));
-    const result = inferFileSchema(file, 'json');
+    const result = await infer(file, 'json');
     assert.ok(result.ok);
-    const expected = await duckdb(`SELECT column_name || ' ' || column_type FROM (DESCRIBE SELECT * FROM read_json('${file}'))`);
+    const expected = await duckdb(`SELECT column_name || ' ' || column_type FROM (DESCRIBE SELECT * FROM read_json('${path.join(dir, file)}'))`);
     assert.deepEqual(columns(result.schema), expected.map((r) => r[0]));
   });
 
@@ -275,33 +272,33 @@ describe('dfs inference: JSON and JSON Lines', () => {
     ['reports an empty array as file-empty', ' [ ] ', 'json', 'file-empty'],
   ];
   for (const [behaviour, content, format, code] of failures) {
-    it(behaviour, () => {
-      const failure = failureOf(inferFileSchema(write(`bad.${format}`, content), format));
+    it(behaviour, async () => {
+      const failure = failureOf(await infer(write(`bad.${format}`, content), format));
       assert.equal(failure.code, code);
       assert.doesNotMatch(failure.message, /secret|not json/, 'messages never echo file contents');
     });
   }
 
-  it('reads only the first 256 KiB of a large array and drops the record the cut splits', () => {
+  it('reads only the first 256 KiB of a large array and drops the record the cut splits', async () => {
     const records: string[] = [];
     for (let i = 0; i < 3000; i++) {
       // Past 300 KB ids turn into strings; the prefix never reaches them.
       const id = i < 900 ? String(i) : `"id-${i}"`;
       records.push(`{"id": ${id}, "pad": "${'p'.repeat(300)}"}`);
     }
-    const schema = schemaOf(`[\n${records.join(',\n')}\n]`, 'json');
+    const schema = await schemaOf(`[\n${records.join(',\n')}\n]`, 'json');
     assert.deepEqual(columns(schema), ['id BIGINT', 'pad VARCHAR']);
   });
 
-  it('samples at most 1,000 records', () => {
+  it('samples at most 1,000 records', async () => {
     const lines: string[] = [];
     for (let i = 0; i < 1500; i++) lines.push(i === 1200 ? '{"id": 1, "late": true}' : `{"id": ${i}}`);
-    assert.deepEqual(columns(schemaOf(lines.join('\n'), 'jsonl')), ['id BIGINT']);
+    assert.deepEqual(columns(await schemaOf(lines.join('\n'), 'jsonl')), ['id BIGINT']);
   });
 
-  it('survives deeply nested values', () => {
+  it('survives deeply nested values', async () => {
     const deep = `${'['.repeat(5000)}1${']'.repeat(5000)}`;
-    const schema = schemaOf(`{"deep": ${deep}}\n`, 'jsonl');
+    const schema = await schemaOf(`{"deep": ${deep}}\n`, 'jsonl');
     assert.equal(schema.fields[0].name, 'deep');
     assert.match(schema.fields[0].type, /^JSON(\[\])+$/);
   });
@@ -324,14 +321,14 @@ describe('dfs inference: Parquet', () => {
   });
 
   it('maps a DuckDB-written file to the types DuckDB reports', async () => {
-    const result = inferFileSchema(typesFile, 'parquet');
+    const result = await infer('types.parquet', 'parquet');
     assert.ok(result.ok);
     const expected = await duckdb(`SELECT column_name || ' ' || column_type FROM (DESCRIBE SELECT * FROM '${typesFile}')`);
     assert.deepEqual(columns(result.schema), expected.map((r) => r[0]));
   });
 
-  it('spells nested and logical types as DuckDB does', () => {
-    const result = inferFileSchema(typesFile, 'parquet');
+  it('spells nested and logical types as DuckDB does', async () => {
+    const result = await infer('types.parquet', 'parquet');
     assert.ok(result.ok);
     const byName = new Map(result.schema.fields.map((f) => [f.name, f.type]));
     assert.equal(byName.get('amt'), 'DECIMAL(10,2)');
@@ -349,7 +346,7 @@ describe('dfs inference: Parquet', () => {
   it('marks REQUIRED columns NOT NULL and OPTIONAL ones nullable', async () => {
     const file = path.join(dir, 'notnull.parquet');
     await duckdb(`CREATE TABLE t(id INTEGER NOT NULL, n VARCHAR); INSERT INTO t VALUES (1, 'a'); COPY t TO '${file}' (FORMAT PARQUET)`);
-    const optional = inferFileSchema(file, 'parquet');
+    const optional = await infer('notnull.parquet', 'parquet');
     assert.ok(optional.ok);
     // DuckDB writes even NOT NULL columns as OPTIONAL.
     assert.deepEqual(optional.schema.fields.map((f) => f.nullable), [true, true]);
@@ -358,7 +355,7 @@ describe('dfs inference: Parquet', () => {
     const at = bytes.indexOf(Buffer.from([0x25, 0x02, 0x18, 0x02, 0x69, 0x64]));
     assert.ok(at > 0);
     bytes[at + 1] = 0x00;
-    const required = inferFileSchema(write('required.parquet', bytes), 'parquet');
+    const required = await infer(write('required.parquet', bytes), 'parquet');
     assert.ok(required.ok);
     assert.deepEqual(required.schema.fields, [
       { name: 'id', type: 'INTEGER', nullable: false },
@@ -384,18 +381,18 @@ describe('dfs inference: Parquet', () => {
     }],
   ];
   for (const [behaviour, damage] of damages) {
-    it(behaviour, () => {
-      const failure = failureOf(inferFileSchema(write('damaged.parquet', damage(Buffer.from(typesBytes))), 'parquet'));
+    it(behaviour, async () => {
+      const failure = failureOf(await infer(write('damaged.parquet', damage(Buffer.from(typesBytes))), 'parquet'));
       assert.equal(failure.code, 'file-malformed');
     });
   }
 
-  it('never throws on randomly garbled footers', () => {
+  it('never throws on randomly garbled footers', async () => {
     const bytes = Buffer.from(typesBytes);
     const footerLength = bytes.readUInt32LE(bytes.length - 8);
     for (let i = 0; i < 20; i++) {
       randomBytes(footerLength).copy(bytes, bytes.length - 8 - footerLength);
-      const result = inferFileSchema(write('garbled.parquet', bytes), 'parquet');
+      const result = await infer(write('garbled.parquet', bytes), 'parquet');
       if (!result.ok) assert.equal(result.failure.code, 'file-malformed');
     }
   });
@@ -403,14 +400,120 @@ describe('dfs inference: Parquet', () => {
 
 describe('dfs inference: never throws on arbitrary bytes', () => {
   for (const format of ['csv', 'tsv', 'json', 'jsonl', 'parquet'] as const) {
-    it(`returns a result for random .${format} content`, () => {
+    it(`returns a result for random .${format} content`, async () => {
       for (let i = 0; i < 50; i++) {
-        const result = inferFileSchema(write(`random.${format}`, randomBytes(1 + (i * 97) % 3000)), format);
+        const result = await infer(write(`random.${format}`, randomBytes(1 + (i * 97) % 3000)), format);
         assert.equal(typeof result.ok, 'boolean');
         if (!result.ok) assert.ok(['file-empty', 'file-malformed'].includes(result.failure.code));
       }
     });
   }
+});
+
+/** A store that forwards to another one and records every read and open, answering each on a later turn. */
+class CountingStore implements FileStore {
+  readonly reads: { file: string; range: ByteRange; bytes: number }[] = [];
+  opened = 0;
+  closed = 0;
+
+  constructor(private readonly inner: FileStore) {}
+
+  get bytesRead(): number {
+    return this.reads.reduce((sum, read) => sum + read.bytes, 0);
+  }
+
+  list(extensions: ReadonlySet<string>, signal: AbortSignal): Promise<FileStoreListing> {
+    return this.inner.list(extensions, signal);
+  }
+
+  async read(file: string, range: ByteRange): Promise<FileBytes> {
+    // Like a network store: the answer comes on a later turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    const answer = await this.inner.read(file, range);
+    this.reads.push({ file, range, bytes: answer.bytes.length });
+    return answer;
+  }
+
+  async open(file: string): Promise<OpenedFile> {
+    await new Promise((resolve) => setImmediate(resolve));
+    const opened = await this.inner.open(file);
+    this.opened++;
+    return {
+      read: async (range) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        const answer = await opened.read(range);
+        this.reads.push({ file, range, bytes: answer.bytes.length });
+        return answer;
+      },
+      close: () => {
+        this.closed++;
+        opened.close();
+      },
+    };
+  }
+
+  stat(file: string): Promise<FileStat> {
+    return this.inner.stat(file);
+  }
+}
+
+describe('dfs inference: reads ranges through the store, never whole files', () => {
+  it('reads one 64 KiB range of a 5 MB CSV file', async () => {
+    const file = write('large.csv', `id,label\n${Array.from({ length: 400_000 }, (_, i) => `${i},row${i}`).join('\n')}\n`);
+    assert.ok(fs.statSync(path.join(dir, file)).size > 5 * 1024 * 1024);
+    const counting = new CountingStore(store);
+    const result = await inferFileSchema(counting, file, 'csv');
+    assert.ok(result.ok);
+    assert.deepEqual(columns(result.schema), ['id BIGINT', 'label VARCHAR']);
+    assert.deepEqual(counting.reads, [{ file, range: { offset: 0, length: 64 * 1024 }, bytes: 64 * 1024 }]);
+  });
+
+  it('reads one 256 KiB range of a 5 MB JSON Lines file', async () => {
+    const file = write('large.jsonl', Array.from({ length: 200_000 }, (_, i) => `{"id": ${i}, "pad": "${'p'.repeat(20)}"}`).join('\n'));
+    const counting = new CountingStore(store);
+    assert.ok((await inferFileSchema(counting, file, 'jsonl')).ok);
+    assert.equal(counting.reads.length, 1);
+    assert.equal(counting.bytesRead, 256 * 1024);
+  });
+
+  it('reads a large Parquet file\'s tail, leading marker and footer only', async function () {
+    this.timeout(60000);
+    const file = 'large.parquet';
+    await duckdb(`COPY (SELECT range AS id, 'name-' || range AS name, (range * 2.5)::DOUBLE AS amount FROM range(500000)) TO '${path.join(dir, file)}' (FORMAT PARQUET)`);
+    const bytes = fs.readFileSync(path.join(dir, file));
+    const footerLength = bytes.readUInt32LE(bytes.length - 8);
+    assert.ok(bytes.length > 100 * footerLength, `${bytes.length} bytes, footer ${footerLength}`);
+    const counting = new CountingStore(store);
+    const result = await inferFileSchema(counting, file, 'parquet');
+    assert.ok(result.ok);
+    assert.deepEqual(columns(result.schema), ['id BIGINT', 'name VARCHAR', 'amount DOUBLE']);
+    assert.deepEqual(counting.reads.map((read) => read.range), [
+      { last: 8 },
+      { offset: 0, length: 4 },
+      { offset: bytes.length - 8 - footerLength, length: footerLength + 8 },
+    ]);
+    assert.equal(counting.bytesRead, 8 + 4 + footerLength + 8);
+    // One file opened for the three reads, and closed.
+    assert.deepEqual([counting.opened, counting.closed], [1, 1]);
+  });
+
+  it('gives the same results through a store that answers later', async () => {
+    const files: [string, FileFormat][] = [
+      [write('a.csv', 'id,name\n1,Ada\n'), 'csv'], [write('b.tsv', 'id\tname\n1\tAda\n'), 'tsv'], [write('c.jsonl', '{"a": 1}\n'), 'jsonl'],
+      [write('d.json', '[{"a": [1]}]'), 'json'], [write('e.csv', ''), 'csv'], [write('f.parquet', 'PAR1 not really'), 'parquet'], ['missing.csv', 'csv'],
+    ];
+    const counting = new CountingStore(store);
+    for (const [file, format] of files) assert.deepEqual(await inferFileSchema(counting, file, format), await infer(file, format), file);
+    assert.equal(counting.closed, counting.opened);
+  });
+
+  it('closes an opened Parquet file whatever its content', async () => {
+    const counting = new CountingStore(store);
+    for (const content of ['', 'PAR1', 'not parquet, long enough', Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(40), Buffer.from([0xf0, 0xff, 0xff, 0xff]), Buffer.from('PAR1')])]) {
+      assert.equal((await inferFileSchema(counting, write('x.parquet', content), 'parquet')).ok, false);
+    }
+    assert.deepEqual([counting.opened, counting.closed], [4, 4]);
+  });
 });
 
 describe('dfs inference: reconcileSchemas', () => {
@@ -506,10 +609,10 @@ describe('dfs inference: reconcileSchemas', () => {
     assert.deepEqual(problems.map((p) => p.code), ['schema-mismatch']);
   });
 
-  it('merges real inferred files of one group', () => {
+  it('merges real inferred files of one group', async () => {
     const a = write('g_1.csv', 'id,amount,day\n1,2,2024-01-01\n');
     const b = write('g_2.csv', 'id,amount,day\n2,2.5,2024-01-02 10:00:00\n');
-    const { schema, problems } = reconcileSchemas([a, b].map((file) => ({ file, result: inferFileSchema(file, 'csv') })));
+    const { schema, problems } = reconcileSchemas(await Promise.all([a, b].map(async (file) => ({ file, result: await infer(file, 'csv') }))));
     assert.deepEqual(problems, []);
     assert.deepEqual(schema?.fields.map((f) => `${f.name} ${f.type}`), ['id BIGINT', 'amount DOUBLE', 'day TIMESTAMP']);
   });

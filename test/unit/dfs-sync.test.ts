@@ -4,6 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
+import { fileStoreConnector, type DfsSettings } from '../../server/src/core/connectors/dfs/dfsConnector';
+import type { ByteRange, FileBytes, FileStat, FileStore, FileStoreListing, OpenedFile } from '../../server/src/core/connectors/dfs/fileStore';
+import { LocalFileStore } from '../../server/src/core/connectors/dfs/localFileStore';
 import { readCatalogState } from '../../server/src/core/snapshots/catalogState';
 import { INDEX_HEADER, renderIndex } from '../../server/src/core/snapshots/render';
 import { parseCanonicalIndex } from '../../server/src/core/snapshots/canonical';
@@ -107,12 +110,91 @@ describe('file store (dfs) sync', () => {
     assert.match(fs.readFileSync(cacheFile, 'utf8'), /orders_2024-01-03/);
   });
 
+  it('describes the same containers and logs, in order, when a store\'s reads finish out of order', async () => {
+    for (let f = 0; f < 12; f++) {
+      for (let day = 1; day <= 14; day++) writeFile(root, `data/f${f}/orders_2024-01-${String(day).padStart(2, '0')}.csv`, csv([`${day},2.5,2024-01-01 10:00:00`]));
+      writeFile(root, `data/f${f}/single_${f}.json`, `[{"id": ${f}}]`);
+      writeFile(root, `data/f${f}/people.tsv`, 'id\tname\n1\tAda\n');
+    }
+    writeFile(root, 'data/f3/orders_2024-01-05.csv', 'other,columns\nx,y\n');
+    writeFile(root, 'data/f4/empty.csv', '');
+    writeFile(root, 'data/f5/broken.parquet', 'not parquet at all');
+    for (const [y, m] of [['2023', '12'], ['2024', '01']]) writeFile(root, `data/events/year=${y}/month=${m}/part-0.csv`, csv(['1,2.0,2024-01-01 00:00:00']));
+    const settings: DfsSettings = { extensions: ['csv', 'tsv', 'json', 'jsonl', 'parquet'], globbing: true, sample_files: 10 };
+    const discover = (store: FileStore): ReturnType<ReturnType<typeof fileStoreConnector>['discover']> =>
+      fileStoreConnector(store, settings).discover({ include: ['table'] }, { signal: new AbortController().signal });
+    const local = new LocalFileStore(path.join(root, 'data'));
+    const direct = await discover(local);
+    const late = new LateStore(local);
+    assert.deepEqual(await discover(late), direct);
+    assert.ok(late.reads > 100, `${late.reads} reads`);
+    // At most 8 files at once; the start of a Parquet file is two reads.
+    assert.ok(late.mostInFlight > 1 && late.mostInFlight <= 16, `${late.mostInFlight} reads in flight`);
+    const warned = direct.logs.filter((l) => l.level === 'warning').map((l) => `${l.code} ${l.file ?? l.container ?? ''}`).sort();
+    assert.deepEqual(warned, [
+      'container-unreadable f4/empty.csv', 'container-unreadable f5/broken.parquet',
+      'file-empty f4/empty.csv', 'file-malformed f5/broken.parquet', 'schema-mismatch f3/orders_2024-01-05.csv',
+    ]);
+  });
+
+  it('stops reading and rejects when the sync is cancelled while reads are in flight', async () => {
+    for (let f = 0; f < 40; f++) writeFile(root, `data/f${f}/only.csv`, 'id\n1\n');
+    const controller = new AbortController();
+    const late = new LateStore(new LocalFileStore(path.join(root, 'data')), () => {
+      if (late.reads === 5) controller.abort(new Error('cancelled'));
+    });
+    const settings: DfsSettings = { extensions: ['csv'], globbing: true, sample_files: 10 };
+    await assert.rejects(fileStoreConnector(late, settings).discover({ include: ['table'] }, { signal: controller.signal }), /cancelled/);
+    const readsAtAbort = late.reads;
+    // The folders described ahead settle without reading more and without unhandled rejections.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(late.reads <= readsAtAbort + 8, `${late.reads} reads after the abort at ${readsAtAbort}`);
+    assert.ok(late.reads < 40);
+  });
+
   it('fails clearly when the root folder does not exist', async () => {
     const outcome = await sync(root, 'landing');
     assert.equal(outcome.result, 'failure');
     assert.match(outcome.message!, /root folder .* does not exist/);
   });
 });
+
+/** A store over another whose reads each answer after a pseudo-random delay, so they finish out of order. */
+class LateStore implements FileStore {
+  reads = 0;
+  mostInFlight = 0;
+  private inFlight = 0;
+
+  constructor(private readonly inner: FileStore, private readonly onRead: () => void = () => undefined) {}
+
+  list(extensions: ReadonlySet<string>, signal: AbortSignal): Promise<FileStoreListing> {
+    return this.inner.list(extensions, signal);
+  }
+
+  read(file: string, range: ByteRange): Promise<FileBytes> {
+    return this.late(() => this.inner.read(file, range));
+  }
+
+  async open(file: string): Promise<OpenedFile> {
+    const opened = await this.inner.open(file);
+    return { read: (range) => this.late(() => opened.read(range)), close: () => opened.close() };
+  }
+
+  stat(file: string): Promise<FileStat> {
+    return this.inner.stat(file);
+  }
+
+  private async late(read: () => Promise<FileBytes>): Promise<FileBytes> {
+    this.onRead();
+    this.mostInFlight = Math.max(this.mostInFlight, ++this.inFlight);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, (this.reads++ * 7) % 4));
+      return await read();
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
 
 describe('snapshot index fast path', () => {
   const nameArb = fc.oneof(

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { traverseFileStore, type FileStoreListing, type TraverseOptions } from '../../server/src/core/connectors/dfs/traverse';
+import { FileStoreError, NOT_A_REGULAR_FILE, type FileStoreListing } from '../../server/src/core/connectors/dfs/fileStore';
+import { LocalFileStore } from '../../server/src/core/connectors/dfs/localFileStore';
+import type { TraverseOptions } from '../../server/src/core/connectors/dfs/traverse';
 
 const EXTENSIONS = new Set(['csv', 'json']);
 const PATH_MAX = 4096;
@@ -13,7 +16,7 @@ function plain(listing: FileStoreListing): unknown {
 }
 
 async function list(root: string, options: TraverseOptions): Promise<unknown> {
-  return plain(await traverseFileStore(root, EXTENSIONS, new AbortController().signal, options));
+  return plain(await new LocalFileStore(root, options).list(EXTENSIONS, new AbortController().signal));
 }
 
 function write(file: string, text: string): void {
@@ -124,6 +127,91 @@ describe('file store traversal (dfs)', () => {
     assert.deepEqual(await list(root, { workerThreshold: 0 }), { folders: [], hives: [], logs: [], complete: true });
     const controller = new AbortController();
     controller.abort(new Error('stop'));
-    await assert.rejects(traverseFileStore(root, EXTENSIONS, controller.signal, { workerThreshold: 0 }), /stop/);
+    await assert.rejects(new LocalFileStore(root, { workerThreshold: 0 }).list(EXTENSIONS, controller.signal), /stop/);
+  });
+});
+
+describe('local file store (dfs)', () => {
+  let root: string;
+  let store: LocalFileStore;
+  const DIGITS = '0123456789'.repeat(10);
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'cac-store-'));
+    store = new LocalFileStore(root);
+    write(path.join(root, 'sub', 'digits.csv'), DIGITS);
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  /** The rejection's FileStoreError code. */
+  async function codeOf(promise: Promise<unknown>): Promise<string> {
+    const error = await promise.then(() => assert.fail('expected a rejection'), (e: unknown) => e);
+    assert.ok(error instanceof FileStoreError, String(error));
+    return error.code;
+  }
+
+  it('reads a byte range by offset and length, with the file size', async () => {
+    const read = await store.read('sub/digits.csv', { offset: 10, length: 5 });
+    assert.equal(Buffer.from(read.bytes).toString(), '01234');
+    assert.equal(read.size, 100);
+  });
+
+  it('reads the last bytes of a file without knowing its size', async () => {
+    const read = await store.read('sub/digits.csv', { last: 3 });
+    assert.equal(Buffer.from(read.bytes).toString(), '789');
+    assert.equal(read.size, 100);
+    assert.equal(Buffer.from((await store.read('sub/digits.csv', { last: 500 })).bytes).toString(), DIGITS);
+  });
+
+  it('returns fewer bytes for a range past the end, and none for an empty file', async () => {
+    assert.equal(Buffer.from((await store.read('sub/digits.csv', { offset: 95, length: 64 })).bytes).toString(), '56789');
+    assert.equal((await store.read('sub/digits.csv', { offset: 200, length: 64 })).bytes.length, 0);
+    write(path.join(root, 'empty.csv'), '');
+    assert.deepEqual(await store.read('empty.csv', { last: 8 }), { bytes: Buffer.alloc(0), size: 0 });
+  });
+
+  it('reads several ranges of one opened file, and refuses reads once it is closed', async () => {
+    const opened = await store.open('sub/digits.csv');
+    const [tail, head] = await Promise.all([opened.read({ last: 2 }), opened.read({ offset: 0, length: 2 })]);
+    assert.deepEqual([Buffer.from(tail.bytes).toString(), Buffer.from(head.bytes).toString(), tail.size], ['89', '01', 100]);
+    assert.equal(Buffer.from((await opened.read({ offset: 98, length: 10 })).bytes).toString(), '89');
+    opened.close();
+    opened.close();
+    assert.equal(await codeOf(opened.read({ offset: 0, length: 1 })), 'EBADF');
+  });
+
+  it('stats a file, a folder and a missing path', async () => {
+    const time = new Date('2026-01-01T00:00:00Z');
+    fs.utimesSync(path.join(root, 'sub', 'digits.csv'), time, time);
+    assert.deepEqual(await store.stat('sub/digits.csv'), { size: 100, mtimeMs: time.getTime(), kind: 'file' });
+    assert.equal((await store.stat('sub')).kind, 'directory');
+    assert.equal(await codeOf(store.stat('sub/missing.csv')), 'ENOENT');
+    assert.equal(await codeOf(store.read('sub/missing.csv', { offset: 0, length: 1 })), 'ENOENT');
+    assert.equal(await codeOf(store.open('sub/missing.csv')), 'ENOENT');
+  });
+
+  it('reports a directory and a named pipe instead of reading them, without blocking', async function () {
+    assert.equal(await codeOf(store.read('sub', { offset: 0, length: 10 })), 'EISDIR');
+    assert.equal(await codeOf(store.open('sub')), 'EISDIR');
+    if (process.platform === 'win32') this.skip();
+    execFileSync('mkfifo', [path.join(root, 'pipe.csv')]);
+    assert.equal((await store.stat('pipe.csv')).kind, 'other');
+    assert.equal(await codeOf(store.read('pipe.csv', { offset: 0, length: 10 })), NOT_A_REGULAR_FILE);
+    assert.equal(await codeOf(store.open('pipe.csv')), NOT_A_REGULAR_FILE);
+  });
+
+  it('names nothing outside its root', async () => {
+    write(path.join(root, '..', `${path.basename(root)}-outside.csv`), 'a\n1\n');
+    try {
+      assert.equal(await codeOf(store.read(`../${path.basename(root)}-outside.csv`, { offset: 0, length: 4 })), 'ENOENT');
+      assert.equal(await codeOf(store.stat(`sub/../../${path.basename(root)}-outside.csv`)), 'ENOENT');
+    } finally {
+      fs.rmSync(path.join(root, '..', `${path.basename(root)}-outside.csv`), { force: true });
+    }
+  });
+
+  it('opens only an existing folder', () => {
+    assert.ok(LocalFileStore.open(root));
+    assert.equal(LocalFileStore.open(path.join(root, 'sub', 'digits.csv')), undefined);
+    assert.equal(LocalFileStore.open(path.join(root, 'missing')), undefined);
   });
 });

@@ -24,7 +24,7 @@ function store(root: string): OperationStore {
   return new OperationStore(path.join(root, '.cac'));
 }
 
-describe('operation lifecycle (SPEC §3)', () => {
+describe('operation lifecycle', () => {
   let root: string;
   beforeEach(() => {
     root = sqliteCatalog(TABLES);

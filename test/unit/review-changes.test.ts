@@ -102,7 +102,7 @@ describe('review of snapshot changes between git revisions', function () {
     assert.equal(review.summary.types_changed, 1);
   });
 
-  it('classifies nullability changes in both directions as non-breaking, as notes/domain.md says', async () => {
+  it('classifies nullability changes in both directions as non-breaking, as the change classes say', async () => {
     const { review } = track(await reviewOfChange('CREATE TABLE t (a TEXT, b TEXT NOT NULL);', (root) => {
       sqlite(path.join(root, 'shop.sqlite'), 'DROP TABLE t; CREATE TABLE t (a TEXT NOT NULL, b TEXT);');
     }));

@@ -29,7 +29,7 @@ function rangeOf(text: string, needle: string): Problem['range'] {
   return { start, end: { line: start.line, character: start.character + needle.length } };
 }
 
-describe('schedule timings (SPEC §1)', () => {
+describe('schedule timings', () => {
   const examples: [string, ScheduleTiming][] = [
     ['daily: { every: 1, at: "00:00" }', { kind: 'daily', every: 1, at: '00:00' }],
     ['daily: { at: "14:30" }', { kind: 'daily', every: 1, at: '14:30' }],

@@ -13,7 +13,7 @@ const SCHEMA = `
   CREATE VIEW big_orders AS SELECT id, amount FROM orders WHERE amount > 100;
 `;
 
-describe('sync options (SPEC §2) on a real SQLite source', () => {
+describe('sync options on a real SQLite source', () => {
   let root: string;
   const db = (): string => path.join(root, 'shop.sqlite');
   beforeEach(() => {

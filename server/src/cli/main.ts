@@ -100,7 +100,7 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
       const { root, format } = common();
       exitCode = historyShowCommand(io, root, id, format, clockOf(io.env)());
     });
-  // Operations, schedules and the API (issue 5) register themselves; see each file.
+  // The operation actions, schedules, the daemon and the API register themselves; see each file.
   const context: CommandContext = { io, signal, common, setExitCode: (code) => { exitCode = code; }, startApi };
   registerHistoryActions(history, context);
   registerScheduleCommands(program, context);

@@ -15,11 +15,8 @@ export { didYouMean, nearestNames } from './text/nearestNames';
 export type * from './definitions/types';
 export { loadWorkspace, readWorkspaceFile } from './definitions/loadWorkspace';
 export { PROJECT_FILE, isProjectFile, readProjectSettings } from './definitions/projectSettings';
-export { findDefinitionFiles, isDefinitionPath, readDefinitionText } from './definitions/definitionFiles';
-export {
-  analyzeDefinitionFile, analyzeDefinitions, analyzeParsedYaml, combineDefinitionFiles, mentionsCatalogKind,
-  type DefinitionFileAnalysis, type DefinitionFileText,
-} from './definitions/analyzeDefinitions';
+export { findDefinitionFiles, isDefinitionPath, mentionsCatalogKind, readDefinitionText } from './definitions/definitionFiles';
+export { analyzeDefinitionFile, analyzeDefinitions, analyzeParsedYaml, combineDefinitionFiles, type DefinitionFileAnalysis, type DefinitionFileText } from './definitions/analyzeDefinitions';
 export { checkOverridesAgainstSnapshots } from './definitions/overrideChecks';
 export { nextRuns } from './definitions/scheduleTiming';
 

@@ -4,7 +4,7 @@ import { qualifiedName } from '../../../server/src/core/naming';
 import type { ConnectorCase, TestSource } from './types';
 
 /**
- * MariaDB/MySQL: the local server of notes/services.md (127.0.0.1:3306, root, no password),
+ * MariaDB/MySQL: the machine's local server (127.0.0.1:3306, root, no password),
  * overridable with CAC_TEST_MYSQL_HOST/PORT/USER/PASSWORD. Each source is a database of its own,
  * dropped by `dispose`, and its datastore names it in `schemas`; everything the fixtures create
  * stays inside it.
@@ -52,7 +52,7 @@ async function probe(): Promise<MySqlTarget | { unavailable: string }> {
       await connection.end();
     }
   } catch (error) {
-    return { unavailable: `no MariaDB/MySQL answered at ${host}:${port} as ${user} (${(error as Error).message}); start MariaDB (see notes/services.md) or set CAC_TEST_MYSQL_HOST/PORT/USER/PASSWORD` };
+    return { unavailable: `no MariaDB/MySQL answered at ${host}:${port} as ${user} (${(error as Error).message}); start MariaDB (see the README's tests section) or set CAC_TEST_MYSQL_HOST/PORT/USER/PASSWORD` };
   }
 }
 

@@ -19,11 +19,17 @@ let version = 0;
 /**
  * Adds a datastore type. The shipped ones are registered below, in the order the schema lists
  * them; a type added elsewhere (a test's toy type) gets every behaviour the shipped ones get.
+ * Returns what takes it away again (a test cleaning up after itself).
  */
-export function registerDatastoreType<Settings>(entry: DatastoreTypeEntry<Settings>): void {
+export function registerDatastoreType<Settings>(entry: DatastoreTypeEntry<Settings>): () => void {
   if (ENTRIES.has(entry.type)) throw new Error(`Datastore type '${entry.type}' is registered twice.`);
   ENTRIES.set(entry.type, entry as DatastoreTypeEntry);
   version++;
+  return () => {
+    if (ENTRIES.get(entry.type) !== entry) return;
+    ENTRIES.delete(entry.type);
+    version++;
+  };
 }
 
 for (const entry of [postgresType, mysqlType, mariadbType, sqliteType, duckdbType, dfsType] as DatastoreTypeEntry[]) registerDatastoreType(entry);

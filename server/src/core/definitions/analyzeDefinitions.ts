@@ -13,6 +13,7 @@ import type { DatastoreDefinition, DefinitionSource, OverridesDefinition, Projec
 import type { ContainerOverride } from '../model';
 import { TIMING_KEYS, WEEKDAYS, cronProblem } from './scheduleTiming';
 import { compareText } from '../text/order';
+import { mentionsCatalogKind } from './definitionFiles';
 
 /**
  * Turns the texts of a workspace's catalog files into definitions and problems. Pure: it reads
@@ -89,14 +90,6 @@ export interface DefinitionFileText {
 }
 
 const KINDS = ['Datastore', 'Schedule', 'Overrides', 'Project'] as const;
-// Case-insensitive, so `kind: datastore` is reported as a misspelt kind instead of silently ignored.
-const KIND_MENTION = /\bkind\s*:\s*["']?(?:Datastore|Schedule|Overrides|Project)\b/i;
-
-/** Cheap pre-filter: YAML files that never mention one of our kinds are not ours. */
-export function mentionsCatalogKind(text: string): boolean {
-  return KIND_MENTION.test(text);
-}
-
 function readDocument(workspace: Workspace, value: Record<string, unknown>, source: DefinitionSource): void {
   const kind = value.kind;
   const schemaName = schemaForKind(kind);

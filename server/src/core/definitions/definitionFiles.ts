@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { ProblemCode, type Problem } from '../problems';
 import { MAX_YAML_CHARS, problemAt } from '../yaml/safeYaml';
-import { mentionsCatalogKind } from './analyzeDefinitions';
 import type { ProjectSettings } from './types';
 
 /** Folders never searched for definitions: tool state, dependencies, and the snapshots themselves. */
@@ -91,4 +90,12 @@ function readHead(file: string, bytes: number): string {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+// Case-insensitive, so `kind: datastore` is reported as a misspelt kind instead of silently ignored.
+const KIND_MENTION = /\bkind\s*:\s*["']?(?:Datastore|Schedule|Overrides|Project)\b/i;
+
+/** Cheap pre-filter: YAML files that never mention one of our kinds are not ours. */
+export function mentionsCatalogKind(text: string): boolean {
+  return KIND_MENTION.test(text);
 }

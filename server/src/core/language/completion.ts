@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { mentionsCatalogKind } from '../definitions/analyzeDefinitions';
+import { mentionsCatalogKind } from '../definitions/definitionFiles';
 import { FILE_LAST_MODIFIED } from '../model';
 import type { Position, Range } from '../problems';
 import { TIMING_KEYS } from '../definitions/scheduleTiming';

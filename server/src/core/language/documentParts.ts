@@ -1,5 +1,6 @@
 import { LineCounter } from 'yaml';
-import { analyzeDefinitionFile, analyzeParsedYaml, mentionsCatalogKind, type DefinitionFileAnalysis, type DefinitionFileText } from '../definitions/analyzeDefinitions';
+import { analyzeDefinitionFile, analyzeParsedYaml, type DefinitionFileAnalysis, type DefinitionFileText } from '../definitions/analyzeDefinitions';
+import { mentionsCatalogKind } from '../definitions/definitionFiles';
 import type { ProjectSettings } from '../definitions/types';
 import type { Problem, Range } from '../problems';
 import { MAX_YAML_CHARS, parseYamlFile, type ParsedYamlFile } from '../yaml/safeYaml';

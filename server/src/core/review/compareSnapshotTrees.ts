@@ -5,7 +5,7 @@ import { compareText } from '../text/order';
 import { locateInTree, type SnapshotTree } from './snapshotTree';
 
 /**
- * Compares the snapshot files of two trees and classifies every change (notes/domain.md, change
+ * Compares the snapshot files of two trees and classifies every change (the README's change
  * classes). Containers are matched by name, not by file, so a snapshot that moved to another file
  * name is no change. Field-level changes come from diffSnapshots, the same classification a
  * sync reports, so `cac diff` and `cac sync` never disagree about what is breaking.
@@ -77,7 +77,7 @@ function containerChanges(old: CatalogContainer, current: CatalogContainer): Rev
   const changes: ReviewChange[] = [];
   if (old.missing !== current.missing) {
     // The source no longer lists a container its readers use: as breaking for them as a removal,
-    // although the catalog keeps the snapshot (it may only be invisible, notes/domain.md).
+    // although the catalog keeps the snapshot (it may only be invisible to the sync user).
     changes.push(current.missing ? { change: 'missing_from_source', breaking: true } : { change: 'back_in_source', breaking: false });
   }
   if (old.text !== current.text) changes.push(...diffSnapshots(snapshotOf(old), snapshotOf(current)));
@@ -88,7 +88,7 @@ function wholeContainer(datastore: string, container: CatalogContainer, change: 
   const snapshot = snapshotOf(container);
   return {
     datastore, name: container.name, kind: snapshot.kind, change, reason,
-    // Removing a container breaks its readers; adding one cannot (notes/domain.md, change classes).
+    // Removing a container breaks its readers; adding one cannot.
     breaking: change === 'removed',
     changes: [],
     fields: snapshot.fields,

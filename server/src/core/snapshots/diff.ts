@@ -2,7 +2,7 @@ import type { ContainerSnapshot, FieldInfo, IdentifierInfo } from '../model';
 
 /**
  * The differences between two snapshots of one container, each classified as breaking or not
- * (notes/domain.md, change classes): removing a field, changing its type or changing an
+ * (the README's change classes): removing a field, changing its type or changing an
  * identifier breaks consumers; adding a field or relaxing nullability does not.
  */
 export function diffSnapshots(before: ContainerSnapshot, after: ContainerSnapshot): SnapshotChange[] {

@@ -134,7 +134,7 @@ function planMissing(
 ): string[] {
   const { state, options, datastore, discovery } = input;
   const inScope = (entry: SnapshotIndexEntry): boolean => {
-    // Never touch what this sync did not look at: other kinds, other schemas (notes/domain.md, safe prune).
+    // Never touch what this sync did not look at: other kinds, other schemas. Other tools pruned what was merely filtered out.
     if (!include.has(includeClassOf((entry.kind ?? 'table') as ContainerKind))) return false;
     return !discovery.scope || entry.schema === undefined || discovery.scope.includes(entry.schema);
   };

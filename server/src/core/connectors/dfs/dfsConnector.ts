@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { DiscoveredContainer, FieldInfo, FileContainerInfo, OperationLogEntry } from '../../model';
 import { ConnectorError, type Connector, type ConnectorTarget, type DiscoveryContext, type DiscoveryResult } from '../contract';
+import { formatOfExtension, snapshotFormat, type FileFormat } from './fileFormats';
+import type { FileStore, HiveListing, ListedFile } from './fileStore';
 import { groupFolderFiles, type FileGroup } from './globbing';
-import { inferFileSchema, reconcileSchemas, type FileFormat, type InferredFileSchema } from './inference';
-import { traverseFileStore, type HiveListing, type ListedFile } from './traverse';
+import { reconcileSchemas, type InferenceResult, type InferredFileSchema } from './inference';
+import { LocalFileStore } from './localFileStore';
+import { SampleQueue, type SampleFile } from './sampleQueue';
 
 /** A file store's settings. */
 export interface DfsSettings {
@@ -22,23 +23,24 @@ export interface DfsSettings {
 export type DfsTarget = ConnectorTarget<DfsSettings>;
 
 /**
- * A local folder as a datastore. Each supported file is a container, or a partition of a globbed
- * or hive-partitioned container. A resync opens no file of a folder whose names, sizes and
- * modification times are unchanged: its containers come from the cache of the last sync.
+ * A file store as a datastore; `type: dfs` is a local folder. Each supported file is a container,
+ * or a partition of a globbed or hive-partitioned container. A resync opens no file of a folder
+ * whose names, sizes and modification times are unchanged: its containers come from the cache of
+ * the last sync.
  */
 export function openDfsConnector(datastore: DfsTarget): Connector {
   const root = datastore.settings.root;
-  let stat: fs.Stats | undefined;
-  try {
-    stat = root ? fs.statSync(root) : undefined;
-  } catch {
-    stat = undefined;
-  }
-  if (!root || !stat?.isDirectory()) {
+  const store = root ? LocalFileStore.open(root) : undefined;
+  if (!store) {
     throw new ConnectorError(`The root folder '${root ?? ''}' of datastore '${datastore.name}' does not exist or is not a folder. Check 'root' (it is relative to the definition file).`, 'source-not-found');
   }
+  return fileStoreConnector(store, datastore.settings);
+}
+
+/** The connector over any file store (`root` of the settings is not used: the store has its own). */
+export function fileStoreConnector(store: FileStore, settings: DfsSettings): Connector {
   return {
-    discover: async (_request, context) => discover(root, datastore.settings, context),
+    discover: async (_request, context) => discover(store, settings, context),
     close: async () => undefined,
   };
 }
@@ -53,26 +55,56 @@ interface DfsCache {
   folders: Record<string, { fingerprint: string; containers: DiscoveredContainer[]; unreadable: string[]; logs: OperationLogEntry[] }>;
 }
 
-async function discover(root: string, datastore: DfsSettings, context: DiscoveryContext): Promise<DiscoveryResult> {
+/**
+ * Files whose schemas are inferred at once (one read each, two for the start of a Parquet file):
+ * see sampleQueue.ts. Folders are described up to DESCRIBED_AHEAD ahead of the one being
+ * collected, so that stores of many one-file folders keep reads in flight too; results are still
+ * collected in listing order.
+ */
+const INFERENCES_IN_FLIGHT = 8;
+const DESCRIBED_AHEAD = 16;
+
+async function discover(store: FileStore, datastore: DfsSettings, context: DiscoveryContext): Promise<DiscoveryResult> {
   const settings = JSON.stringify([CACHE_VERSION, datastore.extensions, datastore.globbing, datastore.sample_files]);
   const previous = readCache(context.previousCache, settings);
-  const listing = await traverseFileStore(root, new Set(datastore.extensions), context.signal);
+  const listing = await store.list(new Set(datastore.extensions), context.signal);
   const next: DfsCache = { version: CACHE_VERSION, settings, folders: {} };
   const containers: DiscoveredContainer[] = [];
   const unreadable: string[] = [];
   const logs: OperationLogEntry[] = [...listing.logs];
+  const sampleQueue = new SampleQueue(store, context.signal, INFERENCES_IN_FLIGHT);
   const units = [
-    ...[...listing.folders.entries()].map(([folder, files]) => ({ key: folder, fingerprint: fingerprintOf(files), describe: () => describeFolder(root, folder, files, datastore) })),
-    ...listing.hives.map((hive) => ({ key: `hive:${hive.folder}:${hive.extension}`, fingerprint: fingerprintOf(hive.files, (f) => f.path), describe: () => describeHive(root, hive, datastore) })),
+    ...[...listing.folders.entries()].map(([folder, files]) => ({ key: folder, fingerprint: fingerprintOf(files), describe: () => describeFolder(sampleQueue, folder, files, datastore) })),
+    ...listing.hives.map((hive) => ({ key: `hive:${hive.folder}:${hive.extension}`, fingerprint: fingerprintOf(hive.files, (f) => f.path), describe: () => describeHive(sampleQueue, hive, datastore) })),
   ];
+  const cachedOf = (i: number): FolderResult & { fingerprint: string } | undefined => {
+    const cached = previous?.folders[units[i]!.key];
+    return cached !== undefined && cached.fingerprint === units[i]!.fingerprint ? cached : undefined;
+  };
+  // Descriptions started ahead of the loop, by unit index; a failure is seen when the loop awaits it.
+  const described = new Map<number, Promise<FolderResult>>();
+  let started = 0;
   let done = 0;
   let allCached = previous !== undefined;
-  for (const unit of units) {
+  for (let i = 0; i < units.length; i++) {
     context.signal.throwIfAborted();
-    const cached = previous?.folders[unit.key];
-    const hit = cached !== undefined && cached.fingerprint === unit.fingerprint;
-    if (!hit) allCached = false;
-    const found = hit ? cached : { fingerprint: unit.fingerprint, ...unit.describe() };
+    for (; started < Math.min(units.length, i + DESCRIBED_AHEAD); started++) {
+      if (cachedOf(started)) continue;
+      const description = units[started]!.describe();
+      // Marked handled now: after an abort the loop stops and never awaits the ones ahead.
+      description.catch(() => undefined);
+      described.set(started, description);
+    }
+    const unit = units[i]!;
+    let found = cachedOf(i);
+    if (!found) {
+      allCached = false;
+      const description = await described.get(i)!;
+      described.delete(i);
+      // Reads skipped after an abort leave placeholders in the description: it must not be used.
+      context.signal.throwIfAborted();
+      found = { fingerprint: unit.fingerprint, ...description };
+    }
     next.folders[unit.key] = found;
     containers.push(...found.containers);
     unreadable.push(...found.unreadable);
@@ -120,7 +152,7 @@ interface FolderResult {
   logs: OperationLogEntry[];
 }
 
-function describeFolder(root: string, folder: string, files: readonly ListedFile[], datastore: DfsSettings): FolderResult {
+async function describeFolder(queue: SampleQueue, folder: string, files: readonly ListedFile[], datastore: DfsSettings): Promise<FolderResult> {
   const result: FolderResult = { containers: [], unreadable: [], logs: [] };
   const grouping = groupFolderFiles(files.map((f) => f.name), {
     globbing: datastore.globbing !== false,
@@ -132,10 +164,15 @@ function describeFolder(root: string, folder: string, files: readonly ListedFile
       message: `File '${joinRelative(folder, overlap.file)}' belongs to container '${joinRelative(folder, overlap.ownContainer)}' but also matches pattern '${overlap.pattern}'. Move the two file families into separate folders, or set globbing: folder.`,
     });
   }
-  for (const group of grouping.groups) {
+  // Every group's samples are read as one batch, so that a folder of many small groups keeps reads in flight.
+  const picked = grouping.groups.map((group) => sampleFiles(folder, group.files, formatOfExtension(group.extension), datastore.sample_files));
+  const results = await queue.inferAll(picked.flat());
+  let next = 0;
+  grouping.groups.forEach((group, g) => {
     const name = joinRelative(folder, group.pattern);
-    const schema = inferGroup(root, folder, group.files, formatOf(group.extension), datastore.sample_files, name, result);
-    if (!schema) continue;
+    const samples = picked[g]!.map(({ file }) => ({ file, result: results[next++]! }));
+    const schema = mergeSamples(samples, group.files.length, name, result);
+    if (!schema) return;
     const info: FileContainerInfo = {
       folder,
       pattern: group.pattern,
@@ -149,15 +186,17 @@ function describeFolder(root: string, folder: string, files: readonly ListedFile
     if (group.globbed) {
       result.logs.push({ level: 'info', code: 'globbed', container: name, message: globReason(group) });
     }
-  }
+  });
   return result;
 }
 
-function describeHive(root: string, hive: HiveListing, datastore: DfsSettings): FolderResult {
+async function describeHive(queue: SampleQueue, hive: HiveListing, datastore: DfsSettings): Promise<FolderResult> {
   const result: FolderResult = { containers: [], unreadable: [], logs: [] };
   const pattern = `${hive.keys.map((key) => `${key}=*`).join('/')}/*.${hive.extension}`;
   const name = joinRelative(hive.folder, pattern);
-  const schema = inferGroup(root, hive.folder, hive.files.map((f) => f.path), formatOf(hive.extension), datastore.sample_files, name, result);
+  const picked = sampleFiles(hive.folder, hive.files.map((f) => f.path), formatOfExtension(hive.extension), datastore.sample_files);
+  const results = await queue.inferAll(picked);
+  const schema = mergeSamples(picked.map(({ file }, i) => ({ file, result: results[i]! })), hive.files.length, name, result);
   if (!schema) return result;
   // Partition values become fields, as Spark, Glue and DuckDB's hive_partitioning do.
   const fields: FieldInfo[] = [...schema.fields];
@@ -175,12 +214,15 @@ function describeHive(root: string, hive: HiveListing, datastore: DfsSettings): 
 }
 
 /**
- * Reads an evenly spread, deterministic sample of a group's files and merges their schemas.
- * Paths are built for the sampled files only: a globbed folder may hold thousands of files.
+ * An evenly spread, deterministic sample of a group's files, in file order. Paths are built for
+ * the sampled files only: a globbed folder may hold thousands of files.
  */
-function inferGroup(root: string, folder: string, files: readonly string[], format: FileFormat, sampleSize: number, container: string, result: FolderResult): InferredFileSchema | undefined {
-  const picks = samplePositions(files.length, sampleSize);
-  const samples = picks.map((i) => ({ file: joinRelative(folder, files[i]!), result: inferFileSchema(path.join(root, folder, files[i]!), format) }));
+function sampleFiles(folder: string, files: readonly string[], format: FileFormat, sampleSize: number): SampleFile[] {
+  return samplePositions(files.length, sampleSize).map((i) => ({ file: joinRelative(folder, files[i]!), format }));
+}
+
+/** Merges a group's sampled schemas into the container's, logging what disagrees. */
+function mergeSamples(samples: { file: string; result: InferenceResult }[], fileCount: number, container: string, result: FolderResult): InferredFileSchema | undefined {
   const merged = reconcileSchemas(samples);
   for (const problem of merged.problems) {
     result.logs.push({ level: 'warning', code: problem.code, file: problem.file, container, message: problem.message });
@@ -190,8 +232,8 @@ function inferGroup(root: string, folder: string, files: readonly string[], form
     result.logs.push({ level: 'warning', code: 'container-unreadable', container, message: `No readable file was found for container '${container}'; its snapshot (if any) is kept as it is.` });
     return undefined;
   }
-  if (files.length > picks.length) {
-    result.logs.push({ level: 'info', code: 'sampled', container, message: `Schema of '${container}' inferred from ${picks.length} of its ${files.length} files.` });
+  if (fileCount > samples.length) {
+    result.logs.push({ level: 'info', code: 'sampled', container, message: `Schema of '${container}' inferred from ${samples.length} of its ${fileCount} files.` });
   }
   return merged.schema;
 }
@@ -214,15 +256,6 @@ function dialect(schema: InferredFileSchema): Pick<FileContainerInfo, 'delimiter
   if (schema.delimiter !== undefined) out.delimiter = schema.delimiter;
   if (schema.header !== undefined) out.header = schema.header;
   return out;
-}
-
-function formatOf(extension: string): FileFormat {
-  return extension === 'tsv' ? 'tsv' : extension === 'jsonl' ? 'jsonl' : extension === 'json' ? 'json' : extension === 'parquet' ? 'parquet' : 'csv';
-}
-
-function snapshotFormat(extension: string): FileContainerInfo['format'] {
-  const format = formatOf(extension);
-  return format === 'tsv' ? 'csv' : format;
 }
 
 function joinRelative(folder: string, name: string): string {

@@ -4,6 +4,7 @@
  * are the files. Pure and synchronous: the caller lists folders, this only decides the grouping.
  */
 import { compareText } from '../../text/order';
+import { extensionDot, extensionOf } from './fileFormats';
 
 /** One container of a folder: a globbed group of files, or a single file. */
 export interface FileGroup {
@@ -75,7 +76,7 @@ export function matchesPattern(pattern: string, fileName: string): boolean {
     // No literal extension to treat specially: a plain glob over the whole name.
     return matchGlob(compileGlob(normPattern), name, 0, name.length);
   }
-  const ext = normPattern.slice(dot + 1).toLowerCase();
+  const ext = extensionOf(normPattern, dot);
   const stemEnd = name.length - ext.length - 1;
   if (stemEnd < 0 || name.charCodeAt(stemEnd) !== DOT) return false;
   if (name.slice(stemEnd + 1).toLowerCase() !== ext) return false;
@@ -134,20 +135,6 @@ function uniqueSortedNames(fileNames: readonly string[]): string[] {
   return sorted;
 }
 
-function extensionOf(name: string): string {
-  const dot = extensionDot(name);
-  return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
-}
-
-/**
- * Index of the dot that starts a name's extension, or -1. A trailing dot starts none, so
- * "extension ''" always means "no dot", and a pattern for such names never gains or loses one.
- */
-function extensionDot(name: string): number {
-  const dot = name.lastIndexOf('.');
-  return dot === name.length - 1 ? -1 : dot;
-}
-
 function singleFile(name: string, extension: string): FileGroup {
   return { pattern: name, globbed: false, extension, files: [name], varyingTokens: [] };
 }
@@ -176,7 +163,7 @@ function groupByFolder(names: readonly string[], groups: FileGroup[]): void {
 function parseName(name: string): ParsedName {
   const dot = extensionDot(name);
   const stemEnd = dot < 0 ? name.length : dot;
-  const extension = dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
+  const extension = extensionOf(name, dot);
   let hash = FNV_OFFSET;
   for (let i = 0; i < extension.length; i++) hash = Math.imul(hash ^ extension.charCodeAt(i), FNV_PRIME);
   hash = Math.imul(hash ^ EXTENSION_MARK, FNV_PRIME);

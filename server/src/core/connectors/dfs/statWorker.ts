@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 
 /**
- * A helper thread that stats batches of files for `traverseFileStore`, so that on a 2-core
- * machine the stat syscalls of a large tree run on both cores (bench: the listing of 100,000
- * files took ~210 ms instead of ~335 ms).
+ * A helper thread that stats batches of files for `traverseLocalFolder` (traverse.ts), so that
+ * on a 2-core machine the stat syscalls of a large tree run on both cores (bench: the listing of
+ * 100,000 files took ~210 ms instead of ~335 ms).
  *
  * The worker's code is a plain JavaScript string started with `eval: true`, not a file: it then
  * runs the same way from the esbuild bundle (dist/cli.js), from TypeScript sources under tsx

@@ -1,13 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OperationLogEntry } from '../../model';
-import { CLAIMED_BY_MAIN, CLAIMED_BY_WORKER, StatWorker, type StatBatchResult } from './statWorker';
 import { compareText } from '../../text/order';
+import { extensionOf } from './fileFormats';
+import type { FileStoreListing, HiveListing, ListedFile } from './fileStore';
+import { CLAIMED_BY_MAIN, CLAIMED_BY_WORKER, StatWorker, type StatBatchResult } from './statWorker';
 
 /**
- * Walks a file store's folder tree with synchronous calls (2–7× faster than promises on a local
- * disk, measured here) and stats each supported file once. Symlinked folders are followed, but
- * a folder already on the walk is never entered twice, so symlink loops terminate.
+ * Lists a local folder for `LocalFileStore.list`: walks its tree with synchronous calls (2–7×
+ * faster than promises on a local disk, measured here) and stats each supported file once.
+ * Symlinked folders are followed, but a folder already on the walk is never entered twice, so
+ * symlink loops terminate.
  *
  * The walk (readdir, folder and symlink handling) runs on the calling thread. The stats of the
  * supported files, most of the cost, are queued in walk order and done in batches; once a tree
@@ -15,7 +18,7 @@ import { compareText } from '../../text/order';
  * parallel. The result does not depend on the split: every file's outcome is put back at its
  * place in the walk, logs included.
  */
-export async function traverseFileStore(root: string, extensions: ReadonlySet<string>, signal: AbortSignal, options: TraverseOptions = {}): Promise<FileStoreListing> {
+export async function traverseLocalFolder(root: string, extensions: ReadonlySet<string>, signal: AbortSignal, options: TraverseOptions = {}): Promise<FileStoreListing> {
   const walk = new Walk(options.workerThreshold ?? WORKER_THRESHOLD, options.batchSize ?? BATCH_SIZE, options.workerOnly ?? false);
   try {
     const folders = walkTree(root, extensions, signal, walk);
@@ -38,31 +41,6 @@ export interface TraverseOptions {
   batchSize?: number;
   /** Tests: leave every batch to the worker (once started), to check it gives the same listing. */
   workerOnly?: boolean;
-}
-
-export interface ListedFile {
-  name: string;
-  size: number;
-  mtimeMs: number;
-}
-
-export interface FileStoreListing {
-  /** Folder (relative, `.` for the root) → its supported files, outside hive trees. */
-  folders: Map<string, ListedFile[]>;
-  hives: HiveListing[];
-  logs: OperationLogEntry[];
-  /** False when a folder could not be read: a listing with holes must not drive a prune. */
-  complete: boolean;
-}
-
-/** A hive-partitioned tree (`year=2024/month=01/…`) of one extension: one container. */
-export interface HiveListing {
-  /** The folder that holds the `key=value` folders. */
-  folder: string;
-  extension: string;
-  keys: string[];
-  /** Paths relative to `folder`, e.g. `year=2024/month=01/part-0.parquet`, sorted. */
-  files: (ListedFile & { path: string; values: string[] })[];
 }
 
 const HIVE_SEGMENT = /^[^=]+=[^=]*$/;
@@ -119,9 +97,12 @@ function walkTree(root: string, extensions: ReadonlySet<string>, signal: AbortSi
   return { folders, hiveGroups, complete };
 }
 
+/**
+ * Names starting with a dot are skipped before this is asked, so a name whose only dot leads it
+ * (`.csv`, which has no extension here) never gets here.
+ */
 function isSupported(name: string, extensions: ReadonlySet<string>): boolean {
-  const dot = name.lastIndexOf('.');
-  return dot > 0 && extensions.has(name.slice(dot + 1).toLowerCase());
+  return extensions.has(extensionOf(name));
 }
 
 function readFolder(absolute: string, relative: string, walk: Walk): fs.Dirent[] | undefined {
@@ -196,7 +177,7 @@ function finishHive(group: HiveGroup, walk: Walk): HiveListing[] {
   const { folder } = group;
   for (const { index, listed, relative, values } of group.files) {
     if (walk.failed(index)) continue;
-    const extension = listed.name.slice(listed.name.lastIndexOf('.') + 1).toLowerCase();
+    const extension = extensionOf(listed.name);
     const keys = values.map((segment) => segment.slice(0, segment.indexOf('=')));
     let hive = byExtension.get(extension);
     if (!hive) byExtension.set(extension, (hive = { folder, extension, keys, files: [] }));

@@ -22,7 +22,7 @@ import { refuseUnlessRead } from './statementGuard';
  * Bulk introspection, a constant number of statements whatever the size: grants, schemata,
  * InnoDB's table list, TABLES, COLUMNS, and STATISTICS and PARTITIONS for just the tables that
  * need them — each read on its own and joined here, because a server-side join of two
- * information_schema views took 200 s for 11,000 tables (performance-floors.md §2.4), against
+ * information_schema views took 200 s for 11,000 tables (measured on MariaDB 10.11), against
  * 0.6 s for COLUMNS alone. Only columns MariaDB can read from the .frm files are asked for: any
  * that needs the table opened (CREATE_TIME, CREATE_OPTIONS, all of PARTITIONS) costs 2.5–3.5 s
  * for 11,000 tables on a server whose table cache is smaller than that.

@@ -5,7 +5,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { FieldInfo } from '../../../model';
-import type { InferenceResult } from './index';
+import type { InferenceResult } from './result';
 
 /** Infers the schema of `buf[start, end)`; `truncated` means the file goes on past `end`. */
 export function inferCsv(buf: Buffer, start: number, end: number, truncated: boolean, format: 'csv' | 'tsv'): InferenceResult {
@@ -46,7 +46,7 @@ const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
-// Sniffer state lives at module level: inference is synchronous, so no two calls use it at once.
+// Sniffer state lives at module level: inferCsv is synchronous, so no two calls use it at once.
 const counts = new Int32Array(4);
 const perRecord: Int32Array[] = [new Int32Array(SNIFF_RECORDS), new Int32Array(SNIFF_RECORDS), new Int32Array(SNIFF_RECORDS), new Int32Array(SNIFF_RECORDS)];
 

@@ -5,7 +5,7 @@
  */
 import type { FieldInfo } from '../../../model';
 import { isDate, isTimestamp } from './csv';
-import type { InferenceResult } from './index';
+import type { InferenceResult } from './result';
 
 /** Infers the schema of a decoded prefix; `truncated` means the file goes on past its end. */
 export function inferJson(text: string, truncated: boolean, format: 'json' | 'jsonl'): InferenceResult {

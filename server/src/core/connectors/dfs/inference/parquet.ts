@@ -3,32 +3,64 @@
  * cannot make us allocate), lets hyparquet decode the Thrift metadata, and maps the schema tree
  * to DuckDB's type spelling.
  */
-import * as fs from 'node:fs';
 import { parquetMetadata, parquetSchema } from 'hyparquet';
 import type { SchemaElement, SchemaTree } from 'hyparquet';
 import type { FieldInfo } from '../../../model';
-import type { InferenceResult } from './index';
+import type { FileStore, OpenedFile } from '../fileStore';
+import { emptyFile, type InferenceResult } from './result';
 import { quoteStructKey } from './json';
 
-/** Infers the top-level columns of the Parquet file open as `fd`, which is `size` bytes long. */
-export function inferParquet(fd: number, size: number): InferenceResult {
-  // PAR1 + (column chunks) + footer + 4-byte footer length + PAR1.
+/**
+ * Infers the top-level columns of a Parquet file from two round trips to its store, on one opened
+ * file: the 8-byte tail (footer length and closing marker, read relative to the end so the size
+ * need not be known) with the 4-byte opening marker alongside, then the footer itself. Store
+ * errors reject.
+ */
+export async function inferParquetFile(store: FileStore, file: string): Promise<InferenceResult> {
+  const opened = await store.open(file);
+  try {
+    return await inferOpenedParquet(opened);
+  } finally {
+    opened.close();
+  }
+}
+
+async function inferOpenedParquet(opened: OpenedFile): Promise<InferenceResult> {
+  const [tail, head] = await Promise.all([opened.read({ last: 8 }), opened.read({ offset: 0, length: 4 })]);
+  const size = tail.size;
+  if (size === 0) return emptyFile();
+  const framing = footerLengthOf(tail.bytes, head.bytes, size);
+  if (typeof framing !== 'number') return framing;
+  // hyparquet wants the footer followed by its length and the closing magic.
+  const footer = await opened.read({ offset: size - 8 - framing, length: framing + 8 });
+  if (footer.bytes.length < framing + 8) {
+    return malformed('This Parquet file ended while its footer was being read. Write it again.');
+  }
+  return schemaOfFooter(footer.bytes);
+}
+
+/**
+ * Checks the framing by hand, so that a hostile length cannot make us allocate: PAR1 + (column
+ * chunks) + footer + 4-byte footer length + PAR1. Returns the footer's length, or the failure.
+ */
+function footerLengthOf(tail: Uint8Array, head: Uint8Array, size: number): number | InferenceResult {
   if (size < 12) return malformed('This file is too short to be a Parquet file. Check that it was written completely.');
-  if (!readAt(fd, FRAME, 0, 8, size - 8) || FRAME.readUInt32LE(4) !== MAGIC) {
+  const tailView = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  if (tail.byteLength < 8 || tailView.getUint32(4, true) !== MAGIC) {
     return malformed('This file does not end with the Parquet marker, so it is not a Parquet file or was cut off while being written. Write it again.');
   }
-  const footerLength = FRAME.readUInt32LE(0);
-  if (!readAt(fd, FRAME, 0, 4, 0) || FRAME.readUInt32LE(0) !== MAGIC) {
+  const footerLength = tailView.getUint32(0, true);
+  if (head.byteLength < 4 || new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true) !== MAGIC) {
     return malformed('This file does not start with the Parquet marker, so it is not a Parquet file. Check the file extension.');
   }
   if (footerLength === 0 || footerLength > size - 12 || footerLength > MAX_FOOTER_BYTES) {
     return malformed('The Parquet footer length recorded in this file is impossible, so the file is corrupt. Write it again.');
   }
-  // hyparquet wants the footer followed by its length and the closing magic.
-  const footer = Buffer.allocUnsafe(footerLength + 8);
-  if (!readAt(fd, footer, 0, footerLength + 8, size - 8 - footerLength)) {
-    return malformed('This Parquet file ended while its footer was being read. Write it again.');
-  }
+  return footerLength;
+}
+
+/** The top-level columns from a footer (the Thrift metadata, its length and the closing magic). */
+export function schemaOfFooter(footer: Uint8Array): InferenceResult {
   let root: SchemaTree;
   try {
     // geoparquet: false skips parsing the `geo` key-value metadata, which the schema does not need.
@@ -46,18 +78,6 @@ export function inferParquet(fd: number, size: number): InferenceResult {
 const MAGIC = 0x31524150; // "PAR1" read as a little-endian uint32
 /** Real footers are kilobytes to a few megabytes; anything larger is corruption or an attack. */
 const MAX_FOOTER_BYTES = 64 * 1024 * 1024;
-// Inference is synchronous, so one frame buffer serves every call.
-const FRAME = Buffer.alloc(8);
-
-function readAt(fd: number, buf: Buffer, offset: number, length: number, position: number): boolean {
-  let filled = 0;
-  while (filled < length) {
-    const n = fs.readSync(fd, buf, offset + filled, length - filled, position + filled);
-    if (n === 0) return false;
-    filled += n;
-  }
-  return true;
-}
 
 function malformed(message: string): InferenceResult {
   return { ok: false, failure: { code: 'file-malformed', message } };

@@ -4,7 +4,7 @@
  * names or order becomes one problem per file.
  */
 import type { FieldInfo } from '../../../model';
-import type { InferenceResult, InferredFileSchema } from './index';
+import type { InferenceResult, InferredFileSchema } from './result';
 
 export type ReconcileProblemCode = 'file-empty' | 'file-unreadable' | 'file-malformed' | 'schema-mismatch';
 

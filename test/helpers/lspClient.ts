@@ -1,14 +1,15 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CancellationTokenSource, createProtocolConnection, StreamMessageReader, StreamMessageWriter,
   type ClientCapabilities, type Diagnostic, type InitializeResult, type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
-import { WorkspaceLoadedNotification, type WorkspaceLoadedParams } from '../../../server/src/protocol/catalogProtocol';
+import { ensureBuilt } from './builtCli';
+import { waitFor } from './waitFor';
+import { WorkspaceLoadedNotification, type WorkspaceLoadedParams } from '../../server/src/protocol/catalogProtocol';
 
-const REPO = path.resolve(__dirname, '..', '..', '..');
+const REPO = path.resolve(__dirname, '..', '..');
 
 /**
  * How to start the server: the built bin (the default: what users run, and the only way its
@@ -31,14 +32,13 @@ export class LspTestClient {
   readonly connection: ProtocolConnection;
   readonly messages: RecordedMessage[] = [];
   readonly diagnostics = new Map<string, { diagnostics: Diagnostic[]; version?: number }>();
-  private readonly waiters: { check: () => boolean; resolve: () => void }[] = [];
   /** Answers to `workspace/configuration`, by section. */
   settings: Record<string, unknown> = {};
   private readonly process: ChildProcess;
   private stderr = '';
 
   constructor(launch: ServerLaunch = 'bin', env: Record<string, string> = {}) {
-    if (launch === 'bin') ensureBuiltServer();
+    if (launch === 'bin') ensureBuilt();
     const args = typeof launch === 'object' ? launch.args : launch === 'bin'
       ? [path.join(REPO, 'bin', 'cac-language-server.js'), '--stdio']
       : ['--import', 'tsx', path.join(REPO, 'server', 'src', 'lsp', 'main.ts'), '--stdio'];
@@ -55,12 +55,10 @@ export class LspTestClient {
         const p = params as { uri: string; diagnostics: Diagnostic[]; version?: number };
         this.diagnostics.set(p.uri, { diagnostics: p.diagnostics, version: p.version });
       }
-      this.wake();
     });
     for (const method of SERVER_REQUESTS) {
       this.connection.onRequest(method, (params: unknown) => {
         this.messages.push({ kind: 'request', method, params });
-        this.wake();
         if (method === 'workspace/configuration') {
           return ((params as { items: { section?: string }[] }).items ?? []).map((item) => (item.section ? this.settings[item.section] ?? null : null));
         }
@@ -71,7 +69,6 @@ export class LspTestClient {
     // connection object has this event though ProtocolConnection's type does not list it.
     (this.connection as unknown as { onUnhandledProgress: (listener: (params: unknown) => void) => void }).onUnhandledProgress((params) => {
       this.messages.push({ kind: 'notification', method: '$/progress', params });
-      this.wake();
     });
     this.connection.listen();
   }
@@ -117,13 +114,9 @@ export class LspTestClient {
     return token ? this.connection.sendRequest<R>(method, params, token.token) : this.connection.sendRequest<R>(method, params);
   }
 
-  /** Resolves once `check` holds, re-checked on every message from the server. */
-  waitFor(check: () => boolean, what: string, timeoutMs = 15000): Promise<void> {
-    if (check()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Timed out waiting for ${what}. Server log:\n${this.stderr.slice(-4000)}`)), timeoutMs);
-      this.waiters.push({ check, resolve: () => { clearTimeout(timer); resolve(); } });
-    });
+  /** Resolves once `check` holds (test/helpers/waitFor.ts); a timeout shows the server's log. */
+  async waitFor(check: () => boolean, what: string, timeoutMs = 15000): Promise<void> {
+    await waitFor(check, () => `${what}. Server log:\n${this.stderr.slice(-4000)}`, timeoutMs);
   }
 
   /** The first message with `method` after `from` messages (default: any so far). */
@@ -165,38 +158,6 @@ export class LspTestClient {
   get exitCode(): number | null {
     return this.process.exitCode;
   }
-
-  private wake(): void {
-    for (const waiter of [...this.waiters]) {
-      if (!waiter.check()) continue;
-      this.waiters.splice(this.waiters.indexOf(waiter), 1);
-      waiter.resolve();
-    }
-  }
-}
-
-let built = false;
-
-/**
- * Builds dist/ when a source file is newer than the bundled server (npm test builds first; this
- * keeps a plain `mocha` run honest after an edit).
- */
-export function ensureBuiltServer(): void {
-  if (built) return;
-  const bundle = path.join(REPO, 'dist', 'server.js');
-  const bundleTime = fs.existsSync(bundle) ? fs.statSync(bundle).mtimeMs : 0;
-  const newest = Math.max(...['server/src', 'schemas'].flatMap((dir) => newestFiles(path.join(REPO, dir))));
-  if (newest > bundleTime) {
-    const result = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`npm run build failed, so the language server cannot be tested:\n${result.stderr}`);
-  }
-  built = true;
-}
-
-function newestFiles(dir: string): number[] {
-  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
-    .filter((entry) => entry.isFile())
-    .map((entry) => fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
 }
 
 /** Requests a server may send a client; each is recorded and answered (settings from `settings`). */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { sqliteCatalog, sync } from '../../helpers/syncFixtures';
-import { positionOf } from '../../helpers/workspace';
+import { sqliteCatalog, sync } from './syncFixtures';
+import { positionOf } from './workspace';
 import { LspTestClient, uri, DEFAULT_CAPABILITIES, type ServerLaunch } from './lspClient';
 import type { ClientCapabilities } from 'vscode-languageserver-protocol';
 
