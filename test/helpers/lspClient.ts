@@ -6,7 +6,6 @@ import {
   type ClientCapabilities, type Diagnostic, type InitializeResult, type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { ensureBuilt } from './builtCli';
-import { waitFor } from './waitFor';
 import { WorkspaceLoadedNotification, type WorkspaceLoadedParams } from '../../server/src/protocol/catalogProtocol';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -36,6 +35,8 @@ export class LspTestClient {
   settings: Record<string, unknown> = {};
   private readonly process: ChildProcess;
   private stderr = '';
+  /** Pending waits, re-checked on every message from the server (no polling: the benchmarks time these). */
+  private waiters: { check: () => boolean; resolve: () => void }[] = [];
 
   constructor(launch: ServerLaunch = 'bin', env: Record<string, string> = {}) {
     if (launch === 'bin') ensureBuilt();
@@ -55,10 +56,12 @@ export class LspTestClient {
         const p = params as { uri: string; diagnostics: Diagnostic[]; version?: number };
         this.diagnostics.set(p.uri, { diagnostics: p.diagnostics, version: p.version });
       }
+      this.wake();
     });
     for (const method of SERVER_REQUESTS) {
       this.connection.onRequest(method, (params: unknown) => {
         this.messages.push({ kind: 'request', method, params });
+        this.wake();
         if (method === 'workspace/configuration') {
           return ((params as { items: { section?: string }[] }).items ?? []).map((item) => (item.section ? this.settings[item.section] ?? null : null));
         }
@@ -69,6 +72,7 @@ export class LspTestClient {
     // connection object has this event though ProtocolConnection's type does not list it.
     (this.connection as unknown as { onUnhandledProgress: (listener: (params: unknown) => void) => void }).onUnhandledProgress((params) => {
       this.messages.push({ kind: 'notification', method: '$/progress', params });
+      this.wake();
     });
     this.connection.listen();
   }
@@ -114,9 +118,30 @@ export class LspTestClient {
     return token ? this.connection.sendRequest<R>(method, params, token.token) : this.connection.sendRequest<R>(method, params);
   }
 
-  /** Resolves once `check` holds (test/helpers/waitFor.ts); a timeout shows the server's log. */
-  async waitFor(check: () => boolean, what: string, timeoutMs = 15000): Promise<void> {
-    await waitFor(check, () => `${what}. Server log:\n${this.stderr.slice(-4000)}`, timeoutMs);
+  /** Resolves once `check` holds, re-checked on every message from the server; a timeout shows the server's log. */
+  waitFor(check: () => boolean, what: string, timeoutMs = 15000): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        check,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`Timed out waiting for ${what}. Server log:\n${this.stderr.slice(-4000)}`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  private wake(): void {
+    const ready = this.waiters.filter((w) => w.check());
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const waiter of ready) waiter.resolve();
   }
 
   /** The first message with `method` after `from` messages (default: any so far). */
