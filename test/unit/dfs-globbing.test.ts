@@ -18,18 +18,45 @@ function only(fileNames: string[]): FileGroup {
 }
 
 describe('dfs globbing: groupFolderFiles', () => {
-  it('globs year and version when both vary', () => {
+  it('globs year and version when both vary, keeping the letters of a mixed token', () => {
     const group = only(['project_data_2023_v1.csv', 'project_data_2024_v2.csv']);
     assert.deepEqual(group, {
-      pattern: 'project_data_*_*.csv', globbed: true, extension: 'csv',
+      pattern: 'project_data_*_v*.csv', globbed: true, extension: 'csv',
       files: ['project_data_2023_v1.csv', 'project_data_2024_v2.csv'], varyingTokens: [2, 3],
     });
   });
 
-  it('keeps a variable-looking token literal when every file shares it', () => {
-    const group = only(['project_data_2023_v2.csv', 'project_data_2023_v1.csv']);
-    assert.equal(group.pattern, 'project_data_2023_*.csv');
-    assert.deepEqual(group.varyingTokens, [3]);
+  it('always globs a number or date, so a family keeps its name as files come and go', () => {
+    assert.equal(only(['project_data_2023_v2.csv', 'project_data_2023_v1.csv']).pattern, 'project_data_*_v*.csv');
+    // A lone dated file is already named by its family's pattern: the second day changes nothing.
+    assert.deepEqual(only(['sales_2024-01-01.csv']), { pattern: 'sales_*.csv', globbed: true, extension: 'csv', files: ['sales_2024-01-01.csv'], varyingTokens: [1] });
+    assert.equal(only(['sales_2024-01-01.csv', 'sales_2024-01-02.csv']).pattern, 'sales_*.csv');
+    assert.equal(only(['user_123_profile_2023-06-01.json']).pattern, 'user_*_profile_*.json');
+    // A mixed token is part of the name until it varies.
+    assert.deepEqual(only(['report_v1.csv']).pattern, 'report_v1.csv');
+    assert.deepEqual(only(['report_v1.csv', 'report_v2.csv']).pattern, 'report_v*.csv');
+  });
+
+  it('never groups names that share no literal token', () => {
+    // Each token holds a digit: the old rule made these one container `*_*.csv`.
+    const { groups } = groupFolderFiles(['sales2023_q1.csv', 'returns2024_q2.csv'], NAMES);
+    assert.deepEqual(summary(groups), [['returns2024_q2.csv', ['returns2024_q2.csv']], ['sales2023_q1.csv', ['sales2023_q1.csv']]]);
+    const dates = groupFolderFiles(['2023_q1.csv', '2024_q2.csv', '2024-01-01.csv', '2024-01-02.csv'], NAMES).groups;
+    assert.deepEqual(summary(dates), [['*_q*.csv', ['2023_q1.csv', '2024_q2.csv']], ['2024-01-01.csv', ['2024-01-01.csv']], ['2024-01-02.csv', ['2024-01-02.csv']]]);
+  });
+
+  it('aligns names of different lengths on their literal tokens, from the left or the right', () => {
+    assert.equal(only(['events_2024-01-01.json', 'events_20240102.json', 'events_2024_01_03_2.json']).pattern, 'events_*.json');
+    assert.equal(only(['2024-01-01_sales.csv', '20240102_sales.csv']).pattern, '*_sales.csv');
+  });
+
+  it('reads a UUID or a hex hash as one variable part (Spark and Hive output)', () => {
+    const group = only([
+      'part-00000-c5f1b6de-1f2a-4b9b-9c3a-0e8f1a2b3c4d-c000.snappy.parquet',
+      'part-00001-abcdefab-cdef-abcd-9c3a-0e8f1a2b3c4d-c000.snappy.parquet',
+    ]);
+    assert.equal(group.pattern, 'part-*-c000.snappy.parquet');
+    assert.equal(only(['dump_3f2a9c1e.csv', 'dump_a0b1c2d3e4.csv']).pattern, 'dump_*.csv');
   });
 
   it('treats a dash-joined date as one token', () => {
@@ -74,8 +101,12 @@ describe('dfs globbing: groupFolderFiles', () => {
 
   it('never merges unrelated names', () => {
     const { groups } = groupFolderFiles(['orders_1.csv', 'invoices_2.csv', 'orders_1_x.csv', 'x_orders_1.csv'], NAMES);
-    assert.ok(groups.every((group) => !group.globbed));
-    assert.equal(groups.length, 4);
+    assert.deepEqual(summary(groups), [
+      ['invoices_*.csv', ['invoices_2.csv']],
+      ['orders_*.csv', ['orders_1.csv']],
+      ['orders_*_x.csv', ['orders_1_x.csv']],
+      ['x_orders_*.csv', ['x_orders_1.csv']],
+    ]);
   });
 
   it('groups per extension, lower-cased', () => {
@@ -84,26 +115,27 @@ describe('dfs globbing: groupFolderFiles', () => {
       ['a.csv', ['a.csv']],
       ['a.json', ['a.json']],
       ['b_*.csv', ['b_1.CSV', 'b_2.csv']],
-      ['b_3.json', ['b_3.json']],
+      ['b_*.json', ['b_3.json']],
     ]);
     assert.deepEqual(groups.map((group) => group.extension), ['csv', 'json', 'csv', 'json']);
   });
 
-  it('never globs single-token stems or names without a variable token', () => {
-    const { groups } = groupFolderFiles(['2024.csv', '2025.csv', 'customers.csv', 'orders_x.csv', 'orders-x.csv', '2024-01-01.csv', '2024-01-02.csv'], NAMES);
+  it('never globs single-token stems or names without a number or a varying token', () => {
+    const { groups } = groupFolderFiles(['2024.csv', '2025.csv', 'customers.csv', 'orders_x.csv', 'orders-x.csv', '2024-01-01.csv', '2024-01-02.csv', 'v1_v2.csv'], NAMES);
     assert.ok(groups.every((group) => !group.globbed && group.files.length === 1 && group.pattern === group.files[0]));
-    assert.equal(groups.length, 7);
+    assert.equal(groups.length, 8);
   });
 
   it('is case-sensitive on tokens', () => {
     const { groups } = groupFolderFiles(['Orders_1.csv', 'orders_2.csv'], NAMES);
-    assert.deepEqual(summary(groups), [['Orders_1.csv', ['Orders_1.csv']], ['orders_2.csv', ['orders_2.csv']]]);
+    assert.deepEqual(summary(groups), [['Orders_*.csv', ['Orders_1.csv']], ['orders_*.csv', ['orders_2.csv']]]);
   });
 
-  it('keeps files apart when nothing but separators or extension case differ', () => {
-    const { groups } = groupFolderFiles(['a_1.csv', 'a-1.csv', 'a_1.CSV'], NAMES);
+  it('keeps files apart when nothing but separators or extension case differ and no token is a number', () => {
+    const { groups } = groupFolderFiles(['a_v1.csv', 'a-v1.csv', 'a_v1.CSV'], NAMES);
     assert.ok(groups.every((group) => !group.globbed));
     assert.equal(groups.length, 3);
+    assert.deepEqual(summary(groupFolderFiles(['a_1.csv', 'a-1.csv', 'a_1.CSV'], NAMES).groups), [['a_*.csv', ['a-1.csv', 'a_1.CSV', 'a_1.csv']]]);
   });
 
   it('reports overlapping patterns and keeps the split by shape', () => {
@@ -121,7 +153,7 @@ describe('dfs globbing: groupFolderFiles', () => {
 
   it('reports a single-file container that a pattern of its folder matches', () => {
     const { overlaps } = groupFolderFiles(['data_1.csv', 'data_2.csv', 'data_1234_suffix.csv', 'data_1.json'], NAMES);
-    assert.deepEqual(overlaps, [{ pattern: 'data_*.csv', file: 'data_1234_suffix.csv', ownContainer: 'data_1234_suffix.csv' }]);
+    assert.deepEqual(overlaps, [{ pattern: 'data_*.csv', file: 'data_1234_suffix.csv', ownContainer: 'data_*_suffix.csv' }]);
   });
 
   it('makes every file its own container when globbing is off', () => {
@@ -162,9 +194,10 @@ describe('dfs globbing: groupFolderFiles', () => {
     const { groups } = groupFolderFiles(odd, NAMES);
     assert.deepEqual(summary(groups), [
       ['', ['']],
+      ['-2.csv', ['-2.csv']],
       ['.csv', ['.csv']],
-      ['_*.csv', ['-2.csv', '_1.csv']],
-      ['a_1.csv', ['a_1.csv']],
+      ['_1.csv', ['_1.csv']],
+      ['a_*.csv', ['a_1.csv']],
       ['a__*.csv', ['a_-2.csv', 'a__1.csv']],
       ['noext_*', ['noext_1', 'noext_2']],
       ['x.y_*.csv', ['x.y_1.csv', 'x.y_2.csv']],
@@ -241,7 +274,7 @@ describe('dfs globbing: properties', () => {
       assert.deepEqual(patterns, patterns.slice().sort());
       for (const group of groups) {
         assert.deepEqual(group.files, group.files.slice().sort());
-        assert.equal(group.globbed, group.files.length > 1);
+        if (!group.globbed) assert.deepEqual(group.files, [group.pattern]);
         assert.equal(group.varyingTokens.length > 0, group.globbed);
         for (const file of group.files) assert.ok(matchesPattern(group.pattern, file), `${group.pattern} !~ ${file}`);
       }

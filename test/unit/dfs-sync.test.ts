@@ -30,10 +30,55 @@ describe('file store (dfs) sync', () => {
     writeFile(root, 'data/sales/refunds_2024.csv', csv(['1,1.0,2024-01-01 00:00:00']));
     const outcome = await sync(root, 'landing');
     assert.equal(outcome.result, 'success');
-    assert.deepEqual(snapshotNames(root, 'landing'), ['sales/customers.csv', 'sales/orders_*.csv', 'sales/refunds_2024.csv', 'sales/returns_2024.csv']);
+    assert.deepEqual(snapshotNames(root, 'landing'), ['sales/customers.csv', 'sales/orders_*.csv', 'sales/refunds_*.csv', 'sales/returns_*.csv']);
     const orders = snapshotFiles(root, 'landing').get('sales%2Forders_%2A.csv.yaml')!;
     assert.match(orders, /pattern: "orders_\*\.csv"\n {2}globbed: true/);
     assert.match(orders, /incremental_identifier:\n {2}field: "\$last_modified"\n {2}strategy: last_modified/);
+    // Why the files are one container is in the operation's log, not in the snapshot.
+    assert.doesNotMatch(orders, /varying_tokens/);
+    const globbed = outcome.logs.find((l) => l.code === 'globbed' && l.container === 'sales/orders_*.csv');
+    assert.deepEqual(globbed?.grouping, {
+      pattern: 'orders_*.csv', files: 3, varying: ['part 2 (*): 2024-01-01 … 2024-01-03'],
+      sampled: ['sales/orders_2024-01-01.csv', 'sales/orders_2024-01-02.csv', 'sales/orders_2024-01-03.csv'],
+    });
+  });
+
+  it('never makes names that share no literal token one container', async () => {
+    writeFile(root, 'data/q/sales2023_q1.csv', csv(['1,2.5,2024-01-01 10:00:00']));
+    writeFile(root, 'data/q/returns2024_q2.csv', 'return_id,reason\n1,broken\n');
+    const outcome = await sync(root, 'landing');
+    assert.equal(outcome.result, 'success', JSON.stringify(outcome.logs));
+    assert.deepEqual(snapshotNames(root, 'landing'), ['q/returns2024_q2.csv', 'q/sales2023_q1.csv']);
+  });
+
+  it('keeps a daily family\'s container, and the overrides on it, when its second file arrives', async () => {
+    writeFile(root, 'data/sales/sales_2024-01-01.csv', csv(['1,2.5,2024-01-01 10:00:00']));
+    writeFile(root, 'overrides/landing.yaml', 'kind: Overrides\ndatastore: landing\ncontainers:\n  sales/sales_*.csv:\n    incremental_identifier: created_at\n');
+    const first = await sync(root, 'landing');
+    assert.equal(first.result, 'success', JSON.stringify(first.logs));
+    assert.deepEqual(snapshotNames(root, 'landing'), ['sales/sales_*.csv']);
+    const before = snapshotFiles(root, 'landing').get('sales%2Fsales_%2A.csv.yaml')!;
+    assert.match(before, /incremental_identifier:\n {2}field: created_at\n {2}strategy: last_modified\n {2}source: override/);
+    writeFile(root, 'data/sales/sales_2024-01-02.csv', csv(['2,3.5,2024-01-02 10:00:00']));
+    const second = await sync(root, 'landing');
+    assert.equal(second.result, 'success', JSON.stringify(second.logs));
+    assert.deepEqual(snapshotNames(root, 'landing'), ['sales/sales_*.csv']);
+    assert.deepEqual(second.plan?.changes.filter((c) => c.action !== 'unchanged'), []);
+    assert.equal(snapshotFiles(root, 'landing').get('sales%2Fsales_%2A.csv.yaml'), before);
+  });
+
+  it('groups files by the pinned patterns first, and says so', async () => {
+    writeFile(root, 'datastores/landing.yaml', `${DATASTORE}patterns:\n  - "m/report_*.csv"\n`);
+    for (const name of ['report_v1', 'report_v2', 'report_final']) writeFile(root, `data/m/${name}.csv`, csv(['1,2.5,2024-01-01 10:00:00']));
+    writeFile(root, 'data/n/report_v1.csv', csv(['1,2.5,2024-01-01 10:00:00']));
+    const outcome = await sync(root, 'landing');
+    assert.equal(outcome.result, 'success', JSON.stringify(outcome.logs));
+    // The pattern names one folder; elsewhere inference decides.
+    assert.deepEqual(snapshotNames(root, 'landing'), ['m/report_*.csv', 'n/report_v1.csv']);
+    const globbed = outcome.logs.find((l) => l.code === 'globbed');
+    assert.equal(globbed?.grouping?.pinned, true);
+    assert.equal(globbed?.grouping?.files, 3);
+    assert.match(globbed!.message, /3 files grouped by the pinned pattern 'report_\*\.csv'/);
   });
 
   it('makes a hive-partitioned folder one container with its keys as fields', async () => {
@@ -72,7 +117,7 @@ describe('file store (dfs) sync', () => {
     fs.symlinkSync('..', path.join(root, 'data', 'x', 'loop'));
     const outcome = await sync(root, 'landing');
     assert.ok(outcome.logs.some((l) => l.code === 'symlink-cycle'));
-    assert.deepEqual(snapshotNames(root, 'landing'), ['x/file_1.csv']);
+    assert.deepEqual(snapshotNames(root, 'landing'), ['x/file_*.csv']);
   });
 
   it('opens no unchanged file on a resync, and re-reads a file whose size or time changed', async () => {
@@ -120,7 +165,7 @@ describe('file store (dfs) sync', () => {
     writeFile(root, 'data/f4/empty.csv', '');
     writeFile(root, 'data/f5/broken.parquet', 'not parquet at all');
     for (const [y, m] of [['2023', '12'], ['2024', '01']]) writeFile(root, `data/events/year=${y}/month=${m}/part-0.csv`, csv(['1,2.0,2024-01-01 00:00:00']));
-    const settings: DfsSettings = { extensions: ['csv', 'tsv', 'json', 'jsonl', 'parquet'], globbing: true, sample_files: 10 };
+    const settings: DfsSettings = { extensions: ['csv', 'tsv', 'json', 'jsonl', 'parquet'], globbing: true, sample_files: 10, patterns: [] };
     const discover = (store: FileStore): ReturnType<ReturnType<typeof fileStoreConnector>['discover']> =>
       fileStoreConnector(store, settings).discover({ include: ['table'] }, { signal: new AbortController().signal });
     const local = new LocalFileStore(path.join(root, 'data'));
@@ -143,7 +188,7 @@ describe('file store (dfs) sync', () => {
     const late = new LateStore(new LocalFileStore(path.join(root, 'data')), () => {
       if (late.reads === 5) controller.abort(new Error('cancelled'));
     });
-    const settings: DfsSettings = { extensions: ['csv'], globbing: true, sample_files: 10 };
+    const settings: DfsSettings = { extensions: ['csv'], globbing: true, sample_files: 10, patterns: [] };
     await assert.rejects(fileStoreConnector(late, settings).discover({ include: ['table'] }, { signal: controller.signal }), /cancelled/);
     const readsAtAbort = late.reads;
     // The folders described ahead settle without reading more and without unhandled rejections.

@@ -80,7 +80,7 @@ export interface FileContainerInfo {
   header?: boolean;
   /** Hive-style partition keys (`year=2024/month=01/`) in folder order. */
   hive_keys?: string[];
-  /** Why files were grouped: the token positions (0-based) that vary across the group's files. */
+  /** Written by earlier versions; why files were grouped is now in the operation's log (`grouping`). */
   varying_tokens?: number[];
 }
 
@@ -138,4 +138,17 @@ export interface OperationLogEntry {
   container?: string;
   /** Path relative to the datastore root, for file stores. */
   file?: string;
+  /** With code `globbed`: why the files of a file container are one container. */
+  grouping?: FileGrouping;
+}
+
+/** Why files are one container: its pattern, what varies, how many files, which were read. */
+export interface FileGrouping {
+  pattern: string;
+  files: number;
+  /** Per wildcard part: its place and the text it stands for (`part 2 (*): 2024-01-01 … 2024-01-31`). */
+  varying: string[];
+  /** The files whose schemas were read, relative to the datastore root. */
+  sampled: string[];
+  pinned?: boolean;
 }

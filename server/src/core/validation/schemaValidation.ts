@@ -111,7 +111,7 @@ function toIssue(error: ErrorObject, root: unknown): SchemaIssue {
     case 'type':
       return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} must be ${article(String(params.type))}.` };
     case 'pattern':
-      return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} has an invalid format. ${patternHint(path)}` };
+      return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} has an invalid format. ${(error.parentSchema as { patternErrorMessage?: string } | undefined)?.patternErrorMessage ?? patternHint(path)}` };
     default:
       return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} ${error.message ?? 'is invalid'}.` };
   }

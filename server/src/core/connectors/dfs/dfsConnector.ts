@@ -3,7 +3,7 @@ import type { DiscoveredContainer, FieldInfo, FileContainerInfo, OperationLogEnt
 import { ConnectorError, type Connector, type ConnectorTarget, type DiscoveryContext, type DiscoveryResult } from '../contract';
 import { formatOfExtension, snapshotFormat, type FileFormat } from './fileFormats';
 import type { FileStore, HiveListing, ListedFile } from './fileStore';
-import { groupFolderFiles, type FileGroup } from './globbing';
+import { describeVaryingParts, groupFolderFiles, type FileGroup } from './globbing';
 import { reconcileSchemas, type InferenceResult, type InferredFileSchema } from './inference';
 import { LocalFileStore } from './localFileStore';
 import { SampleQueue, type SampleFile } from './sampleQueue';
@@ -18,6 +18,12 @@ export interface DfsSettings {
   globbing: boolean | 'folder';
   /** How many files of a globbed container are read to infer its schema. */
   sample_files: number;
+  /**
+   * Pinned name patterns (`*` only), in the order written: a file goes to the first that matches,
+   * before any grouping is inferred. With a `/` a pattern names one folder (`orders/orders_*.csv`);
+   * without, it applies in every folder.
+   */
+  patterns: string[];
 }
 
 export type DfsTarget = ConnectorTarget<DfsSettings>;
@@ -46,7 +52,7 @@ export function fileStoreConnector(store: FileStore, settings: DfsSettings): Con
 }
 
 /** Bump when the cached shape or the inference changes, so old caches are ignored. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 interface DfsCache {
   version: number;
@@ -65,7 +71,7 @@ const INFERENCES_IN_FLIGHT = 8;
 const DESCRIBED_AHEAD = 16;
 
 async function discover(store: FileStore, datastore: DfsSettings, context: DiscoveryContext): Promise<DiscoveryResult> {
-  const settings = JSON.stringify([CACHE_VERSION, datastore.extensions, datastore.globbing, datastore.sample_files]);
+  const settings = JSON.stringify([CACHE_VERSION, datastore.extensions, datastore.globbing, datastore.sample_files, datastore.patterns]);
   const previous = readCache(context.previousCache, settings);
   const listing = await store.list(new Set(datastore.extensions), context.signal);
   const next: DfsCache = { version: CACHE_VERSION, settings, folders: {} };
@@ -157,6 +163,7 @@ async function describeFolder(queue: SampleQueue, folder: string, files: readonl
   const grouping = groupFolderFiles(files.map((f) => f.name), {
     globbing: datastore.globbing !== false,
     mode: datastore.globbing === 'folder' ? 'folder' : 'names',
+    pinned: pinnedIn(folder, datastore.patterns),
   });
   for (const overlap of grouping.overlaps) {
     result.logs.push({
@@ -181,10 +188,12 @@ async function describeFolder(queue: SampleQueue, folder: string, files: readonl
       format: snapshotFormat(group.extension),
       ...dialect(schema),
     };
-    if (group.globbed) info.varying_tokens = group.varyingTokens;
     result.containers.push({ name, kind: 'file', fields: schema.fields, file: info });
     if (group.globbed) {
-      result.logs.push({ level: 'info', code: 'globbed', container: name, message: globReason(group) });
+      // Why these files are one container is the operation's to tell, not the snapshot's: it must
+      // not change when a day's file arrives.
+      const grouping = { pattern: group.pattern, files: group.files.length, varying: describeVaryingParts(group), sampled: samples.map((s) => s.file), ...(group.pinned ? { pinned: true } : {}) };
+      result.logs.push({ level: 'info', code: 'globbed', container: name, message: globReason(group, grouping.sampled.length), grouping });
     }
   });
   return result;
@@ -247,8 +256,23 @@ export function samplePositions(count: number, size: number): number[] {
   return [...picks].sort((a, b) => a - b);
 }
 
-function globReason(group: FileGroup): string {
-  return `${group.files.length} files grouped as '${group.pattern}': token${group.varyingTokens.length === 1 ? '' : 's'} ${group.varyingTokens.map((t) => t + 1).join(', ')} of their names vary (e.g. ${group.files[0]} … ${group.files[group.files.length - 1]}).`;
+/** The pinned patterns that apply in `folder`, as name patterns. */
+function pinnedIn(folder: string, patterns: readonly string[]): string[] {
+  const names: string[] = [];
+  for (const pattern of patterns) {
+    const slash = pattern.lastIndexOf('/');
+    if (slash < 0) names.push(pattern);
+    else if (pattern.slice(0, slash) === folder) names.push(pattern.slice(slash + 1));
+  }
+  return names;
+}
+
+function globReason(group: FileGroup, sampled: number): string {
+  const how = group.pinned ? 'by the pinned pattern' : 'as';
+  const count = group.files.length === 1 ? `1 file (so far) is named ${how}` : `${group.files.length} files grouped ${how}`;
+  const parts = group.pinned ? '' : `: ${group.varyingTokens.length === 1 ? 'part' : 'parts'} ${group.varyingTokens.map((t) => t + 1).join(', ')} of the name vary`;
+  const example = group.files.length === 1 ? group.files[0] : `${group.files[0]} … ${group.files[group.files.length - 1]}`;
+  return `${count} '${group.pattern}'${parts} (${example}); schema read from ${sampled} of ${group.files.length}.`;
 }
 
 function dialect(schema: InferredFileSchema): Pick<FileContainerInfo, 'delimiter' | 'header'> {

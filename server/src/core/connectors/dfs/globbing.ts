@@ -1,22 +1,41 @@
 /**
  * Filename globbing for file stores: files of one folder with the same extension and the same
- * "shape" of name (`orders_2024.csv`, `orders-2025.csv`) become one container whose partitions
- * are the files. Pure and synchronous: the caller lists folders, this only decides the grouping.
+ * family of names (`orders_2024-01-01.csv`, `orders-2024-01-02.csv`) become one container whose
+ * partitions are the files. Pure and synchronous: the caller lists folders, this only decides the
+ * grouping.
+ *
+ * The rules (README "File stores"), after the source product's guide:
+ * 1. A name's stem is split into tokens on `_` and `-`.
+ * 2. Tokens are classed: *variable* (digits only, a hex hash, a UUID: dates, ids, versions
+ *    numbers), *mixed* (letters and digits: `v2`, `q1`, `sales2023`), *literal* (no digit).
+ *    A run of variable tokens is one part of the name, so `2024-01-01`, `20240101` and
+ *    `2024_01_01_2` all take the place of one `*`: names of different lengths align on their
+ *    literal tokens, from the left or from the right.
+ * 3. Names with the same extension and the same parts (literal tokens equal, mixed tokens of the
+ *    same letters) are one family. A variable part is always `*`, also when only one file has
+ *    it yet, so a daily family keeps its container's name when its second file arrives; a mixed
+ *    token that varies keeps its letters (`v*`).
+ * 4. A pattern keeps a literal stem: a name of one token, or a family with no literal or mixed
+ *    token left, is not globbed. So names that share no literal token are never one container.
+ * 5. Pinned patterns (`patterns:` of the datastore) take their files first; the rest is inferred.
  */
 import { compareText } from '../../text/order';
 import { extensionDot, extensionOf } from './fileFormats';
 
-/** One container of a folder: a globbed group of files, or a single file. */
+/** One container of a folder: a globbed family of files, or a single file. */
 export interface FileGroup {
-  /** Container file name: the pattern for a globbed group, the file name for a single file. */
+  /** Container file name: the pattern for a globbed family, the file name for a single file. */
   pattern: string;
+  /** True when the pattern holds a wildcard (also for a family of one file so far). */
   globbed: boolean;
   /** Lower-case, no dot; '' for a name without a dot. */
   extension: string;
   /** Sorted in code-unit order. */
   files: string[];
-  /** 0-based token positions that became `*`; [] when not globbed; [0] for folder-level grouping. */
+  /** 0-based parts of the pattern (between separators) that hold a `*`; [] when not globbed; [0] for folder-level grouping. */
   varyingTokens: number[];
+  /** Set when the pattern is one of the datastore's pinned `patterns:`. */
+  pinned?: true;
 }
 
 /** A file that also matches another container's pattern of the same folder. */
@@ -29,8 +48,10 @@ export interface GlobOverlap {
 export interface GroupingOptions {
   /** false: every file is its own container (wins over `mode`). */
   globbing: boolean;
-  /** 'names' (default): group by name shape; 'folder': one container per extension. */
+  /** 'names' (default): group by name families; 'folder': one container per extension. */
   mode?: 'names' | 'folder';
+  /** Name patterns pinned for this folder, in the order they were written: a file goes to the first that matches. */
+  pinned?: readonly string[];
 }
 
 /**
@@ -43,9 +64,10 @@ export function groupFolderFiles(
 ): { groups: FileGroup[]; overlaps: GlobOverlap[] } {
   // Sorting once up front makes every later bucket come out sorted and the result order-free;
   // duplicates are dropped: a real folder cannot have them, and they would form a bogus group.
-  const names = uniqueSortedNames(fileNames);
+  let names = uniqueSortedNames(fileNames);
   const groups: FileGroup[] = [];
   const overlaps: GlobOverlap[] = [];
+  if (options?.pinned && options.pinned.length > 0) names = takePinned(names, options.pinned, groups);
 
   if (options?.globbing === false) {
     for (const name of names) groups.push(singleFile(name, extensionOf(name)));
@@ -53,7 +75,7 @@ export function groupFolderFiles(
     groupByFolder(names, groups);
   } else {
     const parsed = names.map(parseName);
-    const built = groupByShape(parsed, groups);
+    const built = groupByFamily(parsed, groups);
     findOverlaps(parsed, built, overlaps);
   }
 
@@ -83,33 +105,58 @@ export function matchesPattern(pattern: string, fileName: string): boolean {
   return matchGlob(compileGlob(normPattern.slice(0, dot)), name, 0, stemEnd);
 }
 
+/**
+ * Why a family is one container, per wildcard part: its place, its shape and the text it stands
+ * for in the first and the last file (`part 2 (*): 2024-01-01 … 2024-01-31`).
+ */
+export function describeVaryingParts(group: FileGroup): string[] {
+  const patternParts = group.pattern.slice(0, group.extension === '' ? undefined : -(group.extension.length + 1)).split(/[_-]/);
+  const first = parseName(group.files[0]!);
+  const last = parseName(group.files[group.files.length - 1]!);
+  // Pinned patterns may span several parts of a name: then only the part's place and shape are told.
+  const aligned = !group.pinned && first.parts.length === last.parts.length;
+  const textOf = (file: ParsedName, t: number): string => file.name.slice(file.parts[t * PART_STRIDE], file.parts[t * PART_STRIDE + 1]);
+  return group.varyingTokens.map((t) => {
+    const place = `part ${t + 1} (${patternParts[t] ?? '*'})`;
+    if (!aligned || (t + 1) * PART_STRIDE > first.parts.length) return place;
+    const [a, b] = [textOf(first, t), textOf(last, t)];
+    return a === b ? `${place}: ${a}` : `${place}: ${a} … ${b}`;
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 
-const [UNDERSCORE, HYPHEN, DOT, DIGIT_0, DIGIT_9] = [95, 45, 46, 48, 57] as const;
-// Shape keys are hashed (FNV-1a) instead of built as strings: string keys cost an allocation and
-// a rehash per name, which dominated the 100k-name benchmark. Equal hashes are confirmed by `sameShape`.
+const [UNDERSCORE, HYPHEN, DOT, DIGIT_0, DIGIT_9, LOWER_A, LOWER_F] = [95, 45, 46, 48, 57, 97, 102] as const;
+// Family keys are hashed (FNV-1a) instead of built as strings: string keys cost an allocation and
+// a rehash per name, which dominated the 100k-name benchmark. Equal hashes are confirmed by `sameFamily`.
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 const VARIABLE_MARK = 0x9e3779b9 | 0;
-const SEPARATOR_MARK = 0x85ebca6b | 0;
+const MIXED_MARK = 0x27d4eb2f | 0;
 const EXTENSION_MARK = 0xc2b2ae35 | 0;
 /** Keeps Map keys small integers (Smis), which V8 hashes fastest. */
 const HASH_MASK = 0x3fffffff;
-/** Entries per token in `ParsedName.tokens`: start, end (exclusive), 1 when variable-looking. */
-const TOKEN_STRIDE = 3;
+/** Entries per part in `ParsedName.parts`: start, end (exclusive), class. */
+const PART_STRIDE = 3;
+const enum PartClass { Literal = 0, Mixed = 1, Variable = 2 }
+/** A lower-case hex token this long with a digit in it is a hash or id, not a word. */
+const HEX_ID_MIN_LENGTH = 6;
+/** The token lengths of a UUID written with hyphens. */
+const UUID_LENGTHS = [8, 4, 4, 4, 12] as const;
 
-/** A file name split the way rules 1–3 describe, computed once per name. */
+/** A file name split the way rules 1–2 describe, computed once per name. */
 interface ParsedName {
   name: string;
   extension: string;
   /** Where the stem ends: the last dot, or the name's length. */
   stemEnd: number;
-  /** TOKEN_STRIDE numbers per token; the separator after a token is `name[end]`. */
-  tokens: number[];
-  /** Hash of the shape key; only meaningful when `shapeable`. */
+  /** PART_STRIDE numbers per part; a run of variable tokens is one part. */
+  parts: number[];
+  /** Hash of the family key; only meaningful when `groupable`. */
   hash: number;
-  /** False when the name is never globbed: a single token, or no variable-looking token. */
-  shapeable: boolean;
+  /** False when the name is never globbed: one token, or no variable or mixed token. */
+  groupable: boolean;
+  hasVariable: boolean;
   /** Set while grouping: the container this file ended up in. */
   container: string;
   /** Set while grouping: the globbed group this file belongs to, if any. */
@@ -144,6 +191,25 @@ function withExtension(stem: string, ext: string): string {
   return ext === '' ? stem : `${stem}.${ext}`;
 }
 
+/** Rule 5: each file goes to the first pinned pattern it matches; returns the files left. */
+function takePinned(names: string[], pinned: readonly string[], groups: FileGroup[]): string[] {
+  const taken = new Map<string, string[]>();
+  const rest: string[] = [];
+  for (const name of names) {
+    const pattern = pinned.find((p) => matchesPattern(p, name));
+    if (pattern === undefined) rest.push(name);
+    else taken.set(pattern, [...(taken.get(pattern) ?? []), name]);
+  }
+  for (const [pattern, files] of taken) {
+    const varying: number[] = [];
+    pattern.split(/[_-]/).forEach((part, i) => {
+      if (part.includes('*')) varying.push(i);
+    });
+    groups.push({ pattern, globbed: pattern.includes('*'), extension: extensionOf(files[0]!), files, varyingTokens: varying, pinned: true });
+  }
+  return rest;
+}
+
 /** Folder-level grouping: one container per extension, the remedy for names that overlap. */
 function groupByFolder(names: readonly string[], groups: FileGroup[]): void {
   const byExtension = new Map<string, string[]>();
@@ -159,77 +225,164 @@ function groupByFolder(names: readonly string[], groups: FileGroup[]): void {
   }
 }
 
-/** Rules 1–3: extension, token offsets (digit runs joined by `-` merged), shape hash. */
+/** Rules 1–2: extension, tokens, their classes, the parts and the family hash. */
 function parseName(name: string): ParsedName {
   const dot = extensionDot(name);
   const stemEnd = dot < 0 ? name.length : dot;
   const extension = extensionOf(name, dot);
+  const count = tokenize(name, stemEnd);
+  const tokens = scratchTokens;
+  const parts: number[] = [];
   let hash = FNV_OFFSET;
   for (let i = 0; i < extension.length; i++) hash = Math.imul(hash ^ extension.charCodeAt(i), FNV_PRIME);
   hash = Math.imul(hash ^ EXTENSION_MARK, FNV_PRIME);
-
-  const tokens: number[] = [];
-  let variables = 0;
-  let start = 0;
-  let tokenHash = FNV_OFFSET;
-  let hasDigit = false;
-  let allDigits = true;
-  let lastIsDigitRun = false;
-  for (let i = 0; i <= stemEnd; i++) {
-    const code = i < stemEnd ? name.charCodeAt(i) : -1;
-    if (code !== UNDERSCORE && code !== HYPHEN && code !== -1) {
-      if (code >= DIGIT_0 && code <= DIGIT_9) hasDigit = true;
-      else allDigits = false;
-      tokenHash = Math.imul(tokenHash ^ code, FNV_PRIME);
+  let hasVariable = false;
+  let hasStem = false;
+  let hasMixed = false;
+  for (let t = 0; t < count * PART_STRIDE; t += PART_STRIDE) {
+    const start = tokens[t]!;
+    const end = tokens[t + 1]!;
+    const kind = tokens[t + 2]!;
+    const last = parts.length - PART_STRIDE;
+    if (kind === PartClass.Variable && last >= 0 && parts[last + 2] === PartClass.Variable) {
+      // A run of variable tokens (`2024-01-01`, a UUID, `2024_01_01_2`) is one part.
+      parts[last + 1] = end;
       continue;
     }
-    const digitRun = allDigits && i > start;
-    if (digitRun && lastIsDigitRun && name.charCodeAt(start - 1) === HYPHEN) {
-      // `2023-06-01` is one date, not three tokens: extend the previous (variable) token.
-      tokens[tokens.length - 2] = i;
-    } else {
-      if (tokens.length > 0) hash = Math.imul(hash ^ SEPARATOR_MARK, FNV_PRIME);
-      hash = Math.imul(hash ^ (hasDigit ? VARIABLE_MARK : tokenHash), FNV_PRIME);
-      tokens.push(start, i, hasDigit ? 1 : 0);
-      if (hasDigit) variables++;
+    parts.push(start, end, kind);
+    if (kind === PartClass.Variable) {
+      hasVariable = true;
+      hash = Math.imul(hash ^ VARIABLE_MARK, FNV_PRIME);
+      continue;
     }
-    lastIsDigitRun = digitRun;
-    start = i + 1;
-    tokenHash = FNV_OFFSET;
-    hasDigit = false;
-    allDigits = true;
+    if (kind === PartClass.Mixed) hasMixed = true;
+    if (kind === PartClass.Mixed || end > start) hasStem = true;
+    hash = Math.imul(hash ^ (kind === PartClass.Mixed ? MIXED_MARK : 0), FNV_PRIME);
+    for (let i = start; i < end; i++) {
+      const code = name.charCodeAt(i);
+      const isDigit = code >= DIGIT_0 && code <= DIGIT_9;
+      // Mixed tokens are one family whatever their digits (`v1`, `v12`): a digit run hashes as one mark.
+      if (isDigit && kind === PartClass.Mixed) {
+        if (i > start && isDigitAt(name, i - 1)) continue;
+        hash = Math.imul(hash ^ VARIABLE_MARK, FNV_PRIME);
+      } else {
+        hash = Math.imul(hash ^ code, FNV_PRIME);
+      }
+    }
   }
-  const shapeable = tokens.length > TOKEN_STRIDE && variables > 0;
-  return { name, extension, stemEnd, tokens, hash: hash & HASH_MASK, shapeable, container: name, ownGlob: null };
+  // An extension holding a `*` (no real one does) would make the pattern's extension a wildcard.
+  const groupable = count > 1 && hasStem && (hasVariable || hasMixed) && !extension.includes('*');
+  return { name, extension, stemEnd, parts, hash: hash & HASH_MASK, groupable, hasVariable, container: name, ownGlob: null };
 }
 
-/** Same shape key: same extension, token count, variable positions and literal tokens. */
-function sameShape(a: ParsedName, b: ParsedName): boolean {
-  if (a.extension !== b.extension || a.tokens.length !== b.tokens.length) return false;
-  for (let t = 0; t < a.tokens.length; t += TOKEN_STRIDE) {
-    if (a.tokens[t + 2] !== b.tokens[t + 2]) return false;
-    if (a.tokens[t + 2] === 0 && !sameToken(a, b, t)) return false;
+/** Reused by every `tokenize` (one name at a time): an array per name cost a tenth of the grouping. */
+let scratchTokens = new Int32Array(64 * PART_STRIDE);
+
+/**
+ * Splits the stem into `scratchTokens` (start, end, class per token), UUIDs marked variable as a
+ * whole; returns the number of tokens.
+ */
+function tokenize(name: string, stemEnd: number): number {
+  let count = 0;
+  let start = 0;
+  let hyphens = 0;
+  for (let i = 0; i <= stemEnd; i++) {
+    const code = i < stemEnd ? name.charCodeAt(i) : -1;
+    if (code === UNDERSCORE || code === HYPHEN || code === -1) {
+      if ((count + 1) * PART_STRIDE > scratchTokens.length) {
+        const grown = new Int32Array(scratchTokens.length * 2);
+        grown.set(scratchTokens);
+        scratchTokens = grown;
+      }
+      const t = count * PART_STRIDE;
+      scratchTokens[t] = start;
+      scratchTokens[t + 1] = i;
+      scratchTokens[t + 2] = classOf(name, start, i);
+      count++;
+      if (code === HYPHEN) hyphens++;
+      start = i + 1;
+    }
+  }
+  if (hyphens >= UUID_LENGTHS.length - 1) markUuids(name, scratchTokens, count);
+  return count;
+}
+
+function classOf(name: string, start: number, end: number): PartClass {
+  let digits = 0;
+  let hex = true;
+  for (let i = start; i < end; i++) {
+    const code = name.charCodeAt(i);
+    if (code >= DIGIT_0 && code <= DIGIT_9) digits++;
+    else if (code < LOWER_A || code > LOWER_F) hex = false;
+  }
+  if (digits === 0) return PartClass.Literal;
+  if (digits === end - start) return PartClass.Variable;
+  return hex && end - start >= HEX_ID_MIN_LENGTH ? PartClass.Variable : PartClass.Mixed;
+}
+
+/** Five hyphen-joined hex tokens of a UUID's lengths are one id, even where a segment has no digit. */
+function markUuids(name: string, tokens: Int32Array, count: number): void {
+  for (let first = 0; first + UUID_LENGTHS.length <= count; first++) {
+    let uuid = true;
+    for (let k = 0; k < UUID_LENGTHS.length && uuid; k++) {
+      const t = (first + k) * PART_STRIDE;
+      const start = tokens[t]!;
+      const end = tokens[t + 1]!;
+      uuid = end - start === UUID_LENGTHS[k] && isHex(name, start, end) && (k === 0 || name.charCodeAt(start - 1) === HYPHEN);
+    }
+    if (!uuid) continue;
+    for (let k = 0; k < UUID_LENGTHS.length; k++) tokens[(first + k) * PART_STRIDE + 2] = PartClass.Variable;
+    first += UUID_LENGTHS.length - 1;
+  }
+}
+
+function isHex(name: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = name.charCodeAt(i);
+    if (!((code >= DIGIT_0 && code <= DIGIT_9) || (code >= LOWER_A && code <= LOWER_F))) return false;
   }
   return true;
 }
 
-/** Whether token `t` (an offset into `tokens`) is the same text in both names. */
-function sameToken(a: ParsedName, b: ParsedName, t: number): boolean {
-  const aStart = a.tokens[t]!;
-  const bStart = b.tokens[t]!;
-  const length = a.tokens[t + 1]! - aStart;
-  if (b.tokens[t + 1]! - bStart !== length) return false;
+function isDigitAt(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  return code >= DIGIT_0 && code <= DIGIT_9;
+}
+
+/** Same family: same extension, the same parts in the same classes, literal parts equal, mixed ones of the same letters. */
+function sameFamily(a: ParsedName, b: ParsedName): boolean {
+  if (a.extension !== b.extension || a.parts.length !== b.parts.length) return false;
+  for (let p = 0; p < a.parts.length; p += PART_STRIDE) {
+    const kind = a.parts[p + 2];
+    if (kind !== b.parts[p + 2]) return false;
+    if (kind === PartClass.Literal && !samePart(a, b, p)) return false;
+    if (kind === PartClass.Mixed && skeletonOf(a, p) !== skeletonOf(b, p)) return false;
+  }
+  return true;
+}
+
+/** Whether part `p` (an offset into `parts`) is the same text in both names. */
+function samePart(a: ParsedName, b: ParsedName, p: number): boolean {
+  const aStart = a.parts[p]!;
+  const bStart = b.parts[p]!;
+  const length = a.parts[p + 1]! - aStart;
+  if (b.parts[p + 1]! - bStart !== length) return false;
   for (let i = 0; i < length; i++) {
     if (a.name.charCodeAt(aStart + i) !== b.name.charCodeAt(bStart + i)) return false;
   }
   return true;
 }
 
-/** Rules 3–4: bucket by shape, turn buckets of 2+ files into globbed containers. */
-function groupByShape(parsed: ParsedName[], groups: FileGroup[]): BuiltGlob[] {
+/** A mixed part with each digit run written as `*`: `v12` → `v*`. */
+function skeletonOf(file: ParsedName, p: number): string {
+  return file.name.slice(file.parts[p], file.parts[p + 1]).replace(/[0-9]+/g, '*');
+}
+
+/** Rules 3–4: bucket by family, turn families into globbed containers where a pattern says more than a name. */
+function groupByFamily(parsed: ParsedName[], groups: FileGroup[]): BuiltGlob[] {
   const buckets = new Map<number, ParsedName[][]>();
   for (const file of parsed) {
-    if (!file.shapeable) {
+    if (!file.groupable) {
       groups.push(singleFile(file.name, file.extension));
       continue;
     }
@@ -241,7 +394,7 @@ function groupByShape(parsed: ParsedName[], groups: FileGroup[]): BuiltGlob[] {
     // There is almost always one bucket per hash; more only after a hash collision.
     let bucket: ParsedName[] | undefined;
     for (const candidate of sameHash) {
-      if (sameShape(candidate[0]!, file)) {
+      if (sameFamily(candidate[0]!, file)) {
         bucket = candidate;
         break;
       }
@@ -253,10 +406,10 @@ function groupByShape(parsed: ParsedName[], groups: FileGroup[]): BuiltGlob[] {
   const built: BuiltGlob[] = [];
   for (const sameHash of buckets.values()) {
     for (const bucket of sameHash) {
-      const glob = bucket.length > 1 ? globBucket(bucket) : null;
+      const glob = globBucket(bucket);
       if (glob === null) {
-        // With one file, or files differing only in separators or extension case, nothing varies:
-        // a pattern would just be a file name, so each stays a single-file container.
+        // Only mixed tokens, and none differs (names that differ in separators or extension
+        // case): a pattern would just be a file name, so each stays a single-file container.
         for (const file of bucket) groups.push(singleFile(file.name, file.extension));
         continue;
       }
@@ -271,19 +424,25 @@ function groupByShape(parsed: ParsedName[], groups: FileGroup[]): BuiltGlob[] {
   return built;
 }
 
-/** Builds the pattern of a bucket (one shape); null when no token varies. */
+/** Builds the pattern of a family; null when it would hold no wildcard. */
 function globBucket(bucket: ParsedName[]): BuiltGlob | null {
   const first = bucket[0]!;
-  const { name, tokens } = first;
+  const { name, parts } = first;
   const varyingTokens: number[] = [];
   let stem = '';
-  for (let t = 0; t < tokens.length; t += TOKEN_STRIDE) {
-    if (t > 0) stem += separatorBefore(bucket, t);
-    // Literal tokens are equal by shape; a variable-looking one stays literal when no file differs.
-    let varies = false;
-    for (let f = 1; f < bucket.length && tokens[t + 2] === 1 && !varies; f++) varies = !sameToken(first, bucket[f]!, t);
-    if (varies) varyingTokens.push(t / TOKEN_STRIDE);
-    stem += varies ? '*' : name.slice(tokens[t], tokens[t + 1]);
+  for (let p = 0; p < parts.length; p += PART_STRIDE) {
+    if (p > 0) stem += separatorBefore(bucket, p);
+    const kind = parts[p + 2];
+    let text = name.slice(parts[p], parts[p + 1]);
+    if (kind === PartClass.Variable) {
+      text = '*';
+    } else if (kind === PartClass.Mixed) {
+      let varies = false;
+      for (let f = 1; f < bucket.length && !varies; f++) varies = !samePart(first, bucket[f]!, p);
+      if (varies) text = skeletonOf(first, p);
+    }
+    if (text.includes('*')) varyingTokens.push(p / PART_STRIDE);
+    stem += text;
   }
   if (varyingTokens.length === 0) return null;
   return {
@@ -292,12 +451,11 @@ function globBucket(bucket: ParsedName[]): BuiltGlob | null {
   };
 }
 
-/** The separator before token offset `t`; files that disagree (`orders_1`, `orders-2`) get `_`. */
-function separatorBefore(bucket: ParsedName[], t: number): string {
-  const first = bucket[0]!;
-  const code = first.name.charCodeAt(first.tokens[t - TOKEN_STRIDE + 1]!);
+/** The separator before part offset `p`; files that disagree (`orders_1`, `orders-2`) get `_`. */
+function separatorBefore(bucket: ParsedName[], p: number): string {
+  const code = bucket[0]!.name.charCodeAt(bucket[0]!.parts[p]! - 1);
   for (const file of bucket) {
-    if (file.name.charCodeAt(file.tokens[t - TOKEN_STRIDE + 1]!) !== code) return '_';
+    if (file.name.charCodeAt(file.parts[p]! - 1) !== code) return '_';
   }
   return code === HYPHEN ? '-' : '_';
 }
