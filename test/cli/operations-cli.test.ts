@@ -142,7 +142,7 @@ describe('cac sync aborted from another process (PostgreSQL)', function () {
 
     const second = runCac(['sync', '--root', root]);
     assert.equal(second.code, 1);
-    assert.match(second.stdout, new RegExp(`already being synced by operation ${id} `));
+    assert.match(second.stdout, new RegExp(`: refused .*\\n {2}.*already being synced by operation ${id} `));
 
     // The abort command waits for the operation to end, here at most 10 s: "aborted" says it did.
     const abort = runCac(['history', 'abort', String(id), '--root', root, '--timeout', '10']);

@@ -179,7 +179,7 @@ describe('one sync per datastore at a time', () => {
   it('refuses a second sync of the same datastore, naming the running operation, and records nothing for it', async () => {
     const first = startSync(request(root));
     const second = await runSync(request(root));
-    assert.equal(second.result, 'failure');
+    assert.equal(second.result, 'refused');
     assert.ok(second.refused);
     assert.equal(second.refused.holder?.operation_id, first.operationId);
     assert.match(second.message!, new RegExp(`already being synced by operation ${first.operationId} \\(pid ${process.pid} on .*\\)\\. Nothing was started: wait for it to finish, or abort it with \`cac history abort ${first.operationId}\``));

@@ -102,7 +102,7 @@ describe('schedule run-due (faked clock)', () => {
     const workspace = loadWorkspace(root);
     const reports = await runDueSchedules({
       workspace, now: new Date('2024-01-30T11:00:00Z'),
-      runSchedule: async () => ({ result: 'failure', message: 'Datastore \'shop\' is already being synced by operation 9.', operationId: undefined, refused: {} }),
+      runSchedule: async () => ({ result: 'refused', message: 'Datastore \'shop\' is already being synced by operation 9.', operationId: undefined, refused: {} }),
     });
     assert.deepEqual(reports.map((r) => [r.action, r.result]), [['ran', 'refused'], ['not-due', undefined]]);
     assert.deepEqual(actions(await runDue('2024-01-30T11:30:00Z')), ['hourly-shop:not-due', 'nightly-shop:not-due']);

@@ -69,7 +69,7 @@ export async function syncCommand(io: CliIo, options: SyncCommandOptions): Promi
   } else if (options.dryRun) {
     io.stdout.write(colors.dim('Dry run: nothing was written.\n'));
   }
-  if (outcomes.some((o) => o.result === 'failure' || o.result === 'aborted')) return 1;
+  if (outcomes.some((o) => o.result === 'failure' || o.result === 'aborted' || o.result === 'refused')) return 1;
   return options.detailedExitcode && outcomes.some((o) => o.changed) ? 2 : 0;
 }
 

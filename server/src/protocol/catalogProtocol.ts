@@ -71,7 +71,8 @@ export interface SyncResult {
   datastore: string;
   /** The operation recorded in history; null for a preview, or when nothing could start. */
   operationId: number | null;
-  result: OperationResult;
+  /** `refused`: the sync never started (another sync holds the datastore); nothing was recorded. */
+  result: OperationResult | 'refused';
   message: string | null;
   /** True when the sync wrote (or, in a preview, would write) any committed file. */
   changed: boolean;

@@ -1,8 +1,7 @@
-import type { OperationResult } from '../history/operationRecord';
 import type { OperationLogEntry } from '../model';
 import { describePlanChanges, type DescribedChange } from '../snapshots/changes';
 import { summarize, type ChangeSummary } from '../snapshots/plan';
-import type { SyncOutcome } from './runSync';
+import type { SyncOutcome, SyncResult } from './runSync';
 
 /**
  * A sync's outcome as every host shows it: `cac sync --format json` prints it, the language
@@ -27,7 +26,7 @@ export interface SyncOutcomeView {
   datastore: string;
   /** The operation recorded in history; null for a dry run, or when nothing could start. */
   operation_id: number | null;
-  result: OperationResult;
+  result: SyncResult;
   message: string | null;
   /** True when the sync wrote (or, in a dry run, would write) any committed file. */
   changed: boolean;

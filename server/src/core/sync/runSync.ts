@@ -53,7 +53,7 @@ export function startSync(request: SyncRequest): StartedSync {
   });
   if ('refused' in begun) {
     const { message, holder } = begun.refused;
-    return { busy: holder, done: Promise.resolve({ datastore: datastore.name, result: 'failure', message, logs: [], changed: false, durationMs: 0, refused: { holder } }) };
+    return { busy: holder, done: Promise.resolve({ datastore: datastore.name, result: 'refused', message, logs: [], changed: false, durationMs: 0, refused: { holder } }) };
   }
   return { operationId: begun.record?.id, record: begun.record, done: execute(request, options, begun) };
 }
@@ -88,9 +88,13 @@ export interface StartedSync {
   done: Promise<SyncOutcome>;
 }
 
+/** An operation's result, or `refused` for a sync that never started. */
+export type SyncResult = OperationResult | 'refused';
+
 export interface SyncOutcome {
   datastore: string;
-  result: OperationResult;
+  /** `refused`: the sync never started (another holds the datastore, or a resume was not allowed); no operation was recorded. */
+  result: SyncResult;
   message: string | null;
   plan?: SyncPlan;
   logs: OperationLogEntry[];
@@ -112,7 +116,7 @@ export interface SyncOutcome {
  */
 async function execute(request: SyncRequest, options: SyncOptions, run: OperationRun): Promise<SyncOutcome> {
   const started = Date.now();
-  const outcome: SyncOutcome = { datastore: request.datastore.name, result: 'running', message: null, logs: [], changed: false, durationMs: 0, operationId: run.record?.id };
+  const outcome: StartedOutcome = { datastore: request.datastore.name, result: 'running', message: null, logs: [], changed: false, durationMs: 0, operationId: run.record?.id };
   try {
     const source = resolve(request, options, run);
     const discovery = await discover(source.target, { include: options.include, unchangedSince: source.replay?.signature }, request.workspace.project.stateDir, run);
@@ -168,7 +172,10 @@ async function apply(request: SyncRequest, source: ResolvedSync, discovery: Disc
   run.endWrites(source.state, planned, discovery, source.inputs, stamps);
 }
 
-function finish(outcome: SyncOutcome, run: OperationRun): SyncOutcome {
+/** The outcome of a sync that started: it has an operation result. */
+type StartedOutcome = SyncOutcome & { result: OperationResult };
+
+function finish(outcome: StartedOutcome, run: OperationRun): SyncOutcome {
   const record = run.finish(outcome);
   if (record) outcome.operation = record;
   return outcome;
