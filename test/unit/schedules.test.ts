@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { analyzeDefinitions, type Position, type Problem, type ProjectSettings, type ScheduleTiming, type Workspace } from '../../server/src/core';
-import { cronOf, cronProblem, nextRuns, previousRun } from '../../server/src/core/definitions/scheduleTiming';
+import { CronExpressionParser } from 'cron-parser';
+import { cronOf, cronProblem, equivalentCron, nextRuns, previousRun } from '../../server/src/core/definitions/scheduleTiming';
+import { describeTiming } from '../../server/src/core/language/scheduleText';
 
 const ROOT = path.resolve('/catalog-as-code-test');
 const PROJECT: ProjectSettings = { root: ROOT, snapshotsDir: path.join(ROOT, 'snapshots'), stateDir: path.join(ROOT, '.cac'), exclude: [] };
@@ -241,5 +243,38 @@ describe('nextRuns: "every N" counts from a fixed anchor, evenly spaced', () => 
     assert.equal(previousRun({ kind: 'cron', expression: '0 22 * * 6' }, at)?.toISOString(), '2024-01-27T22:00:00.000Z');
     assert.equal(previousRun({ kind: 'daily', every: 1, at: '10:00' }, at)?.toISOString(), '2024-01-30T10:00:00.000Z', 'an instant that is a run time is its own previous run');
     assert.equal(previousRun({ kind: 'monthly', day: 31, every: 2, at: '00:00' }, at)?.toISOString().slice(0, 10), '2023-07-31');
+  });
+});
+
+describe('schedules in words and cron: never a cron expression that does not match the runs', () => {
+  const timings: ScheduleTiming[] = [
+    ...Array.from({ length: 12 }, (_, i): ScheduleTiming => ({ kind: 'hourly', every: i + 1, minute: 30 })),
+    ...Array.from({ length: 6 }, (_, i): ScheduleTiming => ({ kind: 'daily', every: i + 1, at: '02:15' })),
+    ...Array.from({ length: 12 }, (_, i): ScheduleTiming => ({ kind: 'monthly', every: i + 1, day: 3, at: '00:00' })),
+    { kind: 'weekly', days: ['monday', 'friday'], at: '12:00' },
+    { kind: 'cron', expression: '0 12 * * 1-5' },
+  ];
+
+  it('offers a cron expression only when its runs are the timing\'s runs', () => {
+    const after = new Date('2026-12-05T13:07:00Z');
+    const offered: string[] = [];
+    for (const timing of timings) {
+      const cron = equivalentCron(timing);
+      if (cron === undefined) continue;
+      offered.push(cron);
+      const iterator = CronExpressionParser.parse(cron, { tz: 'UTC', currentDate: after });
+      const cronRuns = Array.from({ length: 60 }, () => iterator.next().toDate().toISOString());
+      assert.deepEqual(cronRuns, nextRuns(timing, after, 60).map((run) => run.toISOString()), `${JSON.stringify(timing)} as ${cron}`);
+    }
+    // The issue's example: every 5 hours is not `30 */5 * * *` (that restarts at midnight).
+    assert.equal(equivalentCron({ kind: 'hourly', every: 5, minute: 30 }), undefined);
+    assert.equal(equivalentCron({ kind: 'daily', every: 2, at: '02:15' }), undefined);
+    assert.ok(offered.includes('30 */6 * * *') && offered.includes('0 0 3 */4 *'));
+  });
+
+  it('lists the hours or months in words only when every day or year has the same ones', () => {
+    assert.equal(describeTiming({ kind: 'hourly', every: 5, minute: 30 }), 'every 5 hours at minute 30, 5 hours apart across days (counted from 00:30 UTC on 1 January 1970)');
+    assert.equal(describeTiming({ kind: 'daily', every: 3, at: '06:30' }), 'every 3 days at 06:30 UTC, 3 days apart across months (counted from 1 January 1970)');
+    assert.equal(describeTiming({ kind: 'monthly', day: 1, every: 5, at: '00:00' }), 'on day 1 of every 5 months at 00:00 UTC, 5 months apart across years (counted from January 1970)');
   });
 });

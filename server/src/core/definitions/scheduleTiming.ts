@@ -33,6 +33,18 @@ export function cronOf(timing: ScheduleTiming): string {
   }
 }
 
+/**
+ * The cron expression that runs exactly when the timing does, or undefined when none can:
+ * "every N" timings are evenly spaced forever (see `nextRuns`), which cron's `*\/N` only matches
+ * when N divides the period (24 hours, 12 months); every N days never does (months differ).
+ */
+export function equivalentCron(timing: ScheduleTiming): string | undefined {
+  const exact = timing.kind === 'weekly' || timing.kind === 'cron' || timing.every === 1
+    || (timing.kind === 'hourly' && 24 % timing.every === 0)
+    || (timing.kind === 'monthly' && 12 % timing.every === 0);
+  return exact ? cronOf(timing) : undefined;
+}
+
 /** Checks a user-written cron expression; returns a message saying what to fix, or undefined. */
 export function cronProblem(expression: string): string | undefined {
   const fields = expression.trim().split(/\s+/);

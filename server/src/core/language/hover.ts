@@ -61,7 +61,8 @@ function scheduleMarkdown(schedule: ScheduleDefinition, now: Date): string {
   const timing = schedule.timing!;
   const lines = [`**${schedule.name}** syncs \`${schedule.datastore}\` ${describeTiming(timing)}.`];
   if (!schedule.enabled) lines.push('', 'Paused (`enabled: false`): these runs will not happen until it is enabled.');
-  lines.push('', `Next 5 runs (UTC), cron \`${cronFor(timing)}\`:`, ...upcomingRuns(timing, now, 5).map((run) => `- ${run}`));
+  const cron = cronFor(timing);
+  lines.push('', cron ? `Next 5 runs (UTC), cron \`${cron}\`:` : 'Next 5 runs (UTC; no cron expression runs on this timing):', ...upcomingRuns(timing, now, 5).map((run) => `- ${run}`));
   return lines.join('\n');
 }
 

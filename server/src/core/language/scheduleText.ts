@@ -1,24 +1,28 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { ScheduleTiming } from '../definitions/types';
-import { cronOf, nextRuns } from '../definitions/scheduleTiming';
+import { equivalentCron, nextRuns } from '../definitions/scheduleTiming';
 
 /** A schedule's timing in words, always saying UTC: "every day at 02:30 UTC". */
 export function describeTiming(timing: ScheduleTiming): string {
   switch (timing.kind) {
     case 'hourly':
-      return timing.every === 1
-        ? `every hour at minute ${timing.minute} (UTC)`
-        : `every ${timing.every} hours at minute ${timing.minute} (hours ${listOf(stepValues(0, 23, timing.every))}, UTC)`;
+      if (timing.every === 1) return `every hour at minute ${timing.minute} (UTC)`;
+      return 24 % timing.every === 0
+        ? `every ${timing.every} hours at minute ${timing.minute} (hours ${listOf(stepValues(0, 23, timing.every))}, UTC)`
+        // Runs stay N hours apart across midnight, so the hours shift from one day to the next.
+        : `every ${timing.every} hours at minute ${timing.minute}, ${timing.every} hours apart across days (counted from 00:${String(timing.minute).padStart(2, '0')} UTC on 1 January 1970)`;
     case 'daily':
       return timing.every === 1
         ? `every day at ${timing.at} UTC`
-        : `every ${timing.every} days at ${timing.at} UTC (days ${listOf(stepValues(1, 31, timing.every))} of each month)`;
+        : `every ${timing.every} days at ${timing.at} UTC, ${timing.every} days apart across months (counted from 1 January 1970)`;
     case 'weekly':
       return `every ${listOf(sortedDays(timing.days).map(capitalize))} at ${timing.at} UTC`;
     case 'monthly':
       return timing.every === 1
         ? `on day ${timing.day} of every month at ${timing.at} UTC`
-        : `on day ${timing.day} of every ${timing.every} months (${listOf(stepValues(1, 12, timing.every).map((m) => MONTHS[Number(m) - 1]!))}) at ${timing.at} UTC`;
+        : 12 % timing.every === 0
+          ? `on day ${timing.day} of every ${timing.every} months (${listOf(stepValues(1, 12, timing.every).map((m) => MONTHS[Number(m) - 1]!))}) at ${timing.at} UTC`
+          : `on day ${timing.day} of every ${timing.every} months at ${timing.at} UTC, ${timing.every} months apart across years (counted from January 1970)`;
     case 'cron':
       return describeCron(timing.expression);
   }
@@ -84,9 +88,9 @@ export function describeCron(expression: string): string {
   return `${time}, ${dayText}${monthText} (UTC)`;
 }
 
-/** The cron expression a timing runs on, for hover. */
-export function cronFor(timing: ScheduleTiming): string {
-  return cronOf(timing);
+/** The cron expression a timing runs on, for hover; undefined when no cron expression runs exactly then. */
+export function cronFor(timing: ScheduleTiming): string | undefined {
+  return equivalentCron(timing);
 }
 
 const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
