@@ -193,6 +193,10 @@ describe('mysql connector (MariaDB server)', function () {
     const missing = await discover({ ...source.datastore, settings: { ...source.datastore.settings, schemas: [database, 'cac_missing_db'] } });
     assert.equal(missing.complete, false);
     assert.ok(missing.logs.some((l) => l.code === 'schema-not-found' && l.level === 'warning' && /'cac_missing_db'/.test(l.message)), JSON.stringify(missing.logs));
+    // A database that holds tables is not empty when only views are included.
+    const views = await withConnector({ ...source.datastore, settings: { ...source.datastore.settings, schemas: [database, other] } }, (c) => c.discover({ include: ['view'] }, { signal }));
+    assert.deepEqual(views.containers, []);
+    assert.deepEqual(views.logs.filter((l) => l.code === 'empty-schema'), [], JSON.stringify(views.logs));
     // An empty named database is a warning.
     await admin(`DROP TABLE ${database}.own`);
     const empty = await discover();

@@ -34,10 +34,10 @@ describe('postgresql connector', function () {
     await source.dispose();
   });
 
-  const discover = async (datastore = source.datastore) => {
+  const discover = async (datastore = source.datastore, include: ('table' | 'view')[] = ['table', 'view']) => {
     const connector = await openConnector(datastore);
     try {
-      return await connector.discover({ include: ['table', 'view'] }, { signal });
+      return await connector.discover({ include }, { signal });
     } finally {
       await connector.close();
     }
@@ -156,6 +156,13 @@ describe('postgresql connector', function () {
     await source.run('CREATE SCHEMA staging; CREATE TABLE t (id int);');
     const result = await discover();
     assert.ok(result.logs.some((l) => l.code === 'empty-schema' && /'staging'/.test(l.message)));
+  });
+
+  it('calls a schema empty only when it holds no relation at all, whatever is included', async () => {
+    await source.run('CREATE SCHEMA staging; CREATE SCHEMA facts; CREATE TABLE facts.sales (id int); CREATE VIEW public.v AS SELECT 1 AS one;');
+    const views = await discover(source.datastore, ['view']);
+    assert.deepEqual(views.containers.map((c) => c.name), ['public.v']);
+    assert.deepEqual(views.logs.filter((l) => l.code === 'empty-schema').map((l) => l.message), ["Schema 'staging' holds no table or view to sync."]);
   });
 
   it('an abort during discovery cancels the catalog query waiting on the server', async function () {

@@ -34,6 +34,8 @@ describe('file store (dfs) sync', () => {
     const orders = snapshotFiles(root, 'landing').get('sales%2Forders_%2A.csv.yaml')!;
     assert.match(orders, /pattern: "orders_\*\.csv"\n {2}globbed: true/);
     assert.match(orders, /incremental_identifier:\n {2}field: "\$last_modified"\n {2}strategy: last_modified/);
+    // Include does not apply to files: the record says so rather than claiming [table, view].
+    assert.equal(outcome.operation?.include, null);
     // Why the files are one container is in the operation's log, not in the snapshot.
     assert.doesNotMatch(orders, /varying_tokens/);
     const globbed = outcome.logs.find((l) => l.code === 'globbed' && l.container === 'sales/orders_*.csv');

@@ -73,7 +73,7 @@ export function describeOperation(record: OperationRecord, now: Date, colors: Re
     `  started       ${record.start_time}${record.resumed_at ? ` (resumed ${record.resumed_at})` : ''}`,
     `  ended         ${record.end_time ?? '—'} (${formatDuration(record.end_time ? durationMs(record, now) : undefined)})`,
     `  triggered by  ${record.triggered_by}${record.schedule ? ` · schedule ${record.schedule}` : ''}`,
-    `  options       prune ${record.prune ? 'on' : 'off'}${record.force_prune ? ' (forced)' : ''}, recreate ${record.recreate ? 'on' : 'off'}, include ${record.include.join(', ')}`,
+    `  options       prune ${record.prune ? 'on' : 'off'}${record.force_prune ? ' (forced)' : ''}, recreate ${record.recreate ? 'on' : 'off'}, include ${record.include ? record.include.join(', ') : 'does not apply (file store)'}`,
     `  progress      ${record.progress.done}/${record.progress.total ?? '?'}${record.progress.phase ? ` ${record.progress.phase}` : ''}`,
   ];
   if (record.checkpoint && record.result === 'aborted') out.push(`  checkpoint    ${record.checkpoint.written} of ${record.checkpoint.total} snapshot files written; \`cac history resume ${record.id}\` finishes it`);

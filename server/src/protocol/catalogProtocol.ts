@@ -149,7 +149,8 @@ export interface OperationItem {
   datastore: { id: number; name: string; storeType: 'jdbc' | 'dfs'; type: string };
   /** The schedule that started it; null for a manual run. */
   schedule: string | null;
-  include: IncludeKind[];
+  /** null for a file store, where include does not apply (files are always covered). */
+  include: IncludeKind[] | null;
   prune: boolean;
   recreate: boolean;
   forcePrune: boolean;

@@ -21,7 +21,8 @@ export interface OperationRecord {
     favorite: boolean;
   };
   schedule: string | null;
-  include: IncludeKind[];
+  /** null for a file store: include does not apply there (every file is covered). */
+  include: IncludeKind[] | null;
   prune: boolean;
   recreate: boolean;
   /** `--force-prune`: a prune larger than the datastore's prune_limit was allowed. Kept so rerun and resume repeat it. */

@@ -26,7 +26,7 @@ export function newOperationRecord(input: NewRecordInput): Omit<OperationRecord,
       enrich_only: false, enrich_container_prefix: null, favorite: false,
     },
     schedule: input.schedule ?? null,
-    include: options.include,
+    include: storeTypeOf(datastore.type) === 'dfs' ? null : options.include,
     prune: options.prune,
     recreate: options.recreate,
     force_prune: options.forcePrune ?? false,
@@ -62,7 +62,7 @@ export function resumedOperationRecord(record: OperationRecord, resumedAt: Date)
 
 /** The options an operation ran with, for a resume or a rerun. */
 export function optionsOfRecord(record: OperationRecord): SyncOptions {
-  return { prune: record.prune, recreate: record.recreate, include: [...record.include], forcePrune: record.force_prune ?? false };
+  return { prune: record.prune, recreate: record.recreate, include: record.include ? [...record.include] : ['table', 'view'], forcePrune: record.force_prune ?? false };
 }
 
 export function finishedOperationRecord(record: OperationRecord, outcome: FinishedOutcome, ended: Date): OperationRecord {

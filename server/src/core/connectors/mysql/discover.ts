@@ -164,7 +164,8 @@ async function describe(datastore: ServerTarget, session: Session, request: Disc
   }
 
   let complete = true;
-  const populated = new Set(listed.map((t) => t[0]));
+  // A database is empty when it holds no table or view at all, not when it holds none of the kinds included.
+  const populated = new Set(tables.filter((t) => KINDS[t[2]] !== undefined).map((t) => t[0]));
   for (const schema of wanted) {
     if (!visibleSchemas.has(schema)) {
       complete = false;
@@ -177,7 +178,7 @@ async function describe(datastore: ServerTarget, session: Session, request: Disc
       logs.push({ level: 'warning', code: 'permission-partial', message: `User '${session.user}' holds no privilege on all of database '${schema}' (only on single tables), so tables it was not granted are invisible and not listed; nothing there is pruned. Grant SELECT, SHOW VIEW ON \`${schema.replace(/`/g, '``')}\`.* to list it completely.` });
     }
     if (!populated.has(schema)) {
-      logs.push({ level: 'warning', code: 'empty-schema', message: `Database '${schema}' holds no ${request.include.join(' or ')} visible to user '${session.user}'.` });
+      logs.push({ level: 'warning', code: 'empty-schema', message: `Database '${schema}' holds no table or view visible to user '${session.user}'.` });
     }
   }
   if (!grants) {

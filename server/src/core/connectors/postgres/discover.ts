@@ -86,7 +86,10 @@ export async function discover(datastore: ServerTarget, request: DiscoveryReques
         LEFT JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = a.attnum
         WHERE a.attnum > 0 AND NOT a.attisdropped AND ${relationFilter}`,
       values,
-      schemas: `SELECT n.nspname AS name, has_schema_privilege(n.oid, 'USAGE') AS usage FROM pg_catalog.pg_namespace n WHERE ${schemaFilter}`,
+      // A schema is empty when it holds no relation of any kind, not when it holds none of the kinds included.
+      schemas: `SELECT n.nspname AS name, has_schema_privilege(n.oid, 'USAGE') AS usage,
+          EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.relnamespace = n.oid AND c.relkind = ANY('{${Object.keys(RELATION_KINDS).join(',')}}'::"char"[]) AND NOT c.relispartition) AS has_relations
+        FROM pg_catalog.pg_namespace n WHERE ${schemaFilter}`,
       schemaValues: datastore.settings.schemas ? [datastore.settings.schemas] : [],
     });
   } finally {
@@ -129,15 +132,14 @@ export async function discover(datastore: ServerTarget, request: DiscoveryReques
     complete = false;
     logs.push({ level: 'warning', code: 'schema-not-found', message: `Schema '${wanted}' named in 'schemas' of datastore '${datastore.name}' does not exist (or is not visible to the sync user); nothing there is pruned. Check the name and the user's privileges.` });
   }
-  const populated = new Set(relations.map((r) => r.schema));
   for (const schema of schemas) {
-    if (populated.has(schema.name)) continue;
+    if (schema.has_relations) continue;
     // `public` exists in every database; an empty one is not worth a warning unless the user named it.
     if (schema.name === 'public' && !datastore.settings.schemas) continue;
     logs.push({
       level: 'warning', code: 'empty-schema',
       message: schema.usage
-        ? `Schema '${schema.name}' holds no ${request.include.join(' or ')} to sync.`
+        ? `Schema '${schema.name}' holds no table or view to sync.`
         : `Schema '${schema.name}' is not accessible to the sync user (no USAGE privilege). Grant USAGE to include it.`,
     });
   }
@@ -149,7 +151,7 @@ interface CatalogReads {
   signature: string;
   relations: RelationRow[];
   columns: Map<number, RelationColumns>;
-  schemas: { name: string; usage: boolean }[];
+  schemas: { name: string; usage: boolean; has_relations: boolean }[];
   commitTimestamps: boolean;
 }
 
@@ -191,7 +193,7 @@ async function readCatalog(session: Session, helperConnecting: Promise<Session |
     }
     const signature = queries.signature ?? await readSignature(reader.run, signal);
     const relations = (await reader.run(queries.relations, signal, queries.values)).rows as RelationRow[];
-    const schemas = (await reader.run(queries.schemas, signal, queries.schemaValues)).rows as { name: string; usage: boolean }[];
+    const schemas = (await reader.run(queries.schemas, signal, queries.schemaValues)).rows as { name: string; usage: boolean; has_relations: boolean }[];
     return { signature: signature.signature, relations, schemas, commitTimestamps: signature.commit_timestamps === 'on' };
   })();
   // Both settle before the caller ends the transaction the helper's snapshot belongs to.
