@@ -66,7 +66,7 @@ describe('HTTP API (cac serve), with a real HTTP client', function () {
 
   before(async () => {
     root = sqliteCatalog('CREATE TABLE orders (id INTEGER PRIMARY KEY, updated_at DATETIME NOT NULL); CREATE VIEW recent AS SELECT id FROM orders;');
-    const created = createApiServer({ root, host: '127.0.0.1', port: 0, token: undefined, env: {}, triggeredBy: () => 'api@example.com' });
+    const created = createApiServer({ root, host: '127.0.0.1', port: 0, token: undefined, env: {} });
     assert.ok(!('error' in created));
     api = created;
     const address = await api.listen();
@@ -88,6 +88,14 @@ describe('HTTP API (cac serve), with a real HTTP client', function () {
     await finished(answer.body.id);
   });
 
+  it('records the caller as triggered_by: a stated identity marked as stated, never the OS user of `cac serve`', async () => {
+    const stated = await call('POST', '/api/operations/run', SEED_RUN, { 'X-Cac-Triggered-By': ' ada@example.com\t' });
+    assert.equal(stated.body.triggered_by, 'ada@example.com (stated)');
+    await finished(stated.body.id);
+    const aborted = await call('POST', `/api/operations/${stated.body.id}/abort`, undefined, { 'X-Cac-Triggered-By': 'bob@example.com' });
+    assert.equal(aborted.status, 409);
+  });
+
   it('GET /api/operations/{id} answers exactly the seed\'s paged shape', async () => {
     const run = await call('POST', '/api/operations/run', SEED_RUN);
     const answer = await finished(run.body.id);
@@ -100,7 +108,7 @@ describe('HTTP API (cac serve), with a real HTTP client', function () {
     assert.deepEqual(Object.keys(item.datastore), SEED_DATASTORE_KEYS);
     assert.deepEqual(
       [item.id, item.type, item.result, item.message, item.triggered_by, item.schedule, item.datastore.store_type, item.datastore.type, item.datastore.enrich_only, item.datastore.favorite],
-      [run.body.id, 'catalog', 'success', null, 'api@example.com', null, 'jdbc', 'sqlite', false, false],
+      [run.body.id, 'catalog', 'success', null, 'api client (loopback)', null, 'jdbc', 'sqlite', false, false],
     );
     assert.match(item.created, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
     assert.deepEqual(item.progress, { done: 2, total: 2, phase: 'finished' });
@@ -239,7 +247,7 @@ describe('HTTP API (cac serve), with a real HTTP client', function () {
     const running = store().create({ ...finishedRecord(), result: 'running', end_time: null, process: { pid: process.pid, host: hostname() } });
     const answer = await call('POST', `/api/operations/${running.id}/abort`);
     assert.deepEqual([answer.status, answer.body.id, answer.body.result], [202, running.id, 'running']);
-    assert.match(fs.readFileSync(store().sidecarPath(running.id, 'abort'), 'utf8'), /"requested_by":"api@example.com"/);
+    assert.match(fs.readFileSync(store().sidecarPath(running.id, 'abort'), 'utf8'), /"requested_by":"api client \(loopback\)"/);
     const deleteRunning = await call('DELETE', `/api/operations/${running.id}`);
     assert.deepEqual([deleteRunning.status, deleteRunning.body.code], [409, 'conflict']);
     store().update({ ...running, result: 'aborted' });
@@ -314,18 +322,18 @@ describe('HTTP API tokens', function () {
 
   it('refuses to start on a non-loopback address without a token, or with a short one', () => {
     for (const host of ['0.0.0.0', '::', '192.168.1.10', 'example.com']) {
-      const created = createApiServer({ root, host, port: 0, token: undefined, env: {}, triggeredBy: () => 'x' });
+      const created = createApiServer({ root, host, port: 0, token: undefined, env: {} });
       assert.ok('error' in created, host);
       assert.match(created.error, /without a token: set CAC_API_TOKEN/);
     }
-    const short = createApiServer({ root, host: '127.0.0.1', port: 0, token: 'short', env: {}, triggeredBy: () => 'x' });
+    const short = createApiServer({ root, host: '127.0.0.1', port: 0, token: 'short', env: {} });
     assert.ok('error' in short);
     assert.match(short.error, /at least 16/);
-    assert.ok(!('error' in createApiServer({ root, host: '0.0.0.0', port: 0, token: TOKEN, env: {}, triggeredBy: () => 'x' })), 'with a token it may (not bound in this test)');
+    assert.ok(!('error' in createApiServer({ root, host: '0.0.0.0', port: 0, token: TOKEN, env: {} })), 'with a token it may (not bound in this test)');
   });
 
   it('requires the bearer token on every route when one is set', async () => {
-    const created = createApiServer({ root, host: '127.0.0.1', port: 0, token: TOKEN, env: {}, triggeredBy: () => 'x' });
+    const created = createApiServer({ root, host: '127.0.0.1', port: 0, token: TOKEN, env: {} });
     assert.ok(!('error' in created));
     const address = await created.listen();
     const base = `http://127.0.0.1:${address.port}`;
@@ -339,6 +347,20 @@ describe('HTTP API tokens', function () {
       const ok = await fetch(`${base}/api/operations`, { headers: { authorization: `Bearer ${TOKEN}` } });
       assert.equal(ok.status, 200);
       assert.deepEqual(await ok.json(), { items: [], total: 0, page: 1, size: 50, pages: 0 });
+    } finally {
+      await created.close();
+    }
+  });
+
+  it('records the token\'s configured holder as triggered_by of what the token starts', async () => {
+    const created = createApiServer({ root, host: '127.0.0.1', port: 0, token: TOKEN, tokenName: 'ci-bot@example.com', env: {} });
+    assert.ok(!('error' in created));
+    const address = await created.listen();
+    try {
+      const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'x-cac-triggered-by': 'someone-else' };
+      const run = await fetch(`http://127.0.0.1:${address.port}/api/operations/run`, { method: 'POST', headers, body: JSON.stringify(SEED_RUN) });
+      assert.equal(run.status, 202);
+      assert.equal(((await run.json()) as { triggered_by: string }).triggered_by, 'ci-bot@example.com');
     } finally {
       await created.close();
     }

@@ -13,10 +13,12 @@ import { ApiError } from './http';
 export interface AccessPolicy {
   /** The bearer token every request must carry; undefined only on loopback. */
   token: string | undefined;
+  /** Who holds the token (CAC_API_TOKEN_NAME): what operations started with it record as `triggered_by`. */
+  tokenName: string | undefined;
 }
 
 /** The policy for a bind address, or an error saying what to set. */
-export function accessPolicyFor(host: string, token: string | undefined): AccessPolicy | { error: string } {
+export function accessPolicyFor(host: string, token: string | undefined, tokenName?: string): AccessPolicy | { error: string } {
   const trimmed = token?.trim() || undefined;
   if (trimmed !== undefined && trimmed.length < MIN_TOKEN_LENGTH) {
     return { error: `CAC_API_TOKEN is ${trimmed.length} characters long; use at least ${MIN_TOKEN_LENGTH} random characters (e.g. \`openssl rand -hex 32\`).` };
@@ -24,10 +26,33 @@ export function accessPolicyFor(host: string, token: string | undefined): Access
   if (!isLoopbackHost(host) && trimmed === undefined) {
     return { error: `Refusing to serve on ${host}, which is not a loopback address, without a token: set CAC_API_TOKEN (e.g. \`export CAC_API_TOKEN=$(openssl rand -hex 32)\`), or bind to 127.0.0.1.` };
   }
-  return { token: trimmed };
+  return { token: trimmed, tokenName: cleanIdentity(tokenName) };
 }
 
 const MIN_TOKEN_LENGTH = 16;
+
+/**
+ * Who a request comes from, as operations record it in `triggered_by`: the token's configured
+ * holder; else the identity the caller states in `X-Cac-Triggered-By`, marked `(stated)` since
+ * nothing proves it; else the kind of client. Never the OS user who started `cac serve`.
+ */
+export function callerOf(request: IncomingMessage, policy: AccessPolicy): string {
+  if (policy.token !== undefined && policy.tokenName) return policy.tokenName;
+  const header = request.headers[STATED_IDENTITY_HEADER];
+  const stated = cleanIdentity(Array.isArray(header) ? header[0] : header);
+  if (stated) return `${stated} (stated)`;
+  return policy.token !== undefined ? 'api client (token)' : 'api client (loopback)';
+}
+
+/** The header a caller names itself in. */
+export const STATED_IDENTITY_HEADER = 'x-cac-triggered-by';
+
+/** An identity as recorded: printable, one line, at most 200 characters; undefined when empty. */
+function cleanIdentity(value: string | undefined): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = value?.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 200);
+  return cleaned || undefined;
+}
 
 /** Throws 401/403 unless the request may proceed. */
 export function checkAccess(request: IncomingMessage, policy: AccessPolicy): void {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ActionRefused, type SyncOutcome } from '../core';
-import { accessPolicyFor, checkAccess, type AccessPolicy } from './access';
+import { accessPolicyFor, callerOf, checkAccess, type AccessPolicy } from './access';
 import { ApiError, sendError, sendJson } from './http';
 import { routeOperations, type RouteContext } from './operationsRoutes';
 import { SyncLauncher } from './syncLauncher';
@@ -12,11 +12,11 @@ import { SyncLauncher } from './syncLauncher';
  * capped at 64 KiB (http.ts), idle keep-alive sockets close after 5 s.
  */
 export function createApiServer(options: ApiServerOptions): ApiServer | { error: string } {
-  const policy = accessPolicyFor(options.host, options.token);
+  const policy = accessPolicyFor(options.host, options.token, options.tokenName);
   if ('error' in policy) return policy;
   const clock = options.now ?? (() => new Date());
-  const launcher = new SyncLauncher({ env: options.env, triggeredBy: options.triggeredBy, now: options.now, onFinished: options.onFinished });
-  const context: RouteContext = { root: options.root, launcher, clock, triggeredBy: options.triggeredBy };
+  const launcher = new SyncLauncher({ env: options.env, now: options.now, onFinished: options.onFinished });
+  const context = { root: options.root, launcher, clock };
   const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, (request, response) => {
     handle(request, response, policy, context, options.log).catch((error: unknown) => {
       options.log?.(`internal error: ${(error as Error).stack ?? String(error)}`);
@@ -51,8 +51,9 @@ export interface ApiServerOptions {
   port: number;
   /** The bearer token (CAC_API_TOKEN); required on a non-loopback host. */
   token: string | undefined;
+  /** Who holds the token (CAC_API_TOKEN_NAME), recorded as `triggered_by` of what it starts. */
+  tokenName?: string;
   env: Readonly<Record<string, string | undefined>>;
-  triggeredBy: () => string;
   now?: () => Date;
   log?: (line: string) => void;
   onFinished?: (outcome: SyncOutcome) => void;
@@ -66,10 +67,11 @@ export interface ApiServer {
   close(reason?: string): Promise<void>;
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, policy: AccessPolicy, context: RouteContext, log?: (line: string) => void): Promise<void> {
+async function handle(request: IncomingMessage, response: ServerResponse, policy: AccessPolicy, server: Omit<RouteContext, 'caller'>, log?: (line: string) => void): Promise<void> {
   const started = Date.now();
   try {
     checkAccess(request, policy);
+    const context: RouteContext = { ...server, caller: callerOf(request, policy) };
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/api/health') {
       if (request.method !== 'GET') throw new ApiError(405, 'method-not-allowed', 'Use GET.', { headers: { Allow: 'GET' } });

@@ -50,24 +50,25 @@ export async function routeOperations(request: IncomingMessage, response: Server
   allow(method, ['POST']);
   validateActionBody(await readJsonBody(request));
   if (action === 'abort') {
-    const record = settle(requestOperationAbort(store(context), id, context.triggeredBy(), context.clock()));
-    context.launcher.abort(id, `abort requested by ${context.triggeredBy()}`);
+    const record = settle(requestOperationAbort(store(context), id, context.caller, context.clock()));
+    context.launcher.abort(id, `abort requested by ${context.caller}`);
     return sendJson(response, 202, presentOperation(record), { Location: `/api/operations/${id}` });
   }
   const workspace = loadWorkspace(context.root);
   if (action === 'resume') {
     const { record, datastore } = settle(checkResume(store(context, workspace), workspace, id));
-    return sendStarted(response, await context.launcher.start({ workspace, datastore, resume: record }));
+    return sendStarted(response, await context.launcher.start({ workspace, datastore, resume: record, triggeredBy: context.caller }));
   }
   const { datastore, options } = settle(checkRerun(store(context, workspace), workspace, id));
-  return sendStarted(response, await context.launcher.start({ workspace, datastore, options }));
+  return sendStarted(response, await context.launcher.start({ workspace, datastore, options, triggeredBy: context.caller }));
 }
 
 export interface RouteContext {
   root: string;
   launcher: SyncLauncher;
   clock: () => Date;
-  triggeredBy: () => string;
+  /** Who sent the request (access.ts `callerOf`): `triggered_by` of what it starts. */
+  caller: string;
 }
 
 async function runOperation(response: ServerResponse, body: unknown, context: RouteContext): Promise<void> {
@@ -81,7 +82,7 @@ async function runOperation(response: ServerResponse, body: unknown, context: Ro
     throw new ApiError(404, 'datastore-not-found', `No datastore with id or name ${JSON.stringify(run.datastore_id)}. Defined: ${known}.`);
   }
   const options = { prune: run.prune, recreate: run.recreate, include: run.include ? [...run.include].sort() : undefined, forcePrune: run.force_prune };
-  sendStarted(response, await context.launcher.start({ workspace, datastore, options }));
+  sendStarted(response, await context.launcher.start({ workspace, datastore, options, triggeredBy: context.caller }));
 }
 
 function sendStarted(response: ServerResponse, started: Awaited<ReturnType<SyncLauncher['start']>>): void {

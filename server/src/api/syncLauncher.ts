@@ -25,7 +25,7 @@ export class SyncLauncher {
       dryRun: false,
       env: this.context.env,
       signal: controller.signal,
-      triggeredBy: this.context.triggeredBy(),
+      triggeredBy: request.triggeredBy,
       history,
       now: this.context.now,
     });
@@ -66,7 +66,6 @@ export class SyncLauncher {
 
 export interface LaunchContext {
   env: Readonly<Record<string, string | undefined>>;
-  triggeredBy: () => string;
   now?: () => Date;
   onFinished?: (outcome: SyncOutcome) => void;
 }
@@ -76,4 +75,6 @@ export interface LaunchRequest {
   datastore: DatastoreDefinition;
   options?: Partial<SyncOptions>;
   resume?: OperationRecord;
+  /** The caller, recorded as `triggered_by`. */
+  triggeredBy: string;
 }

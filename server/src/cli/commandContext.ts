@@ -23,8 +23,9 @@ export interface ApiOptions {
   port: number;
   /** The bearer token (CAC_API_TOKEN); required on a non-loopback host. */
   token: string | undefined;
+  /** Who holds the token (CAC_API_TOKEN_NAME). */
+  tokenName?: string;
   env: Readonly<Record<string, string | undefined>>;
-  triggeredBy: () => string;
   now?: () => Date;
   log?: (line: string) => void;
 }

@@ -1,7 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { clockOf, type CommandContext } from './commandContext';
 import { CliError, writeJson } from './output';
-import { triggeredBy } from '../core';
 
 /**
  * `cac serve [--host 127.0.0.1] [--port 8750]`: the HTTP API (server/src/api). Loopback by
@@ -19,8 +18,8 @@ export function registerServeCommand(program: Command, context: CommandContext):
       const { io } = context;
       if (!context.startApi) throw new CliError('This build of cac has no HTTP API; run the full `cac` program to serve it.');
       const api = context.startApi({
-        root, host: opts.host, port: opts.port, token: io.env.CAC_API_TOKEN, env: io.env,
-        triggeredBy: () => triggeredBy(root, io.env), now: clockOf(io.env),
+        root, host: opts.host, port: opts.port, token: io.env.CAC_API_TOKEN, tokenName: io.env.CAC_API_TOKEN_NAME, env: io.env,
+        now: clockOf(io.env),
         log: io.env.CAC_API_LOG ? (line) => io.stderr.write(`${line}\n`) : undefined,
       });
       if ('error' in api) throw new CliError(api.error);
