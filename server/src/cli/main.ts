@@ -9,7 +9,7 @@ import { historyListCommand, historyShowCommand } from './historyCommand';
 import { registerScheduleCommands } from './scheduleCommand';
 import { registerServeCommand } from './serveCommand';
 import { CliError, type CliIo, type OutputFormat, type ReviewOutputFormat } from './output';
-import { syncCommand } from './syncCommand';
+import { removeCommand, syncCommand } from './syncCommand';
 import { validateCommand } from './validateCommand';
 
 /**
@@ -64,6 +64,16 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
         prune: opts.prune, recreate: opts.recreate, include: opts.include,
         forcePrune: opts.forcePrune === true, dryRun: opts.dryRun === true, detailedExitcode: opts.detailedExitcode === true,
       });
+    });
+
+  program.command('remove')
+    .description('remove containers from the catalog: their snapshots go, and syncs leave them out until one runs with --recreate')
+    .argument('<datastore>', 'the datastore')
+    .argument('<container...>', 'container names, as in its snapshots')
+    .option('--dry-run', 'say what would be removed without writing anything')
+    .action(async (datastore: string, containers: string[], opts: { dryRun?: boolean }) => {
+      const { root, format } = common();
+      exitCode = await removeCommand(io, { root, format, datastore, containers, dryRun: opts.dryRun === true });
     });
 
   program.command('diff')

@@ -1,5 +1,5 @@
 import {
-  compareByName, datastoreSnapshotDir, describeChange, describeSummary, didYouMean, encodeSnapshotBase, hasErrors, loadWorkspace, nearestNames, OperationStore, readWorkingTreeSnapshots, ReviewInputError, reviewSyncOutcomes, presentSyncOutcome, runSync, summarize, triggeredBy, type ContainerChange, type DatastoreDefinition, type IncludeKind, type SnapshotTree, type SyncOutcome, type SyncToReview,
+  compareByName, datastoreSnapshotDir, removeContainers, describeChange, describeSummary, didYouMean, encodeSnapshotBase, hasErrors, loadWorkspace, nearestNames, OperationStore, readWorkingTreeSnapshots, ReviewInputError, reviewSyncOutcomes, presentSyncOutcome, runSync, summarize, triggeredBy, type ContainerChange, type DatastoreDefinition, type IncludeKind, type SnapshotTree, type SyncOutcome, type SyncToReview,
 } from '../core';
 import { reviewLocation, shellWord, writeReview } from './diffCommand';
 import { CliError, colorsFor, formatProblem, writeJson, type CliIo, type ReviewOutputFormat } from './output';
@@ -71,6 +71,26 @@ export async function syncCommand(io: CliIo, options: SyncCommandOptions): Promi
   }
   if (outcomes.some((o) => o.result === 'failure' || o.result === 'aborted' || o.result === 'refused')) return 1;
   return options.detailedExitcode && outcomes.some((o) => o.changed) ? 2 : 0;
+}
+
+/**
+ * `cac remove <datastore> <container…>`: removes containers from the catalog (their snapshots go,
+ * the index keeps them as removed, so syncs leave them out until one runs with --recreate).
+ * Exit 0 when removed, 1 when nothing was (an unknown name, a busy datastore).
+ */
+export async function removeCommand(io: CliIo, options: { root: string; format: 'text' | 'json'; datastore: string; containers: string[]; dryRun: boolean }): Promise<number> {
+  const workspace = loadWorkspace(options.root);
+  if (hasErrors(workspace.problems)) {
+    throw new CliError(`Nothing was removed: the definitions have errors. Fix them (see \`cac validate\`) first.`);
+  }
+  const [datastore] = selectDatastores(workspace.datastores, [options.datastore]);
+  const outcome = await removeContainers({
+    workspace, datastore: datastore!, names: options.containers, dryRun: options.dryRun,
+    history: new OperationStore(workspace.project.stateDir), triggeredBy: triggeredBy(workspace.project.root, io.env),
+  });
+  if (options.format === 'json') writeJson(io, { dry_run: options.dryRun, changed: outcome.changed, operations: [presentSyncOutcome(outcome)] });
+  else printOutcome(io, outcome, options.dryRun, colorsFor(io.stdout, io.env));
+  return outcome.result === 'success' || outcome.result === 'warning' ? 0 : 1;
 }
 
 function writeSyncReview(io: CliIo, before: SnapshotTree, reviewed: readonly SyncToReview[], options: SyncCommandOptions): void {

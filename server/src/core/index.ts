@@ -29,6 +29,7 @@ export { planHasChanges, summarize, type ChangeSummary, type ContainerChange, ty
 // Sync: the pipeline every host runs.
 export { runSync, startSync, type StartedSync, type SyncOutcome, type SyncRequest } from './sync/runSync';
 export { presentSyncOutcome, type SyncOutcomeView } from './sync/presentOutcome';
+export { removeContainers, type RemoveRequest } from './sync/removeContainers';
 
 // Operations and their history.
 export { OperationStore } from './history/operationStore';

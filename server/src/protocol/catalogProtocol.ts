@@ -36,6 +36,8 @@ export type ChangeSummary = Record<ChangeAction, number>;
 export interface ContainerChange {
   name: string;
   action: ChangeAction;
+  /** table, view, file…; absent when not known (records written before kinds were kept). */
+  kind?: string;
   /** What happened, in short sentences (`field phone added (TEXT)`). */
   details?: string[];
 }
@@ -49,6 +51,8 @@ export interface OperationLog {
   container?: string;
   /** Path relative to a file store's root. */
   file?: string;
+  /** With code `globbed`: why files are one container (its pattern, the parts that vary, how many files, which were read). */
+  grouping?: { pattern: string; files: number; varying: string[]; sampled: string[]; pinned?: boolean };
 }
 
 /** Which project a request is about: any file or folder URI inside it. Optional with one project open. */

@@ -38,7 +38,7 @@ export interface OperationRecord {
   resumed_at?: string | null;
   summary: OperationSummary | null;
   /** One line per container that changed (unchanged ones are only counted). */
-  changes: { name: string; action: string; details?: string[] }[];
+  changes: { name: string; action: string; kind?: string; details?: string[] }[];
   logs: OperationLogEntry[];
   /** Who is running it, so a crashed process can be told from a live one. */
   process?: { pid: number; host: string };

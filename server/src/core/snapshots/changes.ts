@@ -6,36 +6,38 @@ export function describePlanChanges(plan: { changes: readonly ContainerChange[] 
   return plan.changes.filter((c) => c.action !== 'unchanged').map(describeChange);
 }
 
-/** A container's change for people: its action and what happened, in short sentences. */
+/** A container's change for people: its action, its kind where known, and what happened, in short sentences. */
 export interface DescribedChange {
   name: string;
   action: ContainerChange['action'];
+  kind?: string;
   details?: string[];
 }
 
 /** A container change as short human sentences: the same wording in the CLI, history and API. */
 export function describeChange(change: ContainerChange): DescribedChange {
+  const head = { name: change.name, action: change.action, ...(change.kind !== undefined ? { kind: change.kind } : {}) };
   switch (change.action) {
     case 'new':
     case 'recreated':
-      return { name: change.name, action: change.action, details: [`${change.kind}, ${change.fieldCount} field${change.fieldCount === 1 ? '' : 's'}`] };
+      return { ...head, details: [`${change.kind}, ${change.fieldCount} field${change.fieldCount === 1 ? '' : 's'}`] };
     case 'changed':
-      return { name: change.name, action: change.action, details: change.details.map(describeSnapshotChange) };
+      return { ...head, details: change.details.map(describeSnapshotChange) };
     case 'missing':
       return {
-        name: change.name, action: change.action,
+        ...head,
         details: [change.reason === 'gone'
           ? 'gone from the source; snapshot kept (sync with --prune to delete it)'
           : change.reason === 'incomplete_listing' ? 'not listed, but the listing was incomplete; snapshot kept' : 'gone from the source; prune refused (see warnings)'],
       };
     case 'pruned':
-      return { name: change.name, action: change.action, details: ['gone from the source; snapshot deleted'] };
+      return { ...head, details: ['gone from the source; snapshot deleted'] };
     case 'still_removed':
-      return { name: change.name, action: change.action, details: ['removed from the catalog; sync with --recreate to bring it back'] };
+      return { ...head, details: ['removed from the catalog; sync with --recreate to bring it back'] };
     case 'removed':
-      return { name: change.name, action: change.action, details: ['its snapshot file was deleted; recorded as removed from the catalog'] };
+      return { ...head, details: [`${change.kind ?? 'container'} removed from the catalog (its snapshot file was deleted)`] };
     case 'unchanged':
-      return { name: change.name, action: change.action };
+      return head;
   }
 }
 
