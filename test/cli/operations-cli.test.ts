@@ -70,7 +70,7 @@ describe('cac history abort|resume|rerun|delete and the datastore lock', functio
       const refused = runCac(['sync', 'shop', '--root', root, '--format', 'json']);
       assert.equal(refused.code, 1);
       const report = JSON.parse(refused.stdout) as { operations: { operation_id: number | null; result: string; message: string }[] };
-      assert.deepEqual([report.operations[0]!.operation_id, report.operations[0]!.result], [null, 'failure']);
+      assert.deepEqual([report.operations[0]!.operation_id, report.operations[0]!.result], [null, 'refused']);
       assert.match(report.operations[0]!.message, new RegExp(`already being synced by operation 41 \\(pid ${holder.pid} on `));
       assert.match(report.operations[0]!.message, /abort it with `cac history abort 41`/);
     } finally {

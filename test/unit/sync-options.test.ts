@@ -177,7 +177,7 @@ describe('identifier overrides', () => {
     assert.match(legacy, /partition_identifier:\n {2}field: code\n {2}fields:\n {4}- code\n {2}strategy: order_by/);
   });
 
-  it('naming a missing field is reported by validate and by the sync, which falls back to detection', async () => {
+  it('naming a missing field is a warning of validate and of the sync, which falls back to detection', async () => {
     root = sqliteCatalog(SCHEMA, {
       'overrides/shop.yaml': 'kind: Overrides\ndatastore: shop\ncontainers:\n  orders:\n    incremental_identifier: modified\n',
     });
@@ -189,7 +189,7 @@ describe('identifier overrides', () => {
     const problems = checkOverridesAgainstSnapshots(loadWorkspace(root));
     assert.equal(problems.length, 1);
     assert.equal(problems[0]!.code, 'unknown-field');
-    assert.equal(problems[0]!.severity, 'error');
+    assert.equal(problems[0]!.severity, 'warning');
     assert.equal(problems[0]!.file, path.join(root, 'overrides', 'shop.yaml'));
     assert.deepEqual(problems[0]!.range.start, { line: 4, character: 28 });
   });
@@ -201,6 +201,17 @@ describe('identifier overrides', () => {
     const outcome = await sync(root, 'shop');
     assert.ok(outcome.logs.some((l) => l.code === 'identifier-type-mismatch' && l.container === 'customers'));
     assert.deepEqual(checkOverridesAgainstSnapshots(loadWorkspace(root)).map((p) => p.code), ['identifier-type-mismatch']);
+  });
+
+  it('rejects a partition identifier whose type cannot order ranges, such as a boolean', async () => {
+    root = sqliteCatalog(`${SCHEMA} CREATE TABLE flags (id INTEGER PRIMARY KEY, is_paid BOOLEAN NOT NULL);`, {
+      'overrides/shop.yaml': 'kind: Overrides\ndatastore: shop\ncontainers:\n  flags:\n    partition_identifier: is_paid\n',
+    });
+    const outcome = await sync(root, 'shop');
+    assert.ok(outcome.logs.some((l) => l.code === 'identifier-type-mismatch' && l.container === 'flags'), JSON.stringify(outcome.logs));
+    assert.match(snapshotFiles(root, 'shop').get('flags.yaml')!, /partition_identifier:\n {2}field: id\n {2}fields:\n {4}- id\n {2}strategy: order_by\n {2}source: detected/);
+    const problems = checkOverridesAgainstSnapshots(loadWorkspace(root));
+    assert.deepEqual(problems.map((p) => [p.code, p.severity]), [['identifier-type-mismatch', 'error']]);
   });
 
   it('warns about an override for a container the datastore does not have', async () => {

@@ -36,7 +36,10 @@ export function checkOverridesAgainstSnapshots(workspace: Workspace, snapshots: 
       const snapshot = snapshots.snapshot(state, entry);
       if (!snapshot) continue;
       for (const problem of decideIdentifiers(snapshot, override).problems) {
-        problems.push(problemAt(overrides.source.file, problem.code === 'unknown-field' ? ProblemCode.UnknownField : ProblemCode.IdentifierTypeMismatch, 'error',
+        // A field that is gone is a warning, like a container that is gone (the source changed, not the
+        // file); a field whose type cannot serve is an error: the override itself is wrong.
+        const unknown = problem.code === 'unknown-field';
+        problems.push(problemAt(overrides.source.file, unknown ? ProblemCode.UnknownField : ProblemCode.IdentifierTypeMismatch, unknown ? 'warning' : 'error',
           locate(overrides.source, ['containers', name, problem.identifier]), problem.message, problem.suggestions));
       }
     }

@@ -134,5 +134,14 @@ function applyOverride(
     };
   }
   if (isDateTimeFamily(family)) return { identifier: { field: field.name, strategy: 'datetime', source: 'override' } };
+  // Ordering splits a container into ranges: a boolean has two values, JSON, arrays and binaries no useful order.
+  if (family === 'boolean' || family === 'other') {
+    return {
+      problem: {
+        code: 'identifier-type-mismatch', identifier, field: fieldName, suggestions: [],
+        message: `Field '${fieldName}' of '${container.name}' has type ${field.type}, which cannot split a container into ordered ranges; a partition identifier must be a date/timestamp, a number or a text field. Detection is used until the override is fixed.`,
+      },
+    };
+  }
   return { identifier: { field: field.name, fields: [field.name], strategy: 'order_by', source: 'override' } };
 }
