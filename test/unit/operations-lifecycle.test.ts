@@ -131,7 +131,65 @@ describe('operation lifecycle', () => {
     await runSync(request(root));
     const check = checkResume(store(root), loadWorkspace(root), aborted.operationId!);
     assert.ok(!check.ok);
-    assert.match(check.message, /after operation \d+; resuming \d+ would undo it\. Rerun/);
+    assert.match(check.message, /after operation \d+ stopped; resuming \d+ would undo it\. Rerun/);
+  });
+
+  /** A sync aborted after writing 3 of its 8 snapshot files, with a checkpoint to resume from. */
+  const abortedMidWrite = async (now?: () => Date) => {
+    const controller = new AbortController();
+    const aborted = await runSync(request(root, { writeBatchSize: 1, signal: controller.signal, now, onProgress: (p) => p.phase === 'writing' && p.done === 3 && controller.abort() }));
+    assert.equal(aborted.result, 'aborted');
+    return aborted.operationId!;
+  };
+
+  it('refuses a resume after a later sync wrote the datastore, even when that sync\'s record was deleted', async () => {
+    const id = await abortedMidWrite();
+    sqlite(path.join(root, 'shop.sqlite'), 'CREATE TABLE later (id INTEGER PRIMARY KEY);');
+    const later = await runSync(request(root));
+    assert.ok(deleteOperation(store(root), later.operationId!).ok);
+    const check = checkResume(store(root), loadWorkspace(root), id);
+    assert.ok(!check.ok);
+    assert.match(check.message, new RegExp(`Operation ${later.operationId} wrote the snapshots of 'shop' after operation ${id} stopped`));
+    // Checked again under the lock: a resume started anyway is refused and records nothing.
+    const forced = await runSync(request(root, { resume: store(root).get(id)! }));
+    assert.equal(forced.result, 'refused');
+    assert.equal(store(root).get(id)!.result, 'aborted');
+  });
+
+  it('refuses a resume when the snapshots changed since the abort (an edit, a checkout)', async () => {
+    const id = await abortedMidWrite();
+    const written = path.join(root, 'snapshots', 'shop', 't0.yaml');
+    fs.writeFileSync(written, fs.readFileSync(written, 'utf8') + '# a reviewer was here\n');
+    const check = checkResume(store(root), loadWorkspace(root), id);
+    assert.ok(!check.ok);
+    assert.match(check.message, /The snapshots of 'shop' changed since operation \d+ was aborted/);
+  });
+
+  it('resumes a sync that was killed while writing, like an aborted one', async () => {
+    const id = await abortedMidWrite();
+    // What a SIGKILL leaves: the record still says running, for a process that is gone.
+    const gone = require('node:child_process').spawnSync(process.execPath, ['-e', '0']).pid as number;
+    const killed = { ...store(root).get(id)!, result: 'running' as const, end_time: null, message: null, process: { pid: gone, host: require('node:os').hostname() as string } };
+    fs.writeFileSync(path.join(root, '.cac', 'operations', `${String(id).padStart(8, '0')}.json`), JSON.stringify(killed));
+    assert.equal(store(root).get(id)!.result, 'failure', 'a dead running record reads as failed');
+    const check = checkResume(store(root), loadWorkspace(root), id);
+    assert.ok(check.ok, check.ok ? '' : check.message);
+    const resumed = await runSync(request(root, { resume: check.value.record }));
+    assert.equal(resumed.result, 'success', resumed.message ?? '');
+    assert.equal(Object.keys(Object.fromEntries(snapshotFiles(root, 'shop'))).length, 9);
+  });
+
+  it('counts a resumed operation\'s working time, not the idle gap before its resume', async () => {
+    let clock = Date.parse('2026-12-01T10:00:00Z');
+    const now = (): Date => new Date((clock += 100));
+    const id = await abortedMidWrite(now);
+    const worked = durationMs(store(root).get(id)!, new Date(clock));
+    clock += 3_600_000;
+    const resumed = await runSync(request(root, { resume: store(root).get(id)!, now }));
+    assert.equal(resumed.result, 'success');
+    const record = store(root).get(id)!;
+    assert.ok(durationMs(record, new Date(clock)) < worked + 60_000, `${durationMs(record, new Date(clock))} ms counts the hour between abort and resume`);
+    assert.ok(Date.parse(record.end_time!) - Date.parse(record.start_time) >= 3_600_000);
   });
 
   it('reruns a finished operation from the beginning as a new operation with the same options', async () => {

@@ -57,9 +57,13 @@ export interface OperationPage {
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
 
-/** Wall time from start to end; a running operation counts until now. */
+/**
+ * Working time from start to end; a running operation counts until now. A resumed operation counts
+ * the time it worked before its abort (`worked_ms`) and since its resume, not the gap between.
+ */
 export function durationMs(record: OperationRecord, now: Date): number {
   const end = record.end_time ? Date.parse(record.end_time) : now.getTime();
+  if (record.resumed_at && record.worked_ms !== undefined) return record.worked_ms + Math.max(0, end - Date.parse(record.resumed_at));
   return Math.max(0, end - Date.parse(record.start_time));
 }
 

@@ -36,6 +36,8 @@ export interface OperationRecord {
   checkpoint?: { written: number; total: number } | null;
   /** When the operation was last resumed after an abort; absent when it never was. */
   resumed_at?: string | null;
+  /** Working time before the last resume (the idle gap between an abort and its resume does not count). */
+  worked_ms?: number;
   summary: OperationSummary | null;
   /** One line per container that changed (unchanged ones are only counted). */
   changes: { name: string; action: string; kind?: string; details?: string[] }[];

@@ -88,6 +88,15 @@ export class OperationStore {
    * sync (operations/abortRequest.ts), `checkpoint` what a resume needs (operations/resumeCheckpoint.ts).
    * Ids are integers, so no caller can make these paths leave the folder.
    */
+  /** When the record was last written (a killed operation's last progress), or undefined. */
+  lastWritten(id: number): Date | undefined {
+    try {
+      return fs.statSync(this.fileOf(id)).mtime;
+    } catch {
+      return undefined;
+    }
+  }
+
   sidecarPath(id: number, kind: OperationSidecar): string {
     if (!Number.isSafeInteger(id) || id < 1) throw new Error(`Operation ids are positive integers, not ${id}.`);
     return path.join(this.folder, `${String(id).padStart(8, '0')}.${kind}.json`);
@@ -138,7 +147,8 @@ function serialize(record: OperationRecord): string {
 function withLiveness(record: OperationRecord): OperationRecord {
   if (record.result !== 'running' || !record.process) return record;
   if (record.process.host === hostname() && isAlive(record.process.pid)) return record;
-  return { ...record, result: 'failure', message: 'The process running this operation ended before it finished (killed or crashed). Snapshots are each either old or new; re-run the sync.' };
+  const next = record.checkpoint ? `resume it with \`cac history resume ${record.id}\` to finish its writes, or re-run the sync` : 're-run the sync';
+  return { ...record, result: 'failure', message: `The process running this operation ended before it finished (killed or crashed). Snapshots are each either old or new; ${next}.` };
 }
 
 /** Whether a process of this host is still running (signal 0 only checks; EPERM means it exists). */

@@ -4,6 +4,7 @@ import { storeTypeOf } from '../connectors/registry';
 import type { SyncOptions } from '../model';
 import { describePlanChanges } from '../snapshots/changes';
 import { summarize, type SyncPlan } from '../snapshots/plan';
+import { durationMs } from './operationQuery';
 import { operationTimestamp, type OperationRecord, type OperationResult } from './operationRecord';
 
 /**
@@ -47,10 +48,16 @@ export interface NewRecordInput {
   schedule?: string | null;
 }
 
-/** An aborted record running again in this process; creation and start times stay the original ones. */
-export function resumedOperationRecord(record: OperationRecord, resumedAt: Date): OperationRecord {
+/**
+ * An aborted (or killed) record running again in this process; creation and start times stay the
+ * original ones. `stoppedAt` is when it stopped working: its end, or for a killed one the last
+ * time its record was written.
+ */
+export function resumedOperationRecord(record: OperationRecord, resumedAt: Date, stoppedAt?: Date): OperationRecord {
+  const stopped = record.end_time ? new Date(Date.parse(record.end_time)) : stoppedAt ?? resumedAt;
   return {
     ...record,
+    worked_ms: durationMs({ ...record, end_time: operationTimestamp(stopped) }, stopped),
     result: 'running',
     message: null,
     end_time: null,

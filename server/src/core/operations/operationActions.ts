@@ -5,6 +5,7 @@ import { optionsOfRecord } from '../history/recordLifecycle';
 import { hasErrors } from '../problems';
 import type { SyncOptions } from '../model';
 import { writeAbortRequest } from './abortRequest';
+import { whyNotResumable } from './resumeCheckpoint';
 
 /**
  * The checks behind the seed's Abort, Resume, Rerun and Delete buttons, shared by the CLI and
@@ -47,9 +48,8 @@ export function requestOperationAbort(store: OperationStore, id: number, request
 export function checkResume(store: OperationStore, workspace: Workspace, id: number): ActionCheck<{ record: OperationRecord; datastore: DatastoreDefinition }> {
   const record = store.get(id);
   if (!record) return notFound(id);
-  if (record.result !== 'aborted') {
-    return { ok: false, reason: 'conflict', message: `Operation ${id} is ${record.result}; only an aborted operation can be resumed. Rerun it to start it again from the beginning.` };
-  }
+  const refusal = whyNotResumable(record, id, { checkpoint: store.sidecarPath(id, 'checkpoint'), stateDir: workspace.project.stateDir, snapshotsDir: workspace.project.snapshotsDir });
+  if (refusal) return { ok: false, reason: 'conflict', message: refusal };
   const definitions = definitionProblem(workspace);
   if (definitions) return { ok: false, reason: 'invalid', message: definitions };
   const datastore = workspace.datastores.find((d) => d.name === record.datastore.name);

@@ -8,12 +8,14 @@ import type { OperationProgress, OperationRecord } from '../history/operationRec
 import { finishedOperationRecord, newOperationRecord, resumedOperationRecord, type FinishedOutcome } from '../history/recordLifecycle';
 import type { SyncOptions } from '../model';
 import { staleTempFilesIn, type CatalogState } from '../snapshots/catalogState';
+import { datastoreSnapshotDir } from '../snapshots/fileNames';
 import { planHasChanges, type SyncPlan } from '../snapshots/plan';
 import { forgetResync, recordResync, usableRecord, type ResyncRecord } from '../snapshots/resyncRecord';
 import { AbortRequestWatcher } from './abortRequest';
 import type { HeldLock, LockHolder } from './fileLock';
+import { folderFingerprint, markWriter } from './lastWriter';
 import { acquireDatastoreLock, datastoreBusyMessage } from './locks';
-import { loadResumeCheckpoint, saveResumeCheckpoint, type LoadedCheckpoint } from './resumeCheckpoint';
+import { loadResumeCheckpoint, saveResumeCheckpoint, sealResumeCheckpoint, whyNotResumable, type LoadedCheckpoint } from './resumeCheckpoint';
 
 /**
  * The bookkeeping around one sync, apart from the sync itself: the datastore's lock, the watch
@@ -77,15 +79,16 @@ export function beginOperationRun(request: RunRequest): OperationRun | { refused
   try {
     let record: OperationRecord;
     if (request.resume) {
-      // Checked again under the lock: two resumes of one operation must not both run it.
+      // Checked again under the lock: two resumes of one operation must not both run it, and no
+      // sync may have written the datastore between the check and now.
       const current = history.get(request.resume.id);
-      if (current?.result !== 'aborted') {
+      const refusal = whyNotResumable(current, request.resume.id, { checkpoint: history.sidecarPath(request.resume.id, 'checkpoint'), stateDir: request.stateDir, snapshotsDir: request.snapshotsDir });
+      if (refusal || !current) {
         lock.release();
-        const state = current ? `is ${current.result}` : 'no longer exists';
-        return { refused: { message: `Operation ${request.resume.id} ${state}; only an aborted operation can be resumed.` } };
+        return { refused: { message: refusal ?? `Operation ${request.resume.id} no longer exists.` } };
       }
       fs.rmSync(history.sidecarPath(current.id, 'abort'), { force: true });
-      record = resumedOperationRecord(current, request.clock());
+      record = resumedOperationRecord(current, request.clock(), history.lastWritten(current.id));
       history.update(record);
     } else {
       record = history.create(newOperationRecord({ datastore, options: request.options, started: request.clock(), triggeredBy: request.triggeredBy, schedule: request.schedule }));
@@ -171,6 +174,7 @@ class RecordedRun implements OperationRun {
     forgetResync(this.request.stateDir, this.request.datastore.name);
     removeFilesDurably(this.checkpoint ? staleTempFilesIn(state.dir) : state.staleTempFiles ?? []);
     if (!this.checkpoint && planHasChanges(plan)) saveResumeCheckpoint(this.history.sidecarPath(this.record.id, 'checkpoint'), this.record.id, state, plan);
+    if (planHasChanges(plan)) markWriter(this.request.stateDir, this.request.datastore.name, this.record.id);
   }
 
   staged(staged: number, total: number): void {
@@ -195,8 +199,11 @@ class RecordedRun implements OperationRun {
       this.record = finishedOperationRecord(this.record, outcome, this.request.clock());
       this.history.update(this.record);
       fs.rmSync(this.history.sidecarPath(this.record.id, 'abort'), { force: true });
-      // A finished operation is never resumed: its checkpoint has served.
-      if (outcome.result !== 'aborted') fs.rmSync(this.history.sidecarPath(this.record.id, 'checkpoint'), { force: true });
+      // A finished operation is never resumed: its checkpoint has served. An aborted one's notes
+      // how the folder looked, so a resume can tell that nothing changed it since.
+      const checkpoint = this.history.sidecarPath(this.record.id, 'checkpoint');
+      if (outcome.result !== 'aborted') fs.rmSync(checkpoint, { force: true });
+      else sealResumeCheckpoint(checkpoint, folderFingerprint(datastoreSnapshotDir(this.request.snapshotsDir, this.request.datastore.name)));
       return this.record;
     } finally {
       this.lock.release();

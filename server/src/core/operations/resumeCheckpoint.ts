@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomicallySync } from '../fs/atomicFiles';
+import type { OperationRecord } from '../history/operationRecord';
 import type { OperationLogEntry } from '../model';
+import { folderFingerprint, lastWriter } from './lastWriter';
 import type { CatalogState } from '../snapshots/catalogState';
 import { INDEX_FILE_NAME, datastoreSnapshotDir } from '../snapshots/fileNames';
 import type { ContainerChange, SyncPlan } from '../snapshots/plan';
@@ -31,10 +33,49 @@ export function saveResumeCheckpoint(file: string, operationId: number, state: C
   writeFileAtomicallySync(file, JSON.stringify(checkpoint));
 }
 
+/** Adds to an aborted operation's checkpoint the fingerprint of the snapshot folder as the abort left it. */
+export function sealResumeCheckpoint(file: string, fingerprint: string): void {
+  try {
+    const checkpoint = JSON.parse(fs.readFileSync(file, 'utf8')) as ResumeCheckpoint;
+    writeFileAtomicallySync(file, JSON.stringify({ ...checkpoint, folder_fingerprint: fingerprint }));
+  } catch {
+    // No checkpoint (aborted before writing): a resume then starts from the beginning anyway.
+  }
+}
+
 /** A saved checkpoint as the catalog state of this project it describes, and the changes planned then. */
 export interface LoadedCheckpoint {
   state: CatalogState;
   changes: ContainerChange[];
+}
+
+/**
+ * Why an operation cannot be resumed now, or undefined when it can: only an aborted operation, or
+ * one killed while writing (recorded `failure`, never ended, with a checkpoint), and never when a
+ * later operation wrote its datastore (even one whose record was deleted) or the snapshots changed
+ * since it stopped. Checked again under the datastore's lock before a resume runs.
+ */
+export function whyNotResumable(record: OperationRecord | undefined, id: number, paths: { checkpoint: string; stateDir: string; snapshotsDir: string }): string | undefined {
+  if (!record) return `Operation ${id} no longer exists; only an aborted operation can be resumed.`;
+  const killed = record.result === 'failure' && record.end_time === null && fs.existsSync(paths.checkpoint);
+  if (record.result !== 'aborted' && !killed) {
+    return `Operation ${id} is ${record.result}; only an aborted operation (or one killed while writing) can be resumed. Rerun it to start it again from the beginning.`;
+  }
+  const datastore = record.datastore.name;
+  const writer = lastWriter(paths.stateDir, datastore);
+  if (writer !== undefined && writer > id) {
+    return `Operation ${writer} wrote the snapshots of '${datastore}' after operation ${id} stopped; resuming ${id} would undo it. Rerun ${id} to start it again from the beginning.`;
+  }
+  let sealed: string | undefined;
+  try {
+    sealed = (JSON.parse(fs.readFileSync(paths.checkpoint, 'utf8')) as ResumeCheckpoint).folder_fingerprint;
+  } catch {
+    sealed = undefined;
+  }
+  if (sealed !== undefined && sealed !== folderFingerprint(datastoreSnapshotDir(paths.snapshotsDir, datastore))) {
+    return `The snapshots of '${datastore}' changed since operation ${id} was aborted (an edit, a checkout or a merge); resuming ${id} would undo that. Rerun ${id} to start it again from the beginning.`;
+  }
+  return undefined;
 }
 
 /** The saved state as a CatalogState of this project, or undefined when there is none (or it is not ours). */
@@ -78,6 +119,8 @@ interface ResumeCheckpoint {
   datastore: string;
   state: { index_text: string | null; index: SnapshotIndex; newly_removed: RemovedEntry[]; logs: OperationLogEntry[] };
   changes: ContainerChange[];
+  /** The snapshot folder as the abort left it (folderFingerprint); absent for a killed operation. */
+  folder_fingerprint?: string;
 }
 
 /** 2: removals carry their kind (`newly_removed`), and the change vocabulary is removed / still_removed. */

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { DatastoreDefinition, Workspace } from '../definitions/types';
 import type { OperationStore } from '../history/operationStore';
 import type { ContainerKind } from '../model';
+import { markWriter } from '../operations/lastWriter';
 import { beginOperationRun } from '../operations/operationRun';
 import { applySyncPlan } from '../snapshots/applyPlan';
 import { SnapshotFolderError, readCatalogState, type CatalogState } from '../snapshots/catalogState';
@@ -51,6 +52,7 @@ export async function removeContainers(request: RemoveRequest): Promise<SyncOutc
     if (!request.dryRun) {
       // No resume checkpoint (a removal is two steps, each safe to stop after); but no older sync may be replayed.
       forgetResync(workspace.project.stateDir, datastore.name);
+      if (run.record && planHasChanges(plan)) markWriter(workspace.project.stateDir, datastore.name, run.record.id);
       await applySyncPlan(plan, state.dir);
     }
     const count = request.names.length;
