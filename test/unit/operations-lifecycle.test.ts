@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OperationStore, loadWorkspace, runSync, type OperationRecord } from '../../server/src/core';
@@ -168,8 +170,8 @@ describe('operation lifecycle', () => {
   it('resumes a sync that was killed while writing, like an aborted one', async () => {
     const id = await abortedMidWrite();
     // What a SIGKILL leaves: the record still says running, for a process that is gone.
-    const gone = require('node:child_process').spawnSync(process.execPath, ['-e', '0']).pid as number;
-    const killed = { ...store(root).get(id)!, result: 'running' as const, end_time: null, message: null, process: { pid: gone, host: require('node:os').hostname() as string } };
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const killed = { ...store(root).get(id)!, result: 'running' as const, end_time: null, message: null, process: { pid: gone, host: hostname() } };
     fs.writeFileSync(path.join(root, '.cac', 'operations', `${String(id).padStart(8, '0')}.json`), JSON.stringify(killed));
     assert.equal(store(root).get(id)!.result, 'failure', 'a dead running record reads as failed');
     const check = checkResume(store(root), loadWorkspace(root), id);
