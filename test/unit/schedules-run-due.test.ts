@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OperationStore, loadWorkspace, runSync, type ScheduleDefinition, type ScheduleTiming, type Workspace } from '../../server/src/core';
+import { OperationStore, loadWorkspace, runSync, scheduledRunners, type ScheduleDefinition, type ScheduleTiming, type Workspace } from '../../server/src/core';
 import { decideSchedule, runDueSchedules, timingKey, type ScheduleReport } from '../../server/src/core/schedules/runDue';
 import { nextScheduledTime, runScheduler, type SchedulerEvent } from '../../server/src/core/schedules/scheduler';
 import { nextRuns, previousRun } from '../../server/src/core/definitions/scheduleTiming';
 import type { ScheduleRunState } from '../../server/src/core/schedules/scheduleState';
 import { acquireScheduleLock } from '../../server/src/core/operations/locks';
 import { removeCatalog, sqliteCatalog, writeFile } from '../helpers/syncFixtures';
+
+/** For tests of schedules only: no datastore here opts in to an initial sync. */
+const NO_INITIAL_SYNC = async (): Promise<never> => assert.fail('no initial sync was expected');
 
 const HOURLY = 'kind: Schedule\nname: hourly-shop\ndatastore: shop\nhourly: { every: 1, minute: 0 }\ninclude: [table]\n';
 const DAILY = 'kind: Schedule\nname: nightly-shop\ndatastore: shop\ndaily: { every: 1, at: "02:30" }\nprune: true\n';
@@ -23,7 +27,7 @@ describe('schedule run-due (faked clock)', () => {
 
   async function runDue(now: string, workspace: Workspace = loadWorkspace(root)): Promise<ScheduleReport[]> {
     return runDueSchedules({
-      workspace, now: new Date(now),
+      workspace, now: new Date(now), runInitialSync: NO_INITIAL_SYNC,
       runSchedule: (schedule, datastore, slot) => {
         runs.push({ schedule: schedule.name, slot: slot.toISOString() });
         return runSync({
@@ -101,7 +105,7 @@ describe('schedule run-due (faked clock)', () => {
     await runDue('2024-01-30T10:17:00Z');
     const workspace = loadWorkspace(root);
     const reports = await runDueSchedules({
-      workspace, now: new Date('2024-01-30T11:00:00Z'),
+      workspace, now: new Date('2024-01-30T11:00:00Z'), runInitialSync: NO_INITIAL_SYNC,
       runSchedule: async () => ({ result: 'refused', message: 'Datastore \'shop\' is already being synced by operation 9.', operationId: undefined, refused: {} }),
     });
     assert.deepEqual(reports.map((r) => [r.action, r.result]), [['ran', 'refused'], ['not-due', undefined]]);
@@ -174,7 +178,7 @@ describe('the scheduler loop behind cac daemon (faked clock)', () => {
         if (now >= Date.parse('2024-01-30T12:31:00Z')) controller.abort();
       },
       runDue: (workspace, at) => runDueSchedules({
-        workspace, now: at,
+        workspace, now: at, runInitialSync: NO_INITIAL_SYNC,
         runSchedule: async (schedule, _datastore, slot) => {
           ran.push(`${schedule.name}@${slot.toISOString()}`);
           return { result: 'success', message: null, operationId: ran.length };
@@ -193,5 +197,36 @@ describe('the scheduler loop behind cac daemon (faked clock)', () => {
   it('knows the earliest next run of the enabled schedules', () => {
     writeFile(root, 'schedules/s.yaml', `${HOURLY}---\n${DAILY}---\n${DAILY.replace('nightly-shop', 'off').replace('02:30', '10:20')}enabled: false\n`);
     assert.equal(nextScheduledTime(loadWorkspace(root), new Date('2024-01-30T10:17:00Z'))?.toISOString(), '2024-01-30T11:00:00.000Z');
+  });
+});
+
+describe('initial sync of a new datastore (initial_sync: true)', () => {
+  let root: string;
+  afterEach(() => removeCatalog(root));
+
+  it('syncs an opted-in datastore without snapshots once, with prune and recreate off, tables and views, recorded as that rule', async () => {
+    root = sqliteCatalog('CREATE TABLE orders (id INTEGER PRIMARY KEY); CREATE VIEW v AS SELECT id FROM orders;', {
+      'datastores/other.yaml': 'kind: Datastore\nname: other\ntype: sqlite\nconnection:\n  path: ../shop.sqlite\n',
+    }, 'initial_sync: true\nprune: true\ninclude: [table]\n');
+    const runDue = async (): Promise<ScheduleReport[]> => {
+      const workspace = loadWorkspace(root);
+      return runDueSchedules({ workspace, now: new Date('2026-12-06T10:00:00Z'), ...scheduledRunners({ env: {}, signal: new AbortController().signal, triggeredBy: 'cron@example.com' }, workspace) });
+    };
+    const first = await runDue();
+    assert.deepEqual(first.map((r) => [r.schedule, r.datastore, r.action, r.result]), [['(initial sync)', 'shop', 'ran', 'success']]);
+    const record = new OperationStore(path.join(root, '.cac')).get(first[0]!.operation_id!)!;
+    assert.deepEqual([record.prune, record.recreate, record.include, record.triggered_by], [false, false, ['table', 'view'], 'initial sync of a new datastore (by cron@example.com)']);
+    // Once: with snapshots now, and its state kept, later looks run nothing (and 'other' never opted in).
+    assert.deepEqual(await runDue(), []);
+    fs.rmSync(path.join(root, 'snapshots'), { recursive: true });
+    assert.deepEqual(await runDue(), [], 'an initial sync runs once, even if its snapshots are deleted later');
+  });
+
+  it('leaves alone an opted-in datastore that already has snapshots', async () => {
+    root = sqliteCatalog('CREATE TABLE orders (id INTEGER PRIMARY KEY);', {}, 'initial_sync: true\n');
+    const workspace = loadWorkspace(root);
+    await runSync({ workspace, datastore: workspace.datastores[0]!, options: {}, dryRun: false, env: {}, signal: new AbortController().signal, triggeredBy: 'me', history: new OperationStore(workspace.project.stateDir) });
+    const reports = await runDueSchedules({ workspace, now: new Date(), runSchedule: async () => assert.fail('no schedules'), runInitialSync: NO_INITIAL_SYNC });
+    assert.deepEqual(reports, []);
   });
 });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { abortableSleep, loadWorkspace, runDueSchedules, runScheduledSync, runScheduler, type SchedulerEvent } from '../core';
+import { abortableSleep, loadWorkspace, runDueSchedules, scheduledRunners, runScheduler, type SchedulerEvent } from '../core';
 import { clockOf, type CommandContext } from './commandContext';
 import { formatProblem, colorsFor, type CliIo } from './output';
 import { reportLine, scheduleHost } from './scheduleCommand';
@@ -25,7 +25,7 @@ export function registerDaemonCommand(program: Command, context: CommandContext)
         signal: context.signal,
         runDue: (workspace, now) => runDueSchedules({
           workspace, now, signal: context.signal,
-          runSchedule: (schedule, datastore) => runScheduledSync(scheduleHost(context, workspace), workspace, schedule, datastore),
+          ...scheduledRunners(scheduleHost(context, workspace), workspace),
         }),
         onEvent: print,
       });

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import {
-  compareByName, definitionProblem, describeTiming, didYouMean, loadWorkspace, nearestNames, nextRuns, runDueSchedules, runScheduledSync, ScheduleStateStore, triggeredBy, type ScheduleDefinition, type ScheduleHost, type ScheduleReport, type Workspace,
+  compareByName, definitionProblem, describeTiming, didYouMean, loadWorkspace, nearestNames, nextRuns, runDueSchedules, scheduledRunners, ScheduleStateStore, triggeredBy, type ScheduleDefinition, type ScheduleHost, type ScheduleReport, type Workspace,
 } from '../core';
 import { clockOf, type CommandContext } from './commandContext';
 import { CliError, colorsFor, formatProblem, writeJson, type CliIo } from './output';
@@ -89,7 +89,7 @@ async function runDueCommand(context: CommandContext, root: string, json: boolea
   }
   const reports = await runDueSchedules({
     workspace, now: clockOf(io.env)(), signal: context.signal,
-    runSchedule: (schedule, datastore) => runScheduledSync(scheduleHost(context, workspace), workspace, schedule, datastore),
+    ...scheduledRunners(scheduleHost(context, workspace), workspace),
   });
   printReports(io, reports, json);
   return reports.some((r) => r.action === 'ran' && (r.result === 'failure' || r.result === 'aborted')) ? 1 : 0;
@@ -105,7 +105,7 @@ export function printReports(io: CliIo, reports: readonly ScheduleReport[], json
     writeJson(io, { schedules: reports });
     return;
   }
-  if (reports.length === 0) io.stdout.write('No schedules are defined.\n');
+  if (reports.length === 0) io.stdout.write('No schedules are defined, and no new datastore waits for its initial sync.\n');
   for (const report of reports) io.stdout.write(reportLine(report) + '\n');
 }
 
@@ -113,6 +113,7 @@ export function reportLine(r: ScheduleReport): string {
   const next = r.next_run ? `; next ${runText(r.next_run)}` : '';
   switch (r.action) {
     case 'ran':
+      if (!r.slot) return `${r.datastore}: initial sync (a new datastore without snapshots) → ${r.result}${r.operation_id ? ` (operation ${r.operation_id})` : ''}${r.message && r.result !== 'success' ? ` — ${r.message}` : ''}`;
       return `${r.schedule}: ran the ${runText(r.slot!)} run of '${r.datastore}' → ${r.result}${r.operation_id ? ` (operation ${r.operation_id})` : ''}${r.message && r.result !== 'success' ? ` — ${r.message}` : ''}${next}`;
     case 'first-seen':
       return `${r.schedule}: first seen; its first run is its next time${next}`;

@@ -44,7 +44,7 @@ export type { LockHolder } from './operations/fileLock';
 
 // Schedules.
 export { runDueSchedules, type ScheduleReport } from './schedules/runDue';
-export { runScheduledSync, syncOptionsOfSchedule, type ScheduleHost } from './schedules/scheduledSync';
+export { INITIAL_SYNC_TRIGGER, runInitialSync, runScheduledSync, scheduledRunners, syncOptionsOfSchedule, type ScheduleHost } from './schedules/scheduledSync';
 export { abortableSleep, runScheduler, type SchedulerEvent } from './schedules/scheduler';
 export { ScheduleStateStore } from './schedules/scheduleState';
 

@@ -157,6 +157,7 @@ function toDatastore(value: Record<string, unknown>, source: DefinitionSource): 
     prune: value.prune === true,
     recreate: value.recreate === true,
     prune_limit: typeof value.prune_limit === 'number' && value.prune_limit > 0 && value.prune_limit <= 1 ? value.prune_limit : 0.5,
+    initial_sync: value.initial_sync === true,
     settings,
     source,
   };

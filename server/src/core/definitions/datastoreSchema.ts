@@ -15,7 +15,7 @@ export function datastoreSchema(): object {
 let composed: { version: number; schema: object } | undefined;
 
 /** The keys every datastore has, whatever its type. The other keys of a definition are its type's settings. */
-export const COMMON_DATASTORE_KEYS: ReadonlySet<string> = new Set(['kind', 'name', 'id', 'description', 'type', 'include', 'prune', 'recreate', 'prune_limit']);
+export const COMMON_DATASTORE_KEYS: ReadonlySet<string> = new Set(['kind', 'name', 'id', 'description', 'type', 'include', 'prune', 'recreate', 'prune_limit', 'initial_sync']);
 
 const COMMON_PROPERTIES: Record<string, object> = {
   kind: { const: 'Datastore', description: 'Marks this document as a datastore definition.' },
@@ -29,6 +29,10 @@ const COMMON_PROPERTIES: Record<string, object> = {
   include: { $ref: '#/definitions/include' },
   prune: { type: 'boolean', description: 'Default for syncs: delete snapshots of containers that are gone from the source.' },
   recreate: { type: 'boolean', description: 'Default for syncs: bring back containers that were removed from the catalog.' },
+  initial_sync: {
+    type: 'boolean',
+    description: 'Sync this datastore once as soon as a scheduler (`cac daemon`, `cac schedule run-due`) finds it without snapshots: prune off, recreate off, tables and views (the seed\'s "Initiate Sync" when a datastore is added). Default false.',
+  },
   prune_limit: {
     type: 'number',
     exclusiveMinimum: 0,
@@ -63,6 +67,7 @@ function compose(entries: readonly DatastoreTypeEntry[]): object {
       prune: COMMON_PROPERTIES.prune,
       recreate: COMMON_PROPERTIES.recreate,
       prune_limit: COMMON_PROPERTIES.prune_limit,
+      initial_sync: COMMON_PROPERTIES.initial_sync,
       ...documented(properties, entries.length),
     },
     allOf: entries.filter(hasRequirements).map((entry) => ({

@@ -23,6 +23,8 @@ export interface DatastoreDefinition {
   prune: boolean;
   recreate: boolean;
   prune_limit: number;
+  /** Sync once, automatically, as soon as a scheduler finds the datastore without snapshots. */
+  initial_sync: boolean;
   /**
    * The keys its type adds (`connection`, `schemas`, `root`, …) as written, `${env:…}` references
    * unexpanded; checked by the type's schema, read by its connector's settings (connectors/registry.ts).

@@ -1,9 +1,12 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { DatastoreDefinition, ScheduleDefinition, ScheduleTiming, Workspace } from '../definitions/types';
+import { INDEX_FILE_NAME, datastoreSnapshotDir } from '../snapshots/fileNames';
 import { operationTimestamp, type OperationResult } from '../history/operationRecord';
 import { acquireScheduleLock } from '../operations/locks';
 import type { SyncOutcome } from '../sync/runSync';
 import { nextRuns, previousRun } from '../definitions/scheduleTiming';
-import { ScheduleStateStore, type ScheduleRunState } from './scheduleState';
+import { InitialSyncStateStore, ScheduleStateStore, type ScheduleRunState } from './scheduleState';
 import { compareByName } from '../text/order';
 
 /**
@@ -88,7 +91,47 @@ export async function runDueSchedules(request: RunDueRequest): Promise<ScheduleR
     store.put({ ...state!, last_run: { ...state!.last_run!, operation_id: outcome.operationId ?? null, result, message: outcome.message } });
     reports.push({ ...base, action: 'ran', slot: decision.slot!.toISOString(), next_run: next, operation_id: outcome.operationId ?? null, result, message: outcome.message });
   }
+  reports.push(...await runInitialSyncs(request));
   return reports;
+}
+
+/**
+ * The initial sync of each datastore that opted in (`initial_sync: true`) and has no snapshots
+ * yet: once per datastore, claimed (written to its state under a short lock) before it starts,
+ * like a schedule's slot. A datastore that has snapshots already (synced by hand) is left alone.
+ */
+async function runInitialSyncs(request: RunDueRequest): Promise<ScheduleReport[]> {
+  const { workspace, now } = request;
+  const store = new InitialSyncStateStore(workspace.project.stateDir);
+  const reports: ScheduleReport[] = [];
+  for (const datastore of workspace.datastores.filter((d) => d.initial_sync).sort(compareByName)) {
+    if (request.signal?.aborted) break;
+    if (store.get(datastore.name) || hasSnapshots(workspace, datastore)) continue;
+    const base = { schedule: INITIAL_SYNC_SCHEDULE, datastore: datastore.name };
+    const claim = acquireScheduleLock(workspace.project.stateDir, `${INITIAL_SYNC_SCHEDULE}-${datastore.name}`, now);
+    if (!claim.acquired) {
+      reports.push({ ...base, action: 'claimed-elsewhere', message: `Another scheduler (pid ${claim.holder.pid} on ${claim.holder.host}) is starting this initial sync right now.` });
+      continue;
+    }
+    try {
+      if (store.get(datastore.name)) continue;
+      store.put({ datastore: datastore.name, started_at: operationTimestamp(now), operation_id: null, result: 'running', message: null });
+    } finally {
+      claim.lock.release();
+    }
+    const outcome = await request.runInitialSync(datastore);
+    const result: OperationResult | 'refused' = outcome.refused ? 'refused' : outcome.result;
+    store.put({ datastore: datastore.name, started_at: operationTimestamp(now), operation_id: outcome.operationId ?? null, result, message: outcome.message });
+    reports.push({ ...base, action: 'ran', slot: null, next_run: null, operation_id: outcome.operationId ?? null, result, message: outcome.message });
+  }
+  return reports;
+}
+
+/** The name reports and locks use for initial syncs (not a valid schedule name, so never a clash). */
+export const INITIAL_SYNC_SCHEDULE = '(initial sync)';
+
+function hasSnapshots(workspace: Workspace, datastore: DatastoreDefinition): boolean {
+  return fs.existsSync(path.join(datastoreSnapshotDir(workspace.project.snapshotsDir, datastore.name), INDEX_FILE_NAME));
 }
 
 export interface RunDueRequest {
@@ -96,6 +139,8 @@ export interface RunDueRequest {
   now: Date;
   /** Starts and awaits the sync of one due schedule; hosts pass runSync with their env, user and signal. */
   runSchedule: (schedule: ScheduleDefinition, datastore: DatastoreDefinition, slot: Date) => Promise<Pick<SyncOutcome, 'result' | 'message' | 'operationId' | 'refused'>>;
+  /** Starts and awaits the initial sync of a datastore that opted in (scheduledSync.ts `runInitialSync`). */
+  runInitialSync: (datastore: DatastoreDefinition) => Promise<Pick<SyncOutcome, 'result' | 'message' | 'operationId' | 'refused'>>;
   signal?: AbortSignal;
 }
 

@@ -20,6 +20,42 @@ export interface ScheduleRunState {
   last_run: { slot: string; started_at: string; operation_id: number | null; result: OperationResult | 'refused' | null; message: string | null } | null;
 }
 
+/** An initial sync a scheduler started (`initial_sync: true`), kept so it runs once. */
+export interface InitialSyncState {
+  datastore: string;
+  started_at: string;
+  operation_id: number | null;
+  result: OperationResult | 'refused' | null;
+  message: string | null;
+}
+
+/** `<state>/initial-syncs/<datastore>.json`: which datastores had their initial sync. */
+export class InitialSyncStateStore {
+  readonly folder: string;
+
+  constructor(stateDir: string) {
+    this.folder = path.join(stateDir, 'initial-syncs');
+  }
+
+  get(datastore: string): InitialSyncState | undefined {
+    try {
+      const value = JSON.parse(fs.readFileSync(this.fileOf(datastore), 'utf8')) as InitialSyncState;
+      return value.datastore === datastore ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  put(state: InitialSyncState): void {
+    fs.mkdirSync(this.folder, { recursive: true });
+    writeFileAtomicallySync(this.fileOf(state.datastore), JSON.stringify(state, null, 2) + '\n');
+  }
+
+  private fileOf(datastore: string): string {
+    return path.join(this.folder, `${encodeSnapshotBase(datastore)}.json`);
+  }
+}
+
 export class ScheduleStateStore {
   readonly folder: string;
 

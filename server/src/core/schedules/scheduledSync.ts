@@ -2,6 +2,7 @@ import type { DatastoreDefinition, ScheduleDefinition, Workspace } from '../defi
 import { OperationStore } from '../history/operationStore';
 import type { SyncOptions } from '../model';
 import { runSync, type SyncOutcome } from '../sync/runSync';
+import type { RunDueRequest } from './runDue';
 
 /**
  * One scheduled sync, as every scheduler runs it (`cac schedule run-due`, `cac daemon`): the
@@ -16,6 +17,31 @@ export function runScheduledSync(host: ScheduleHost, workspace: Workspace, sched
     triggeredBy: host.triggeredBy, schedule: schedule.name,
     history: new OperationStore(workspace.project.stateDir), now: host.clock,
   });
+}
+
+/**
+ * The seed's "Initiate Sync" for a datastore that opted in (`initial_sync: true`) and has no
+ * snapshots yet: prune off, recreate off, tables and views, recorded as triggered by that rule.
+ */
+export function runInitialSync(host: ScheduleHost, workspace: Workspace, datastore: DatastoreDefinition): Promise<SyncOutcome> {
+  return runSync({
+    workspace, datastore,
+    options: { prune: false, recreate: false, include: ['table', 'view'] },
+    dryRun: false, env: host.env, signal: host.signal,
+    triggeredBy: `${INITIAL_SYNC_TRIGGER} (by ${host.triggeredBy})`,
+    history: new OperationStore(workspace.project.stateDir), now: host.clock,
+  });
+}
+
+/** The rule an initial sync is recorded as triggered by. */
+export const INITIAL_SYNC_TRIGGER = 'initial sync of a new datastore';
+
+/** What a scheduler runs, for `runDueSchedules`: due schedules and initial syncs, with one host's environment. */
+export function scheduledRunners(host: ScheduleHost, workspace: Workspace): Pick<RunDueRequest, 'runSchedule' | 'runInitialSync'> {
+  return {
+    runSchedule: (schedule, datastore) => runScheduledSync(host, workspace, schedule, datastore),
+    runInitialSync: (datastore) => runInitialSync(host, workspace, datastore),
+  };
 }
 
 export interface ScheduleHost {
