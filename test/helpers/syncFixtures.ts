@@ -45,7 +45,10 @@ export function snapshotFiles(root: string, datastore: string): Map<string, stri
   const dir = path.join(root, 'snapshots', datastore);
   const files = new Map<string, string>();
   if (!fs.existsSync(dir)) return files;
-  for (const name of fs.readdirSync(dir).sort()) files.set(name, fs.readFileSync(path.join(dir, name), 'utf8'));
+  // A file store's snapshots live in subfolders: every file, as a `/`-joined path.
+  for (const name of (fs.readdirSync(dir, { recursive: true }) as string[]).map((f) => f.split(path.sep).join('/')).sort()) {
+    if (fs.statSync(path.join(dir, name)).isFile()) files.set(name, fs.readFileSync(path.join(dir, name), 'utf8'));
+  }
   return files;
 }
 

@@ -27,7 +27,7 @@ describe('snapshot file names', () => {
     assert.equal(encodeSnapshotBase('a/b'), 'a%2Fb');
     assert.equal(encodeSnapshotBase('a%2Fb'), 'a%252Fb');
     assert.match(encodeSnapshotBase('CON'), /^CON~[0-9a-f]{8}$/);
-    assert.match(encodeSnapshotBase('lpt1.txt'), /^lpt1\.txt~[0-9a-f]{8}$/);
+    assert.match(encodeSnapshotBase('lpt1.txt'), /^lpt1~[0-9a-f]{8}\.txt$/, 'Windows reserves lpt1 whatever the extension: the hash goes into the stem');
     assert.match(encodeSnapshotBase('_index'), /^_index~[0-9a-f]{8}$/);
     assert.equal(encodeSnapshotBase('trailing. '), 'trailing.%20');
     assert.equal(encodeSnapshotBase('🚀 launches'), '🚀 launches');
@@ -47,6 +47,47 @@ describe('snapshot file names', () => {
         assert.equal(path.posix.basename(file), file);
         assert.equal(path.win32.basename(file), file);
         assert.ok(Buffer.byteLength(file) < 255);
+      }
+    }), { numRuns: 300 });
+  });
+
+  it('mirrors a file store\'s folders and writes a wildcard as a word', () => {
+    const names = ['orders/orders_*.csv', 'clickstream/year=*/month=*/*.parquet', 'inventory.parquet', 'a.yaml/b.csv', '../up/x.csv', 'CON/aux.csv', 'x//y.csv'];
+    const files = assignSnapshotFiles(names, new Map(), () => true);
+    assert.deepEqual(Object.fromEntries(files), {
+      'orders/orders_*.csv': 'orders/orders_(any).csv.yaml',
+      'clickstream/year=*/month=*/*.parquet': 'clickstream/year=(any)/month=(any)/(any).parquet.yaml',
+      'inventory.parquet': 'inventory.parquet.yaml',
+      // A folder never looks like a snapshot file; traversal, device and empty names are encoded.
+      'a.yaml/b.csv': 'a%2Eyaml/b.csv.yaml',
+      '../up/x.csv': '%2E%2E/up/x.csv.yaml',
+      'CON/aux.csv': `${encodeSnapshotBase('CON')}/${encodeSnapshotBase('aux.csv')}.yaml`,
+      'x//y.csv': 'x/%00/y.csv.yaml',
+    });
+    for (const file of files.values()) assert.ok(isSafeSnapshotFileName(file), file);
+    // Database containers stay one file each, whatever their names hold.
+    assert.equal(assignSnapshotFiles(['a/b'], new Map()).get('a/b'), 'a%2Fb.yaml');
+  });
+
+  it('moves a container named by the older flat scheme to its new path once, and keeps the new one', () => {
+    const moved = assignSnapshotFiles(['orders/orders_*.csv'], new Map([['orders/orders_*.csv', 'orders%2Forders_%2A.csv.yaml']]), () => true);
+    assert.equal(moved.get('orders/orders_*.csv'), 'orders/orders_(any).csv.yaml');
+    const kept = assignSnapshotFiles(['orders/orders_*.csv'], new Map([['orders/orders_*.csv', 'orders/orders_(any).csv~0a1b2c3d.yaml']]), () => true);
+    assert.equal(kept.get('orders/orders_*.csv'), 'orders/orders_(any).csv~0a1b2c3d.yaml', 'a collision suffix is kept');
+  });
+
+  it('maps any set of nested names to distinct, safe paths that stay inside the folder (property)', () => {
+    const segment = fc.oneof(fc.constantFrom('..', '.', '', '*', 'CON', 'a.yaml', '_index', 'Data', 'data'), fc.string({ unit: 'binary', maxLength: 40 }));
+    const name = fc.array(segment, { minLength: 1, maxLength: 5 }).map((parts) => parts.join('/'));
+    fc.assert(fc.property(fc.uniqueArray(name, { maxLength: 12 }), (names) => {
+      const files = [...assignSnapshotFiles(names, new Map(), () => true).values()];
+      assert.equal(new Set(files.map((f) => f.toLowerCase())).size, names.length);
+      for (const file of files) {
+        assert.ok(isSafeSnapshotFileName(file), file);
+        assert.notEqual(file, INDEX_FILE_NAME);
+        assert.ok(!path.posix.normalize(file).startsWith('..') && !path.win32.normalize(file).startsWith('..'), file);
+        assert.ok(file.split('/').every((part) => part !== '' && part !== '.' && part !== '..'), file);
+        assert.ok(Buffer.byteLength(file) < 400);
       }
     }), { numRuns: 300 });
   });

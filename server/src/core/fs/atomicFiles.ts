@@ -219,6 +219,16 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 
+/** Creates a folder and any missing parents, each flushed into its parent, so a crash cannot lose the path to files written there. */
+export function makeFolderDurably(folder: string): void {
+  const first = fs.mkdirSync(folder, { recursive: true });
+  if (first === undefined) return;
+  for (let created = folder; ; created = path.dirname(created)) {
+    syncFolder(path.dirname(created));
+    if (created === first) break;
+  }
+}
+
 function syncFolder(folder: string): void {
   let fd = -1;
   try {

@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomicallySync } from '../fs/atomicFiles';
-import { encodeSnapshotBase } from '../snapshots/fileNames';
+import { encodeSnapshotBase, listSnapshotFolder } from '../snapshots/fileNames';
 
 /**
  * What a resume must know to never undo later work: which operation last wrote a datastore's
@@ -32,17 +32,11 @@ export function lastWriter(stateDir: string, datastore: string): number | undefi
 
 /** A digest of a snapshot folder's file names, sizes and modification times; '' for a missing folder. */
 export function folderFingerprint(dir: string): string {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir).sort();
-  } catch {
-    return '';
-  }
   const hash = crypto.createHash('sha1');
-  for (const name of names) {
+  for (const name of listSnapshotFolder(dir).files) {
     let stat: fs.Stats;
     try {
-      stat = fs.lstatSync(path.join(dir, name));
+      stat = fs.lstatSync(path.join(dir, ...name.split('/')));
     } catch {
       continue;
     }

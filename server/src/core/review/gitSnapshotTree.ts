@@ -25,10 +25,11 @@ export function readGitSnapshots(repository: GitCatalogRepository, ref: string):
     const tab = record.indexOf('\t');
     const [mode, type, object] = record.slice(0, tab).split(' ');
     const relative = record.slice(tab + 1).slice(snapshotsPath.length + 1).split('/');
-    // Regular files directly inside a datastore folder, as a sync reads them: no symlinks (120000), no deeper files.
-    if (type !== 'blob' || (mode !== '100644' && mode !== '100755') || relative.length !== 2 || object === undefined) continue;
-    const [folder, file] = relative as [string, string];
-    if (isSnapshotFileName(file)) wanted.push({ folder, file, object });
+    // Regular files inside a datastore folder (a file store's in subfolders), as a sync reads them: no symlinks (120000).
+    if (type !== 'blob' || (mode !== '100644' && mode !== '100755') || relative.length < 2 || object === undefined) continue;
+    const folder = relative[0]!;
+    const file = relative.slice(1).join('/');
+    if (isSnapshotFileName(relative[relative.length - 1]!)) wanted.push({ folder, file, object });
   }
   const texts = readBlobs(repository, wanted.map((w) => w.object));
   const folders = new Map<string, Map<string, string>>();

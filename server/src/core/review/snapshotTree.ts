@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readProjectSettings } from '../definitions/projectSettings';
-import { INDEX_FILE_NAME, isSnapshotFileName } from '../snapshots/fileNames';
+import { INDEX_FILE_NAME, listSnapshotFolder } from '../snapshots/fileNames';
 import type { SyncPlan } from '../snapshots/plan';
 import type { ReviewSide } from './reviewModel';
-import { compareByName } from '../text/order';
 
 /**
  * The snapshot files of a catalog at one point in time: per datastore folder, file name → text.
@@ -71,7 +70,7 @@ export function treeAfterPlan(before: SnapshotTree, folder: string, datastoreDir
   const files = new Map(before.folders.get(folder) ?? []);
   const nameIn = (file: string): string | undefined => {
     const relative = path.relative(datastoreDir, file);
-    return relative === '' || relative.includes(path.sep) || relative.startsWith('..') ? undefined : relative;
+    return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? undefined : relative.split(path.sep).join('/');
   };
   for (const write of plan.writes) {
     const name = nameIn(write.path);
@@ -99,20 +98,20 @@ function listFolders(snapshotsDir: string): string[] {
   return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
 }
 
-/** Regular `*.yaml` files of one folder; symlinked files are skipped, as a sync never reads through them. */
+/** Regular `*.yaml` files of one datastore folder and its subfolders (`/`-joined); symlinks are skipped, as a sync never reads through them. */
 function readFolder(dir: string): Map<string, string> | undefined {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-    throw error;
-  }
+  if (!isFolder(dir)) return undefined;
   const files = new Map<string, string>();
-  for (const entry of entries.sort(compareByName)) {
-    if (entry.isFile() && isSnapshotFileName(entry.name)) files.set(entry.name, fs.readFileSync(path.join(dir, entry.name), 'utf8'));
-  }
+  for (const file of listSnapshotFolder(dir).files) files.set(file, fs.readFileSync(path.join(dir, ...file.split('/')), 'utf8'));
   return files;
+}
+
+function isFolder(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The sync refuses symlinked snapshot folders (catalogState.ts); the review does too, rather than read elsewhere. */

@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
-import { removeFilesDurably, writeFileAtomicallySync, writeFilesInBatches, type FileStamp, type FileWrite } from '../fs/atomicFiles';
+import * as path from 'node:path';
+import { makeFolderDurably, removeFilesDurably, writeFileAtomicallySync, writeFilesInBatches, type FileStamp, type FileWrite } from '../fs/atomicFiles';
+import { removeEmptyFolders } from './fileNames';
 import { planHasChanges, type SyncPlan } from './plan';
 
 /**
@@ -14,6 +16,8 @@ export async function applySyncPlan(plan: SyncPlan, dir: string, options: ApplyO
   const stamps = new Map<string, FileStamp>();
   if (!planHasChanges(plan)) return stamps;
   fs.mkdirSync(dir, { recursive: true });
+  // A file store's snapshots live in subfolders mirroring its folders (fileNames.ts).
+  for (const folder of new Set(plan.writes.map((write) => path.dirname(write.path)))) if (folder !== dir) makeFolderDurably(folder);
   const writes = options.skipIdentical ? plan.writes.filter((write) => !holdsContent(write)) : plan.writes;
   options.onWritten?.(0, writes.length);
   await writeFilesInBatches(writes, {
@@ -26,6 +30,7 @@ export async function applySyncPlan(plan: SyncPlan, dir: string, options: ApplyO
   options.signal?.throwIfAborted();
   if (plan.indexChanged) writeFileAtomicallySync(plan.indexPath, plan.indexText);
   removeFilesDurably(plan.deletes);
+  removeEmptyFolders(dir, plan.deletes);
   return stamps;
 }
 

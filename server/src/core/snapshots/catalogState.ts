@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isTempFileName } from '../fs/atomicFiles';
 import { readTextIfExists } from '../fs/readFiles';
 import type { OperationLogEntry } from '../model';
-import { INDEX_FILE_NAME, datastoreSnapshotDir } from './fileNames';
+import { INDEX_FILE_NAME, datastoreSnapshotDir, listSnapshotFolder } from './fileNames';
 import { reconcileSnapshotFolder, type SnapshotFolderProblem } from './folder';
 import type { RemovedEntry, SnapshotIndex } from './snapshotIndex';
 
@@ -69,21 +68,8 @@ function describeProblem(problem: { message: string; position?: { line: number; 
 }
 
 function listSnapshotFiles(dir: string): { names: Set<string>; temps: string[] } {
-  const names = new Set<string>();
-  const temps: string[] = [];
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { names, temps };
-    throw error;
-  }
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    if (isTempFileName(entry.name)) temps.push(path.join(dir, entry.name));
-    else if (entry.name.endsWith('.yaml') && entry.name !== INDEX_FILE_NAME) names.add(entry.name);
-  }
-  return { names, temps };
+  const { files, temps } = listSnapshotFolder(dir);
+  return { names: new Set(files.filter((file) => file !== INDEX_FILE_NAME)), temps };
 }
 
 /** Refuses to read or write through a symlinked snapshot folder (the node-tar CVE-2021-32803 class). */

@@ -22,7 +22,7 @@ export function describeChange(change: ContainerChange): DescribedChange {
     case 'recreated':
       return { ...head, details: [`${change.kind}, ${change.fieldCount} field${change.fieldCount === 1 ? '' : 's'}`] };
     case 'changed':
-      return { ...head, details: change.details.map(describeSnapshotChange) };
+      return { ...head, details: [...(change.movedFrom !== undefined ? [`snapshot file moved from ${change.movedFrom} to ${change.file}`] : []), ...change.details.map(describeSnapshotChange)] };
     case 'missing':
       return {
         ...head,

@@ -38,7 +38,7 @@ export interface SyncPlan {
  */
 export type ContainerChange =
   | { action: 'new' | 'recreated'; name: string; kind: ContainerKind; file: string; fieldCount: number }
-  | { action: 'changed'; name: string; kind: ContainerKind; file: string; details: SnapshotChange[] }
+  | { action: 'changed'; name: string; kind: ContainerKind; file: string; details: SnapshotChange[]; movedFrom?: string }
   | { action: 'unchanged'; name: string; kind: ContainerKind; file: string }
   | { action: 'missing'; name: string; kind?: ContainerKind; file: string; reason: 'gone' | 'incomplete_listing' | 'prune_refused' }
   | { action: 'pruned'; name: string; kind?: ContainerKind; file: string }

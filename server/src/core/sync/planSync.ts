@@ -59,9 +59,13 @@ export function planSync(input: PlanInput): SyncPlan {
     }
   }
 
+  // A file store's containers get snapshot paths that mirror their folders (fileNames.ts).
+  const fileKinds = new Set([...known.values()].filter((entry) => entry.kind === 'file').map((entry) => entry.name));
+  for (const { container } of toWrite) if (container.kind === 'file') fileKinds.add(container.name);
   const fileNames = assignSnapshotFiles(
     [...new Set([...known.keys(), ...toWrite.map((w) => w.container.name)])],
     new Map([...known.values()].map((entry) => [entry.name, entry.file])),
+    (name) => fileKinds.has(name),
   );
   for (const { container, action } of toWrite) {
     const file = fileNames.get(container.name)!;
@@ -81,7 +85,10 @@ export function planSync(input: PlanInput): SyncPlan {
         continue;
       }
       const previousSnapshot = previousText === undefined ? undefined : readSnapshot(previousText);
-      changes.push({ action: 'changed', name: container.name, kind: container.kind, file, details: previousSnapshot?.ok ? diffSnapshots(previousSnapshot.value, container) : [] });
+      changes.push({
+        action: 'changed', name: container.name, kind: container.kind, file, details: previousSnapshot?.ok ? diffSnapshots(previousSnapshot.value, container) : [],
+        ...(entry.file !== file ? { movedFrom: entry.file } : {}),
+      });
     } else {
       changes.push({ action, name: container.name, kind: container.kind, file, fieldCount: container.fields.length });
     }
