@@ -11,6 +11,8 @@ import { readCatalogState } from '../../server/src/core/snapshots/catalogState';
 import { INDEX_HEADER, renderIndex } from '../../server/src/core/snapshots/render';
 import { parseCanonicalIndex } from '../../server/src/core/snapshots/canonical';
 import { type SnapshotIndex } from '../../server/src/core/snapshots/snapshotIndex';
+import { compareSnapshotTrees } from '../../server/src/core/review/compareSnapshotTrees';
+import type { SnapshotTree } from '../../server/src/core/review/snapshotTree';
 import { changeOf, makeCatalog, removeCatalog, snapshotFiles, snapshotNames, sync, writeFile } from '../helpers/syncFixtures';
 
 const DATASTORE = 'kind: Datastore\nname: landing\ntype: dfs\nroot: ../data\n';
@@ -67,6 +69,26 @@ describe('file store (dfs) sync', () => {
     assert.deepEqual(snapshotNames(root, 'landing'), ['sales/sales_*.csv']);
     assert.deepEqual(second.plan?.changes.filter((c) => c.action !== 'unchanged'), []);
     assert.equal(snapshotFiles(root, 'landing').get('sales/sales_(any).csv.yaml'), before);
+  });
+
+  it('shows a family that outgrew its first name as one rename, in the sync and in the review, and its overrides follow', async () => {
+    writeFile(root, 'data/m/report_v1.csv', csv(['1,2.5,2024-01-01 10:00:00']));
+    writeFile(root, 'overrides/landing.yaml', 'kind: Overrides\ndatastore: landing\ncontainers:\n  m/report_v1.csv:\n    incremental_identifier: created_at\n');
+    await sync(root, 'landing');
+    assert.deepEqual(snapshotNames(root, 'landing'), ['m/report_v1.csv']);
+    const before = snapshotFiles(root, 'landing');
+    writeFile(root, 'data/m/report_v2.csv', csv(['2,3.5,2024-01-02 10:00:00']));
+    const outcome = await sync(root, 'landing');
+    assert.deepEqual(snapshotNames(root, 'landing'), ['m/report_v*.csv']);
+    const changes = outcome.plan!.changes.filter((c) => c.action !== 'unchanged');
+    assert.deepEqual(changes.map((c) => [c.action, c.name]), [['changed', 'm/report_v*.csv']], 'one rename, not a removal and an addition');
+    const renamed = changes[0]!.action === 'changed' ? changes[0]!.details[0] : undefined;
+    assert.deepEqual(renamed, { change: 'container_renamed', from: 'm/report_v1.csv', to: 'm/report_v*.csv', breaking: true });
+    assert.match(snapshotFiles(root, 'landing').get('m/report_v(any).csv.yaml')!, /incremental_identifier:\n {2}field: created_at\n {2}strategy: last_modified\n {2}source: override/);
+    assert.ok(outcome.logs.some((l) => l.code === 'override-renamed' && /Rename the key in the overrides file to 'm\/report_v\*\.csv'/.test(l.message)), JSON.stringify(outcome.logs));
+    const tree = (files: Map<string, string>): SnapshotTree => ({ side: { label: 'x' }, location: 'snapshots', folders: new Map([['landing', files]]) });
+    const review = compareSnapshotTrees(tree(before), tree(snapshotFiles(root, 'landing')));
+    assert.deepEqual(review.containers.map((c) => [c.change, c.name, c.changes[0]?.change, c.changes[0]?.from]), [['changed', 'm/report_v*.csv', 'container_renamed', 'm/report_v1.csv']]);
   });
 
   it('groups files by the pinned patterns first, and says so', async () => {

@@ -1,3 +1,4 @@
+import { isFamilyRename } from '../connectors/dfs/globbing';
 import { diffSnapshots } from '../snapshots/diff';
 import { readDatastoreCatalog, snapshotOf, type CatalogContainer, type DatastoreCatalog } from './datastoreCatalog';
 import { compareContainerReviews, summarizeReview, type CatalogReview, type ContainerReview, type ReviewChange, type ReviewNote } from './reviewModel';
@@ -70,7 +71,43 @@ function compareDatastore(datastore: string, before: DatastoreCatalog, after: Da
       });
     }
   }
-  return reviews;
+  return pairRenamedContainers(datastore, reviews, before, after);
+}
+
+/**
+ * A removed and an added file container that are one container renamed (globbing.ts
+ * `isFamilyRename`, the rule the sync uses) become one change: `container_renamed`, then what
+ * else differs. Only unambiguous pairs: one old name for one new one.
+ */
+function pairRenamedContainers(datastore: string, reviews: ContainerReview[], before: DatastoreCatalog, after: DatastoreCatalog): ContainerReview[] {
+  const removed = reviews.filter((r) => r.change === 'removed' && r.reason === 'deleted' && r.kind === 'file');
+  const added = reviews.filter((r) => r.change === 'added' && r.reason === 'new' && r.kind === 'file');
+  if (removed.length === 0 || added.length === 0) return reviews;
+  const pairs = new Map<ContainerReview, ContainerReview>();
+  for (const arrival of added) {
+    const matching = removed.filter((gone) => isFamilyRename(gone.name, arrival.name));
+    if (matching.length !== 1 || added.filter((other) => isFamilyRename(matching[0]!.name, other.name)).length !== 1) continue;
+    pairs.set(arrival, matching[0]!);
+  }
+  if (pairs.size === 0) return reviews;
+  const paired = new Set([...pairs.values()]);
+  const out: ContainerReview[] = [];
+  for (const review of reviews) {
+    if (paired.has(review)) continue;
+    const gone = pairs.get(review);
+    if (!gone) {
+      out.push(review);
+      continue;
+    }
+    const old = before.containers.get(gone.name)!;
+    const current = after.containers.get(review.name)!;
+    const changes: ReviewChange[] = [
+      { change: 'container_renamed', from: gone.name, to: review.name, breaking: true },
+      ...diffSnapshots({ ...snapshotOf(old), name: review.name }, snapshotOf(current)),
+    ];
+    out.push({ datastore, name: review.name, kind: review.kind, change: 'changed', reason: undefined, breaking: true, changes, fields: undefined, incremental_identifier: undefined, partition_identifier: undefined });
+  }
+  return out;
 }
 
 function containerChanges(old: CatalogContainer, current: CatalogContainer): ReviewChange[] {

@@ -28,6 +28,7 @@ export function changeLabel(change: ReviewChange): string {
     case 'file_format_changed': return 'file format details changed';
     case 'partition_key_changed': return 'partition key changed';
     case 'comment_changed': return 'comment changed';
+    case 'container_renamed': return 'renamed';
     case 'missing_from_source': return 'gone from the source (snapshot kept)';
     case 'back_in_source': return 'back in the source';
   }

@@ -55,6 +55,7 @@ export function describeSnapshotChange(change: SnapshotChange): string {
     case 'file_format_changed': return 'file format details changed';
     case 'partition_key_changed': return `partition key ${change.from || 'none'} → ${change.to || 'none'}`;
     case 'comment_changed': return 'comment changed';
+    case 'container_renamed': return `renamed from ${change.from} (its files now form one family)${mark}`;
   }
 }
 

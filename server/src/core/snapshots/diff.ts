@@ -43,7 +43,9 @@ export function diffSnapshots(before: ContainerSnapshot, after: ContainerSnapsho
 export interface SnapshotChange {
   change:
     | 'kind_changed' | 'field_added' | 'field_removed' | 'type_changed' | 'nullability_changed' | 'field_changed'
-    | 'fields_reordered' | 'identifier_changed' | 'file_format_changed' | 'partition_key_changed' | 'comment_changed';
+    | 'fields_reordered' | 'identifier_changed' | 'file_format_changed' | 'partition_key_changed' | 'comment_changed'
+    // A file container whose family grew past its old name (`report_v1.csv` → `report_v*.csv`): `from` the old name, `to` the new.
+    | 'container_renamed';
   field?: string;
   /** For identifier changes: which identifier. */
   identifier?: 'incremental_identifier' | 'partition_identifier';

@@ -6,6 +6,7 @@ import { decideIdentifiers, type DetectionOptions } from '../identifiers/identif
 import { includeClassOf, type ContainerKind, type ContainerOverride, type ContainerSnapshot, type IncludeKind, type OperationLogEntry, type SyncOptions } from '../model';
 import type { CatalogState } from '../snapshots/catalogState';
 import { diffSnapshots } from '../snapshots/diff';
+import { isFamilyRename } from '../connectors/dfs/globbing';
 import { assignSnapshotFiles } from '../snapshots/fileNames';
 import type { ContainerChange, SyncPlan } from '../snapshots/plan';
 import { readSnapshot } from '../snapshots/read';
@@ -35,16 +36,30 @@ export function planSync(input: PlanInput): SyncPlan {
   const discovered = discovery.containers.filter((c) => include.has(includeClassOf(c.kind))).sort(compareByName);
   const discoveredNames = new Set(discovered.map((c) => c.name));
   const movedFrom: string[] = [];
-  const toWrite: { container: ContainerSnapshot; action: 'new' | 'changed' | 'recreated' }[] = [];
+  const toWrite: { container: ContainerSnapshot; action: 'new' | 'changed' | 'recreated'; renamedFrom?: SnapshotIndexEntry }[] = [];
+  const renames = pairRenames(discovered, known, removed);
 
   for (const container of discovered) {
-    const decision = decideIdentifiers(container, input.overrides.get(container.name), discovery.detection ?? input.detection);
+    const renamedFrom = renames.get(container.name);
+    // Overrides follow a renamed container until someone renames them too (the warning says so).
+    let override = input.overrides.get(container.name);
+    if (!override && renamedFrom && input.overrides.has(renamedFrom.name)) {
+      override = input.overrides.get(renamedFrom.name);
+      logs.push({
+        level: 'warning', code: 'override-renamed', container: container.name,
+        message: `Overrides name '${renamedFrom.name}', which is now '${container.name}' (its files form one family); they still apply. Rename the key in the overrides file to '${container.name}'.`,
+      });
+    }
+    const decision = decideIdentifiers(container, override, discovery.detection ?? input.detection);
     for (const problem of decision.problems) {
       logs.push({ level: 'warning', code: problem.code, container: container.name, message: problem.message });
     }
     const snapshot: ContainerSnapshot = { ...container, incremental_identifier: decision.incremental, partition_identifier: decision.partition };
     const entry = known.get(container.name);
-    if (entry) {
+    if (renamedFrom) {
+      nextContainers.delete(renamedFrom.name);
+      toWrite.push({ container: snapshot, action: 'changed', renamedFrom });
+    } else if (entry) {
       toWrite.push({ container: snapshot, action: 'changed' });
       if (entry.missing_from_source) nextContainers.set(container.name, withoutMissing(entry));
     } else if (removed.has(container.name)) {
@@ -67,13 +82,13 @@ export function planSync(input: PlanInput): SyncPlan {
     new Map([...known.values()].map((entry) => [entry.name, entry.file])),
     (name) => fileKinds.has(name),
   );
-  for (const { container, action } of toWrite) {
+  for (const { container, action, renamedFrom } of toWrite) {
     const file = fileNames.get(container.name)!;
     const text = renderSnapshot(container);
     const target = path.join(state.dir, file);
     nextContainers.set(container.name, indexEntry(container, file));
     if (action === 'changed') {
-      const entry = known.get(container.name)!;
+      const entry = renamedFrom ?? known.get(container.name)!;
       // A hand-edited index may name an unsafe file; the container then moves to a safe one.
       if (entry.file !== file) movedFrom.push(path.join(state.dir, entry.file));
       const previous = readStampedText(path.join(state.dir, entry.file));
@@ -85,9 +100,11 @@ export function planSync(input: PlanInput): SyncPlan {
         continue;
       }
       const previousSnapshot = previousText === undefined ? undefined : readSnapshot(previousText);
+      const details = previousSnapshot?.ok ? diffSnapshots({ ...previousSnapshot.value, name: container.name }, container) : [];
+      if (renamedFrom) details.unshift({ change: 'container_renamed', from: renamedFrom.name, to: container.name, breaking: true });
       changes.push({
-        action: 'changed', name: container.name, kind: container.kind, file, details: previousSnapshot?.ok ? diffSnapshots(previousSnapshot.value, container) : [],
-        ...(entry.file !== file ? { movedFrom: entry.file } : {}),
+        action: 'changed', name: container.name, kind: container.kind, file, details,
+        ...(entry.file !== file && !renamedFrom ? { movedFrom: entry.file } : {}),
       });
     } else {
       changes.push({ action, name: container.name, kind: container.kind, file, fieldCount: container.fields.length });
@@ -96,7 +113,7 @@ export function planSync(input: PlanInput): SyncPlan {
   }
 
   // Containers that exist but could not be described are present: never missing, never pruned.
-  const presentNames = new Set([...discoveredNames, ...(discovery.unreadable ?? [])]);
+  const presentNames = new Set([...discoveredNames, ...(discovery.unreadable ?? []), ...[...renames.values()].map((entry) => entry.name)]);
   const deletes = planMissing(input, presentNames, include, nextContainers, changes, logs);
   const index: SnapshotIndex = {
     datastore: datastore.name,
@@ -189,6 +206,31 @@ function planMissing(
     }
   }
   return deletes;
+}
+
+/**
+ * File containers that are one container renamed: a known one the source no longer lists whose
+ * name the pattern of exactly one new container takes (and no other known one does). A daily
+ * family keeps its name (globbing.ts), but a family whose mixed token starts to vary does not
+ * (`report_v1.csv` → `report_v*.csv`): one rename, not a removal and an addition.
+ */
+function pairRenames(discovered: readonly { name: string; kind: string }[], known: ReadonlyMap<string, SnapshotIndexEntry>, removed: ReadonlyMap<string, unknown>): Map<string, SnapshotIndexEntry> {
+  const names = new Set(discovered.map((c) => c.name));
+  const gone = [...known.values()].filter((entry) => entry.kind === 'file' && !names.has(entry.name));
+  const renames = new Map<string, SnapshotIndexEntry>();
+  if (gone.length === 0) return renames;
+  const arrived = discovered.filter((c) => c.kind === 'file' && !known.has(c.name) && !removed.has(c.name));
+  const claims = new Map<string, number>();
+  const candidates = new Map<string, SnapshotIndexEntry[]>();
+  for (const container of arrived) {
+    const matching = gone.filter((entry) => isFamilyRename(entry.name, container.name));
+    candidates.set(container.name, matching);
+    for (const entry of matching) claims.set(entry.name, (claims.get(entry.name) ?? 0) + 1);
+  }
+  for (const [name, matching] of candidates) {
+    if (matching.length === 1 && claims.get(matching[0]!.name) === 1) renames.set(name, matching[0]!);
+  }
+  return renames;
 }
 
 /** An override for a container the catalog has never seen is most likely a typo: say so. */

@@ -106,6 +106,18 @@ export function matchesPattern(pattern: string, fileName: string): boolean {
 }
 
 /**
+ * Whether a file container named `after` is what `before` became when its family grew: same
+ * folder, and the new name's pattern takes the old name (`sales/report_v1.csv` →
+ * `sales/report_v*.csv`). The sync and the review both show such a pair as one rename.
+ */
+export function isFamilyRename(before: string, after: string): boolean {
+  const slash = Math.max(before.lastIndexOf('/'), -1);
+  if (after.lastIndexOf('/') !== slash || before.slice(0, slash + 1) !== after.slice(0, slash + 1)) return false;
+  const newName = after.slice(slash + 1);
+  return newName.includes('*') && newName !== before.slice(slash + 1) && matchesPattern(newName, before.slice(slash + 1));
+}
+
+/**
  * Why a family is one container, per wildcard part: its place, its shape and the text it stands
  * for in the first and the last file (`part 2 (*): 2024-01-01 … 2024-01-31`).
  */
