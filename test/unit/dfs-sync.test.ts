@@ -11,6 +11,7 @@ import { readCatalogState } from '../../server/src/core/snapshots/catalogState';
 import { INDEX_HEADER, renderIndex } from '../../server/src/core/snapshots/render';
 import { parseCanonicalIndex } from '../../server/src/core/snapshots/canonical';
 import { type SnapshotIndex } from '../../server/src/core/snapshots/snapshotIndex';
+import { CatalogProject, hoverAt } from '../../server/src/core';
 import { compareSnapshotTrees } from '../../server/src/core/review/compareSnapshotTrees';
 import type { SnapshotTree } from '../../server/src/core/review/snapshotTree';
 import { changeOf, makeCatalog, removeCatalog, snapshotFiles, snapshotNames, sync, writeFile } from '../helpers/syncFixtures';
@@ -89,6 +90,18 @@ describe('file store (dfs) sync', () => {
     const tree = (files: Map<string, string>): SnapshotTree => ({ side: { label: 'x' }, location: 'snapshots', folders: new Map([['landing', files]]) });
     const review = compareSnapshotTrees(tree(before), tree(snapshotFiles(root, 'landing')));
     assert.deepEqual(review.containers.map((c) => [c.change, c.name, c.changes[0]?.change, c.changes[0]?.from]), [['changed', 'm/report_v*.csv', 'container_renamed', 'm/report_v1.csv']]);
+  });
+
+  it('tells in the editor\'s hover on a container why its files are one container', async () => {
+    for (const day of ['01', '02', '03']) writeFile(root, `data/sales/orders_2024-01-${day}.csv`, csv([`1,2.5,2024-01-${day} 10:00:00`]));
+    await sync(root, 'landing');
+    const text = 'kind: Overrides\ndatastore: landing\ncontainers:\n  sales/orders_*.csv: {}\n';
+    writeFile(root, 'overrides/landing.yaml', text);
+    const project = new CatalogProject(root, true);
+    const hover = hoverAt(project, path.join(root, 'overrides', 'landing.yaml'), { line: 3, character: 4 });
+    assert.match(hover!.markdown, /Grouped at the last sync: 3 files as `orders_\*\.csv`\n- part 2 \(\*\): 2024-01-01 … 2024-01-03\n- schema read from 3 of 3: `sales\/orders_2024-01-01\.csv`/);
+    // Not in the snapshot: a new day's file must not change it.
+    assert.doesNotMatch(snapshotFiles(root, 'landing').get('sales/orders_(any).csv.yaml')!, /2024-01-0/);
   });
 
   it('groups files by the pinned patterns first, and says so', async () => {

@@ -4,6 +4,7 @@ import type { Position, Range } from '../problems';
 import { TIMING_KEYS } from '../definitions/scheduleTiming';
 import type { CatalogView } from './catalogView';
 import { nodeInFile, topLevelScalar, type NodeAtPosition } from './nodeAt';
+import { groupingNote } from '../history/groupingNotes';
 import { containerFacts, fieldFacts } from './snapshotFacts';
 import { cronFor, describeTiming, upcomingRuns } from './scheduleText';
 import { describeKind, describeSchemas, isCatalogKind, schemasAt, type CatalogKind } from './schemaNavigation';
@@ -81,7 +82,7 @@ function overridesFacts(view: CatalogView, found: NodeAtPosition, container: str
   const entry = view.snapshots.container(datastore, container);
   if (found.path.length === 2 && found.target === 'key') {
     if (!entry) return `No container \`${container}\` in the snapshots of \`${datastore}\`${view.snapshots.containersOf(datastore).length === 0 ? ' (never synced)' : ''}.`;
-    return containerFacts(entry.snapshot, path.relative(view.workspace.project.root, entry.file));
+    return containerFacts(entry.snapshot, path.relative(view.workspace.project.root, entry.file), entry.snapshot.kind === 'file' ? groupingNote(view.workspace.project.stateDir, datastore, container) : undefined);
   }
   if (found.path.length === 3 && found.target === 'value' && (identifier === 'incremental_identifier' || identifier === 'partition_identifier') && entry) {
     const name = String((found.node as { value?: unknown }).value);

@@ -1,13 +1,14 @@
-import type { ContainerSnapshot, FieldInfo, IdentifierInfo } from '../model';
+import type { FileGrouping, ContainerSnapshot, FieldInfo, IdentifierInfo } from '../model';
 import { isDateTimeFamily, isNumericFamily, typeFamily } from '../identifiers/fieldTypes';
 
 /** Markdown facts about a container from its committed snapshot: kind, fields, identifiers. */
-export function containerFacts(snapshot: ContainerSnapshot, snapshotFile: string): string {
+export function containerFacts(snapshot: ContainerSnapshot, snapshotFile: string, grouping?: FileGrouping): string {
   const lines = [`**${snapshot.name}** · ${snapshot.kind.replace('_', ' ')} · ${snapshot.fields.length} field${snapshot.fields.length === 1 ? '' : 's'}`];
   if (snapshot.comment) lines.push('', snapshot.comment);
   if (snapshot.file) {
     lines.push('', `Files: \`${snapshot.file.folder === '.' ? '' : `${snapshot.file.folder}/`}${snapshot.file.pattern}\` (${snapshot.file.format}${snapshot.file.globbed ? ', globbed' : ''})`);
   }
+  if (grouping) lines.push('', ...groupingLines(grouping));
   lines.push('', `- incremental identifier: ${identifierText(snapshot.incremental_identifier)}`, `- partition identifier: ${identifierText(snapshot.partition_identifier)}`);
   const keys = snapshot.fields.filter((f) => f.primary_key !== undefined).sort((a, b) => a.primary_key! - b.primary_key!);
   if (keys.length > 0) lines.push(`- primary key: ${keys.map((f) => `\`${f.name}\``).join(', ')}`);
@@ -47,4 +48,14 @@ function identifierText(identifier: IdentifierInfo): string {
   if (identifier.field === null) return `none (${identifier.source})`;
   const fields = identifier.fields && identifier.fields.length > 1 ? identifier.fields.map((f) => `\`${f}\``).join(', ') : `\`${identifier.field}\``;
   return `${fields} (${identifier.strategy}, ${identifier.source})`;
+}
+
+/** Why files are one container, as the last sync found it (history/groupingNotes.ts). */
+function groupingLines(grouping: FileGrouping): string[] {
+  const how = grouping.pinned ? 'by the pinned pattern' : 'as';
+  const lines = [`Grouped at the last sync: ${grouping.files} file${grouping.files === 1 ? '' : 's'} ${how} \`${grouping.pattern}\``];
+  for (const part of grouping.varying) lines.push(`- ${part}`);
+  const shown = grouping.sampled.slice(0, 5).map((file) => `\`${file}\``).join(', ');
+  lines.push(`- schema read from ${grouping.sampled.length} of ${grouping.files}: ${shown}${grouping.sampled.length > 5 ? ', …' : ''}`);
+  return lines;
 }

@@ -1,5 +1,6 @@
 import { ConnectorError, type ConnectorTarget, type DiscoveryProgress, type DiscoveryResult } from '../connectors/contract';
 import type { DatastoreDefinition, Workspace } from '../definitions/types';
+import { saveGroupingNotes } from '../history/groupingNotes';
 import type { OperationStore } from '../history/operationStore';
 import type { OperationRecord, OperationResult } from '../history/operationRecord';
 import { optionsOfRecord } from '../history/recordLifecycle';
@@ -170,6 +171,7 @@ async function apply(request: SyncRequest, source: ResolvedSync, discovery: Disc
     onStaged: (staged, total) => run.staged(staged, total),
   });
   run.endWrites(source.state, planned, discovery, source.inputs, stamps);
+  saveGroupingNotes(request.workspace.project.stateDir, request.datastore.name, planned.logs);
 }
 
 /** The outcome of a sync that started: it has an operation result. */
