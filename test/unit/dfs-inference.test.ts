@@ -557,8 +557,8 @@ describe('dfs inference: reconcileSchemas', () => {
       { file: 'a.parquet', result: ok([['id', 'BIGINT', false]]) },
       { file: 'b.parquet', result: ok([['id', 'BIGINT', false], ['added', 'VARCHAR', false]]) },
     ]);
-    assert.equal(problems.length, 1);
-    assert.match(problems[0].message, /extra column "added"/);
+    assert.deepEqual(problems.map((p) => [p.file, p.code]), [['b.parquet', 'schema-extended']]);
+    assert.match(problems[0].message, /adds column "added" to those of a\.parquet; the container has the union/);
     assert.deepEqual(schema?.fields, [
       { name: 'id', type: 'BIGINT', nullable: false },
       { name: 'added', type: 'VARCHAR', nullable: true },
@@ -598,7 +598,7 @@ describe('dfs inference: reconcileSchemas', () => {
     ]);
     assert.equal(schema, undefined);
     assert.equal(problems.length, 1);
-    assert.deepEqual(reconcileSchemas([]), { schema: undefined, problems: [] });
+    assert.deepEqual(reconcileSchemas([]), { schema: undefined, problems: [], outliers: [] });
   });
 
   it('reports a different CSV dialect as a schema-mismatch', () => {

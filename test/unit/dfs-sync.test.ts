@@ -92,6 +92,22 @@ describe('file store (dfs) sync', () => {
     assert.deepEqual(review.containers.map((c) => [c.change, c.name, c.changes[0]?.change, c.changes[0]?.from]), [['changed', 'm/report_v*.csv', 'container_renamed', 'm/report_v1.csv']]);
   });
 
+  it('splits off a file whose columns share nothing or conflict, and keeps one that only adds columns (union)', async () => {
+    writeFile(root, 'data/s/sales_2024-01-01.csv', 'id,amount\n1,2.5\n');
+    writeFile(root, 'data/s/sales_2024-01-02.csv', 'id,amount,channel\n2,3.5,web\n');
+    writeFile(root, 'data/s/sales_2024-01-03.csv', 'sku,warehouse\nA1,north\n');
+    writeFile(root, 'data/s/sales_2024-01-04.csv', 'id,amount\n2024-01-04,9.5\n');
+    const outcome = await sync(root, 'landing');
+    assert.deepEqual(snapshotNames(root, 'landing'), ['s/sales_*.csv', 's/sales_2024-01-03.csv', 's/sales_2024-01-04.csv']);
+    const family = snapshotFiles(root, 'landing').get('s/sales_(any).csv.yaml')!;
+    assert.deepEqual([...family.matchAll(/- name: (\w+)/g)].map((m) => m[1]), ['id', 'amount', 'channel']);
+    const logs = outcome.logs.map((l) => `${l.level} ${l.code} ${l.file ?? ''}`);
+    assert.ok(logs.includes('info schema-extended s/sales_2024-01-02.csv'), logs.join('\n'));
+    const split = outcome.logs.filter((l) => l.code === 'schema-split').map((l) => l.message);
+    assert.match(split[0]!, /'s\/sales_2024-01-03\.csv' matches 's\/sales_\*\.csv' but it shares no column with s\/sales_2024-01-01\.csv, so it is a container of its own/);
+    assert.match(split[1]!, /its column "id" is DATE where s\/sales_2024-01-01\.csv has BIGINT/);
+  });
+
   it('tells in the editor\'s hover on a container why its files are one container', async () => {
     for (const day of ['01', '02', '03']) writeFile(root, `data/sales/orders_2024-01-${day}.csv`, csv([`1,2.5,2024-01-${day} 10:00:00`]));
     await sync(root, 'landing');
@@ -145,7 +161,7 @@ describe('file store (dfs) sync', () => {
     assert.equal(outcome.result, 'warning');
     const warned = outcome.logs.filter((l) => l.level === 'warning').map((l) => `${l.code} ${l.file ?? ''}`);
     assert.ok(warned.includes('file-empty a/empty.csv'), warned.join('\n'));
-    assert.ok(warned.includes('schema-mismatch b/log_2024-01-03.csv'), warned.join('\n'));
+    assert.ok(warned.includes('schema-split b/log_2024-01-03.csv'), warned.join('\n'));
     assert.ok(warned.includes('file-malformed c/broken.parquet'), warned.join('\n'));
   });
 
@@ -215,7 +231,7 @@ describe('file store (dfs) sync', () => {
     const warned = direct.logs.filter((l) => l.level === 'warning').map((l) => `${l.code} ${l.file ?? l.container ?? ''}`).sort();
     assert.deepEqual(warned, [
       'container-unreadable f4/empty.csv', 'container-unreadable f5/broken.parquet',
-      'file-empty f4/empty.csv', 'file-malformed f5/broken.parquet', 'schema-mismatch f3/orders_2024-01-05.csv',
+      'file-empty f4/empty.csv', 'file-malformed f5/broken.parquet', 'schema-split f3/orders_2024-01-05.csv',
     ]);
   });
 

@@ -52,7 +52,7 @@ export function fileStoreConnector(store: FileStore, settings: DfsSettings): Con
 }
 
 /** Bump when the cached shape or the inference changes, so old caches are ignored. */
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 4;
 
 interface DfsCache {
   version: number;
@@ -178,7 +178,18 @@ async function describeFolder(queue: SampleQueue, folder: string, files: readonl
   grouping.groups.forEach((group, g) => {
     const name = joinRelative(folder, group.pattern);
     const samples = picked[g]!.map(({ file }) => ({ file, result: results[next++]! }));
-    const schema = mergeSamples(samples, group.files.length, name, result);
+    const merged = mergeSamples(samples, group.files.length, name, result);
+    // Files whose columns cannot be one container with the family's become containers of their own.
+    for (const outlier of merged.outliers) {
+      const base = outlier.file.slice(outlier.file.lastIndexOf('/') + 1);
+      const own = joinRelative(folder, base);
+      result.logs.push({
+        level: 'warning', code: 'schema-split', file: outlier.file, container: own,
+        message: `File '${outlier.file}' matches '${name}' but ${outlier.reason}, so it is a container of its own, '${own}'. Move it to another folder, or pin the grouping with 'patterns'.`,
+      });
+      result.containers.push({ name: own, kind: 'file', fields: outlier.schema.fields, file: { folder, pattern: base, globbed: false, extension: group.extension, format: snapshotFormat(group.extension), ...dialect(outlier.schema) } });
+    }
+    const schema = merged.schema;
     if (!schema) return;
     const info: FileContainerInfo = {
       folder,
@@ -192,7 +203,8 @@ async function describeFolder(queue: SampleQueue, folder: string, files: readonl
     if (group.globbed) {
       // Why these files are one container is the operation's to tell, not the snapshot's: it must
       // not change when a day's file arrives.
-      const grouping = { pattern: group.pattern, files: group.files.length, varying: describeVaryingParts(group), sampled: samples.map((s) => s.file), ...(group.pinned ? { pinned: true } : {}) };
+      const apart = new Set(merged.outliers.map((o) => o.file));
+      const grouping = { pattern: group.pattern, files: group.files.length - apart.size, varying: describeVaryingParts(group), sampled: samples.map((s) => s.file).filter((f) => !apart.has(f)), ...(group.pinned ? { pinned: true } : {}) };
       result.logs.push({ level: 'info', code: 'globbed', container: name, message: globReason(group, grouping.sampled.length), grouping });
     }
   });
@@ -205,7 +217,12 @@ async function describeHive(queue: SampleQueue, hive: HiveListing, datastore: Df
   const name = joinRelative(hive.folder, pattern);
   const picked = sampleFiles(hive.folder, hive.files.map((f) => f.path), formatOfExtension(hive.extension), datastore.sample_files);
   const results = await queue.inferAll(picked);
-  const schema = mergeSamples(picked.map(({ file }, i) => ({ file, result: results[i]! })), hive.files.length, name, result);
+  const merged = mergeSamples(picked.map(({ file }, i) => ({ file, result: results[i]! })), hive.files.length, name, result);
+  // Partitions of one table cannot be split by schema: an outlier is a warning only.
+  for (const outlier of merged.outliers) {
+    result.logs.push({ level: 'warning', code: 'schema-mismatch', file: outlier.file, container: name, message: `File '${outlier.file}' is a partition of '${name}' but ${outlier.reason}. Fix or move this file.` });
+  }
+  const schema = merged.schema;
   if (!schema) return result;
   // Partition values become fields, as Spark, Glue and DuckDB's hive_partitioning do.
   const fields: FieldInfo[] = [...schema.fields];
@@ -230,21 +247,22 @@ function sampleFiles(folder: string, files: readonly string[], format: FileForma
   return samplePositions(files.length, sampleSize).map((i) => ({ file: joinRelative(folder, files[i]!), format }));
 }
 
-/** Merges a group's sampled schemas into the container's, logging what disagrees. */
-function mergeSamples(samples: { file: string; result: InferenceResult }[], fileCount: number, container: string, result: FolderResult): InferredFileSchema | undefined {
+/** Merges a group's sampled schemas into the container's, logging what disagrees; outliers are the caller's. */
+function mergeSamples(samples: { file: string; result: InferenceResult }[], fileCount: number, container: string, result: FolderResult): { schema: InferredFileSchema | undefined; outliers: ReturnType<typeof reconcileSchemas>['outliers'] } {
   const merged = reconcileSchemas(samples);
   for (const problem of merged.problems) {
-    result.logs.push({ level: 'warning', code: problem.code, file: problem.file, container, message: problem.message });
+    // A file that only adds columns is a note, not a problem (its columns join the container).
+    result.logs.push({ level: problem.code === 'schema-extended' ? 'info' : 'warning', code: problem.code, file: problem.file, container, message: problem.message });
   }
   if (!merged.schema) {
     result.unreadable.push(container);
     result.logs.push({ level: 'warning', code: 'container-unreadable', container, message: `No readable file was found for container '${container}'; its snapshot (if any) is kept as it is.` });
-    return undefined;
+    return { schema: undefined, outliers: merged.outliers };
   }
   if (fileCount > samples.length) {
     result.logs.push({ level: 'info', code: 'sampled', container, message: `Schema of '${container}' inferred from ${samples.length} of its ${fileCount} files.` });
   }
-  return merged.schema;
+  return merged;
 }
 
 /** Up to `size` indices spread from the first to the last file. */

@@ -1,19 +1,25 @@
 /**
- * Merges the inferred schemas of the sampled files of one globbed container: the first good
- * sample sets the columns, later ones widen types and add columns, and every disagreement in
- * names or order becomes one problem per file.
+ * Merges the inferred schemas of the sampled files of one globbed container, as Glue's crawler
+ * does: the first good sample sets the columns; a later one that shares columns widens types and
+ * adds its new columns (the union, with a note); one that shares no column with the others, or
+ * whose shared columns conflict (a date where the others hold numbers), is not part of the
+ * container: it is returned as an outlier, for the caller to make a container of its own.
+ * Every other disagreement in names or order becomes one problem per file.
  */
 import type { FieldInfo } from '../../../model';
 import type { InferenceResult, InferredFileSchema } from './result';
 
-export type ReconcileProblemCode = 'file-empty' | 'file-unreadable' | 'file-malformed' | 'schema-mismatch';
+export type ReconcileProblemCode = 'file-empty' | 'file-unreadable' | 'file-malformed' | 'schema-mismatch' | 'schema-extended';
 
 /** For a globbed container: merge the schemas of several sampled files of one group. */
 export function reconcileSchemas(samples: { file: string; result: InferenceResult }[]): {
   schema: InferredFileSchema | undefined;
   problems: { file: string; code: ReconcileProblemCode; message: string }[];
+  /** Sampled files whose schemas cannot be one container with the rest, and why. */
+  outliers: { file: string; schema: InferredFileSchema; reason: string }[];
 } {
   const problems: { file: string; code: ReconcileProblemCode; message: string }[] = [];
+  const outliers: { file: string; schema: InferredFileSchema; reason: string }[] = [];
   let base: InferredFileSchema | undefined;
   let baseFile = '';
   // Keyed by name in a Map: column names come from files and may be `__proto__` or `constructor`.
@@ -37,8 +43,16 @@ export function reconcileSchemas(samples: { file: string; result: InferenceResul
         }
         continue;
       }
-      const mismatch = firstDifference(base, schema, baseFile);
-      if (mismatch !== undefined) problems.push({ file, code: 'schema-mismatch', message: mismatch });
+      const apart = whyApart(byName, schema, baseFile);
+      if (apart !== undefined) {
+        outliers.push({ file, schema, reason: apart });
+        continue;
+      }
+      const added = schema.fields.filter((f) => !byName.has(f.name)).map((f) => f.name);
+      const onlyAdds = added.length > 0 && fields.every((f) => schema.fields.some((g) => g.name === f.name));
+      const mismatch = onlyAdds ? undefined : firstDifference(base, schema, baseFile);
+      if (onlyAdds) problems.push({ file, code: 'schema-extended', message: `This file adds column${added.length === 1 ? '' : 's'} ${added.map((n) => `"${short(n)}"`).join(', ')} to those of ${baseFile}; the container has the union of their fields.` });
+      else if (mismatch !== undefined) problems.push({ file, code: 'schema-mismatch', message: mismatch });
       const present = new Set<string>();
       for (const field of schema.fields) {
         present.add(field.name);
@@ -58,13 +72,35 @@ export function reconcileSchemas(samples: { file: string; result: InferenceResul
   } catch {
     // Nothing above should throw; if it does, report it on the group rather than crash the sync.
     problems.push({ file: samples[0]?.file ?? '', code: 'file-malformed', message: 'The schemas of these files could not be merged. Report this as a bug.' });
-    return { schema: undefined, problems };
+    return { schema: undefined, problems, outliers: [] };
   }
-  if (base === undefined) return { schema: undefined, problems };
+  if (base === undefined) return { schema: undefined, problems, outliers };
   const schema: InferredFileSchema = { fields };
   if (base.delimiter !== undefined) schema.delimiter = base.delimiter;
   if (base.header !== undefined) schema.header = base.header;
-  return { schema, problems };
+  return { schema, problems, outliers };
+}
+
+/** Why a file's schema cannot join the container's so far: no shared column, or a conflicting one; undefined when it can. */
+function whyApart(byName: ReadonlyMap<string, FieldInfo>, schema: InferredFileSchema, baseFile: string): string | undefined {
+  const shared = schema.fields.filter((field) => byName.has(field.name));
+  if (shared.length === 0) return `it shares no column with ${baseFile}`;
+  for (const field of shared) {
+    const known = byName.get(field.name)!;
+    if (conflicting(known.type, field.type)) return `its column "${short(field.name)}" is ${field.type} where ${baseFile} has ${known.type}`;
+  }
+  return undefined;
+}
+
+/**
+ * Types that cannot hold the same column: a date or time against a number or a boolean. Others
+ * that differ (a number against a boolean, anything against text) only widen, as CSV inference
+ * may read a sparse column either way.
+ */
+function conflicting(a: string, b: string): boolean {
+  const temporal = (t: string): boolean => t === 'DATE' || t === 'TIMESTAMP' || t === 'TIME';
+  const scalar = (t: string): boolean => INTEGER_RANK.has(t) || FLOATING.has(t) || t === 'BOOLEAN';
+  return (temporal(a) && scalar(b)) || (scalar(a) && temporal(b));
 }
 
 /** The first way `other` departs from `base` in columns or dialect, as a user-facing sentence. */
