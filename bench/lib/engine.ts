@@ -57,18 +57,20 @@ export function assertBench(condition: unknown, message: string): asserts condit
   if (!condition) throw new BenchAssertion(message);
 }
 
-/** Name → (mtime, inode) of every file in a snapshot folder; a rewrite changes at least one. */
+/** Path → (mtime, inode) of every file in a snapshot folder and its subfolders; a rewrite changes at least one. */
 export function snapshotStamps(dir: string): Map<string, string> {
   const stamps = new Map<string, string>();
-  for (const name of fs.readdirSync(dir)) {
+  for (const name of fs.readdirSync(dir, { recursive: true }) as string[]) {
     const stat = fs.statSync(path.join(dir, name), { bigint: true });
     if (stat.isFile()) stamps.set(name, `${stat.mtimeNs}:${stat.ino}`);
   }
   return stamps;
 }
 
-/** Snapshot files (not the index, not temp files) in a datastore's snapshot folder. */
+/** Snapshot files (not the index, not temp files) in a datastore's snapshot folder; a file store's are in subfolders. */
 export function countSnapshotFiles(dir: string): number {
   if (!fs.existsSync(dir)) return 0;
-  return fs.readdirSync(dir).filter((name) => name.endsWith('.yaml') && name !== '_index.yaml' && !name.startsWith('.')).length;
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .map((name) => path.basename(name))
+    .filter((name) => name.endsWith('.yaml') && name !== '_index.yaml' && !name.startsWith('.')).length;
 }

@@ -56,7 +56,12 @@ export async function writeFilesInBatches(writes: readonly FileWrite[], options:
       }
     }
   }
-  for (const folder of new Set(writes.map((write) => path.dirname(write.path)))) syncFolder(folder);
+  // The renames (and new folders) are durable once their folders are flushed: a large set with one
+  // more syncfs (one per file system, however many folders: a file store's snapshots fill
+  // hundreds), a small one folder by folder.
+  const folders = [...new Set([...writes.map((write) => path.dirname(write.path)), ...(options.alsoSync ?? [])])];
+  if (oneFlush && folders.length > 1 && flushFileSystems(folders)) return;
+  for (const folder of folders) syncFolder(folder);
 }
 
 export interface BatchedWriteOptions {
@@ -69,6 +74,8 @@ export interface BatchedWriteOptions {
   onCommitted?: (committed: number, total: number) => void;
   /** Filled with the stamp of each file renamed into place (taken from its descriptor: no extra lookup). */
   stamps?: Map<string, FileStamp>;
+  /** Folders that gained an entry besides the written files (new subfolders' parents): made durable with them. */
+  alsoSync?: readonly string[];
 }
 
 /** What tells a file apart from a rewritten one: size, mtime and inode (a rename keeps all three). */
@@ -219,14 +226,19 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 
-/** Creates a folder and any missing parents, each flushed into its parent, so a crash cannot lose the path to files written there. */
-export function makeFolderDurably(folder: string): void {
+/**
+ * Creates a folder and any missing parents; returns the folders that gained an entry (the parents
+ * of those created), which must be flushed before the path to files written there is durable.
+ */
+export function makeFolders(folder: string): string[] {
   const first = fs.mkdirSync(folder, { recursive: true });
-  if (first === undefined) return;
+  const parents: string[] = [];
+  if (first === undefined) return parents;
   for (let created = folder; ; created = path.dirname(created)) {
-    syncFolder(path.dirname(created));
+    parents.push(path.dirname(created));
     if (created === first) break;
   }
+  return parents;
 }
 
 function syncFolder(folder: string): void {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeFolderDurably, removeFilesDurably, writeFileAtomicallySync, writeFilesInBatches, type FileStamp, type FileWrite } from '../fs/atomicFiles';
+import { makeFolders, removeFilesDurably, writeFileAtomicallySync, writeFilesInBatches, type FileStamp, type FileWrite } from '../fs/atomicFiles';
 import { removeEmptyFolders } from './fileNames';
 import { planHasChanges, type SyncPlan } from './plan';
 
@@ -17,7 +17,8 @@ export async function applySyncPlan(plan: SyncPlan, dir: string, options: ApplyO
   if (!planHasChanges(plan)) return stamps;
   fs.mkdirSync(dir, { recursive: true });
   // A file store's snapshots live in subfolders mirroring its folders (fileNames.ts).
-  for (const folder of new Set(plan.writes.map((write) => path.dirname(write.path)))) if (folder !== dir) makeFolderDurably(folder);
+  const parents = new Set<string>();
+  for (const folder of new Set(plan.writes.map((write) => path.dirname(write.path)))) if (folder !== dir) for (const parent of makeFolders(folder)) parents.add(parent);
   const writes = options.skipIdentical ? plan.writes.filter((write) => !holdsContent(write)) : plan.writes;
   options.onWritten?.(0, writes.length);
   await writeFilesInBatches(writes, {
@@ -26,6 +27,7 @@ export async function applySyncPlan(plan: SyncPlan, dir: string, options: ApplyO
     onStaged: options.onStaged,
     onCommitted: options.onWritten,
     stamps,
+    alsoSync: [...parents],
   });
   options.signal?.throwIfAborted();
   if (plan.indexChanged) writeFileAtomicallySync(plan.indexPath, plan.indexText);

@@ -270,17 +270,7 @@ function parseName(name: string): ParsedName {
     if (kind === PartClass.Mixed) hasMixed = true;
     if (kind === PartClass.Mixed || end > start) hasStem = true;
     hash = Math.imul(hash ^ (kind === PartClass.Mixed ? MIXED_MARK : 0), FNV_PRIME);
-    for (let i = start; i < end; i++) {
-      const code = name.charCodeAt(i);
-      const isDigit = code >= DIGIT_0 && code <= DIGIT_9;
-      // Mixed tokens are one family whatever their digits (`v1`, `v12`): a digit run hashes as one mark.
-      if (isDigit && kind === PartClass.Mixed) {
-        if (i > start && isDigitAt(name, i - 1)) continue;
-        hash = Math.imul(hash ^ VARIABLE_MARK, FNV_PRIME);
-      } else {
-        hash = Math.imul(hash ^ code, FNV_PRIME);
-      }
-    }
+    hash = Math.imul(hash ^ scratchHashes[t / PART_STRIDE]!, FNV_PRIME);
   }
   // An extension holding a `*` (no real one does) would make the pattern's extension a wildcard.
   const groupable = count > 1 && hasStem && (hasVariable || hasMixed) && !extension.includes('*');
@@ -289,47 +279,61 @@ function parseName(name: string): ParsedName {
 
 /** Reused by every `tokenize` (one name at a time): an array per name cost a tenth of the grouping. */
 let scratchTokens = new Int32Array(64 * PART_STRIDE);
+/** Per token, the hash of its text; for a mixed token, with each digit run hashed as one mark (`v1` and `v12` are one family). */
+let scratchHashes = new Int32Array(64);
 
 /**
- * Splits the stem into `scratchTokens` (start, end, class per token), UUIDs marked variable as a
- * whole; returns the number of tokens.
+ * Splits the stem into `scratchTokens` (start, end, class per token) and `scratchHashes`, in one
+ * pass over the characters; UUIDs are marked variable as a whole. Returns the number of tokens.
  */
 function tokenize(name: string, stemEnd: number): number {
   let count = 0;
   let start = 0;
   let hyphens = 0;
+  let digits = 0;
+  let hex = true;
+  let literalHash = FNV_OFFSET;
+  let mixedHash = FNV_OFFSET;
+  let previousDigit = false;
   for (let i = 0; i <= stemEnd; i++) {
     const code = i < stemEnd ? name.charCodeAt(i) : -1;
-    if (code === UNDERSCORE || code === HYPHEN || code === -1) {
-      if ((count + 1) * PART_STRIDE > scratchTokens.length) {
-        const grown = new Int32Array(scratchTokens.length * 2);
-        grown.set(scratchTokens);
-        scratchTokens = grown;
-      }
-      const t = count * PART_STRIDE;
-      scratchTokens[t] = start;
-      scratchTokens[t + 1] = i;
-      scratchTokens[t + 2] = classOf(name, start, i);
-      count++;
-      if (code === HYPHEN) hyphens++;
-      start = i + 1;
+    if (code !== UNDERSCORE && code !== HYPHEN && code !== -1) {
+      const isDigit = code >= DIGIT_0 && code <= DIGIT_9;
+      if (isDigit) digits++;
+      else if (code < LOWER_A || code > LOWER_F) hex = false;
+      literalHash = Math.imul(literalHash ^ code, FNV_PRIME);
+      if (!isDigit) mixedHash = Math.imul(mixedHash ^ code, FNV_PRIME);
+      else if (!previousDigit) mixedHash = Math.imul(mixedHash ^ VARIABLE_MARK, FNV_PRIME);
+      previousDigit = isDigit;
+      continue;
     }
+    if ((count + 1) * PART_STRIDE > scratchTokens.length) {
+      const grown = new Int32Array(scratchTokens.length * 2);
+      grown.set(scratchTokens);
+      scratchTokens = grown;
+      const hashes = new Int32Array(scratchHashes.length * 2);
+      hashes.set(scratchHashes);
+      scratchHashes = hashes;
+    }
+    const length = i - start;
+    const kind = digits === 0 ? PartClass.Literal
+      : digits === length || (hex && length >= HEX_ID_MIN_LENGTH) ? PartClass.Variable : PartClass.Mixed;
+    const t = count * PART_STRIDE;
+    scratchTokens[t] = start;
+    scratchTokens[t + 1] = i;
+    scratchTokens[t + 2] = kind;
+    scratchHashes[count] = kind === PartClass.Mixed ? mixedHash : literalHash;
+    count++;
+    if (code === HYPHEN) hyphens++;
+    start = i + 1;
+    digits = 0;
+    hex = true;
+    literalHash = FNV_OFFSET;
+    mixedHash = FNV_OFFSET;
+    previousDigit = false;
   }
   if (hyphens >= UUID_LENGTHS.length - 1) markUuids(name, scratchTokens, count);
   return count;
-}
-
-function classOf(name: string, start: number, end: number): PartClass {
-  let digits = 0;
-  let hex = true;
-  for (let i = start; i < end; i++) {
-    const code = name.charCodeAt(i);
-    if (code >= DIGIT_0 && code <= DIGIT_9) digits++;
-    else if (code < LOWER_A || code > LOWER_F) hex = false;
-  }
-  if (digits === 0) return PartClass.Literal;
-  if (digits === end - start) return PartClass.Variable;
-  return hex && end - start >= HEX_ID_MIN_LENGTH ? PartClass.Variable : PartClass.Mixed;
 }
 
 /** Five hyphen-joined hex tokens of a UUID's lengths are one id, even where a segment has no digit. */
@@ -354,11 +358,6 @@ function isHex(name: string, start: number, end: number): boolean {
     if (!((code >= DIGIT_0 && code <= DIGIT_9) || (code >= LOWER_A && code <= LOWER_F))) return false;
   }
   return true;
-}
-
-function isDigitAt(text: string, i: number): boolean {
-  const code = text.charCodeAt(i);
-  return code >= DIGIT_0 && code <= DIGIT_9;
 }
 
 /** Same family: same extension, the same parts in the same classes, literal parts equal, mixed ones of the same letters. */

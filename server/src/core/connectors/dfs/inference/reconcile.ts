@@ -48,8 +48,14 @@ export function reconcileSchemas(samples: { file: string; result: InferenceResul
         outliers.push({ file, schema, reason: apart });
         continue;
       }
-      const added = schema.fields.filter((f) => !byName.has(f.name)).map((f) => f.name);
-      const onlyAdds = added.length > 0 && fields.every((f) => schema.fields.some((g) => g.name === f.name));
+      let shared = 0;
+      const added: string[] = [];
+      for (const field of schema.fields) {
+        if (byName.has(field.name)) shared++;
+        else added.push(field.name);
+      }
+      // Every column so far is still there, and some are new (names are unique within a file).
+      const onlyAdds = added.length > 0 && shared === fields.length;
       const mismatch = onlyAdds ? undefined : firstDifference(base, schema, baseFile);
       if (onlyAdds) problems.push({ file, code: 'schema-extended', message: `This file adds column${added.length === 1 ? '' : 's'} ${added.map((n) => `"${short(n)}"`).join(', ')} to those of ${baseFile}; the container has the union of their fields.` });
       else if (mismatch !== undefined) problems.push({ file, code: 'schema-mismatch', message: mismatch });
@@ -83,13 +89,14 @@ export function reconcileSchemas(samples: { file: string; result: InferenceResul
 
 /** Why a file's schema cannot join the container's so far: no shared column, or a conflicting one; undefined when it can. */
 function whyApart(byName: ReadonlyMap<string, FieldInfo>, schema: InferredFileSchema, baseFile: string): string | undefined {
-  const shared = schema.fields.filter((field) => byName.has(field.name));
-  if (shared.length === 0) return `it shares no column with ${baseFile}`;
-  for (const field of shared) {
-    const known = byName.get(field.name)!;
+  let shares = false;
+  for (const field of schema.fields) {
+    const known = byName.get(field.name);
+    if (known === undefined) continue;
+    shares = true;
     if (conflicting(known.type, field.type)) return `its column "${short(field.name)}" is ${field.type} where ${baseFile} has ${known.type}`;
   }
-  return undefined;
+  return shares ? undefined : `it shares no column with ${baseFile}`;
 }
 
 /**
@@ -98,9 +105,15 @@ function whyApart(byName: ReadonlyMap<string, FieldInfo>, schema: InferredFileSc
  * may read a sparse column either way.
  */
 function conflicting(a: string, b: string): boolean {
-  const temporal = (t: string): boolean => t === 'DATE' || t === 'TIMESTAMP' || t === 'TIME';
-  const scalar = (t: string): boolean => INTEGER_RANK.has(t) || FLOATING.has(t) || t === 'BOOLEAN';
-  return (temporal(a) && scalar(b)) || (scalar(a) && temporal(b));
+  return a !== b && ((isTemporal(a) && isScalar(b)) || (isScalar(a) && isTemporal(b)));
+}
+
+function isTemporal(type: string): boolean {
+  return type === 'DATE' || type === 'TIMESTAMP' || type === 'TIME';
+}
+
+function isScalar(type: string): boolean {
+  return INTEGER_RANK.has(type) || FLOATING.has(type) || type === 'BOOLEAN';
 }
 
 /** The first way `other` departs from `base` in columns or dialect, as a user-facing sentence. */
