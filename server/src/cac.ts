@@ -1,5 +1,5 @@
 import { createApiServer } from './api/apiServer';
-import { main } from './cli/main';
+import { describeUnexpected, main } from './cli/main';
 
 /**
  * The `cac` program (bin/cac.js runs its bundle, dist/cli.js): the command line, with the HTTP
@@ -10,6 +10,13 @@ import { main } from './cli/main';
  * the same, so `cac daemon` and `cac serve` stop cleanly under a service manager.
  */
 export function run(): void {
+  // `cac history | head -1`: a reader that stops reading ends us quietly, as it does any Unix tool.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   const controller = new AbortController();
   let interrupted = false;
   process.on('SIGINT', () => {
@@ -28,7 +35,7 @@ export function run(): void {
       process.exitCode = code;
     })
     .catch((error: unknown) => {
-      process.stderr.write(`error: ${String(error)}\n`);
+      process.stderr.write(`error: ${describeUnexpected(error, process.env)}\n`);
       process.exitCode = 1;
     });
 }

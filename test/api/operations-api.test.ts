@@ -43,10 +43,9 @@ describe('HTTP API (cac serve), with a real HTTP client', function () {
 
   async function call(method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
     const init: RequestInit = { method, headers: { ...headers } };
-    if (body !== undefined) {
-      init.body = typeof body === 'string' ? body : JSON.stringify(body);
-      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
-    }
+    // Every POST says JSON, also a bodiless action (the API refuses others: see the cross-site tests).
+    if (method === 'POST') (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+    if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
     const response = await fetch(base + route, init);
     const text = await response.text();
     const parsed = text ? JSON.parse(text) : undefined;
@@ -86,6 +85,24 @@ describe('HTTP API (cac serve), with a real HTTP client', function () {
     assert.deepEqual([answer.body.type, answer.body.datastore.name, answer.body.prune, answer.body.recreate, answer.body.include], ['catalog', 'shop', false, false, ['table', 'view']]);
     assert.equal(answer.body.process, undefined, 'the internal process is never shown');
     await finished(answer.body.id);
+  });
+
+  it('refuses what a web page could send: a foreign Origin, Sec-Fetch-Site cross-site, a POST that is not JSON', async () => {
+    const before = store().list().length;
+    const foreign = await call('POST', '/api/operations/run', SEED_RUN, { Origin: 'http://evil.example' });
+    assert.deepEqual([foreign.status, foreign.body.code], [403, 'cross-origin']);
+    const crossSite = await call('GET', '/api/operations', undefined, { 'Sec-Fetch-Site': 'cross-site' });
+    assert.deepEqual([crossSite.status, crossSite.body.code], [403, 'cross-site-request']);
+    const nullOrigin = await call('POST', '/api/operations/1/rerun', undefined, { Origin: 'null' });
+    assert.equal(nullOrigin.status, 403);
+    // A form post: a "simple" request a browser sends cross-site without asking first.
+    const form = await call('POST', '/api/operations/1/rerun', 'x=1', { 'content-type': 'application/x-www-form-urlencoded' });
+    assert.deepEqual([form.status, form.body.code], [415, 'unsupported-media-type']);
+    const bare = await fetch(`${base}/api/operations/1/rerun`, { method: 'POST' });
+    assert.equal(bare.status, 415, 'a bodiless POST must say application/json too');
+    assert.equal(store().list().length, before, 'nothing was started');
+    const own = await call('GET', '/api/operations', undefined, { Origin: base });
+    assert.equal(own.status, 200, 'the server\'s own origin is fine');
   });
 
   it('records the caller as triggered_by: a stated identity marked as stated, never the OS user of `cac serve`', async () => {

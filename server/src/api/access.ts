@@ -70,6 +70,33 @@ export function checkAccess(request: IncomingMessage, policy: AccessPolicy): voi
   }
 }
 
+/**
+ * Refuses what a web page could send: a browser on any site can POST to a loopback server without
+ * a preflight ("simple" requests), so a request is refused when the browser says it comes from
+ * another site (`Sec-Fetch-Site: cross-site`), when its `Origin` is not this server's own, and
+ * when a POST is not `application/json` (which no page can send cross-site without a preflight,
+ * and a preflight is never granted: no CORS headers). Clients that are not browsers send neither
+ * header and are unaffected; bodiless action POSTs must say `application/json` too.
+ */
+export function checkSameOrigin(request: IncomingMessage): void {
+  if (request.headers['sec-fetch-site'] === 'cross-site') {
+    throw new ApiError(403, 'cross-site-request', 'Requests from other web sites are refused (Sec-Fetch-Site: cross-site). Call the API from a script or a tool, not from a web page.');
+  }
+  const origin = request.headers.origin;
+  if (origin !== undefined) {
+    const host = request.headers.host ?? '';
+    if (origin !== `http://${host}` && origin !== `https://${host}`) {
+      throw new ApiError(403, 'cross-origin', `Requests from origin '${origin.slice(0, 200)}' are refused: the API answers only its own origin (http://${host.slice(0, 200)}) and clients that are not browsers.`);
+    }
+  }
+  if (request.method === 'POST') {
+    const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json') {
+      throw new ApiError(415, 'unsupported-media-type', `Send every POST with 'Content-Type: application/json', also one without a body (got '${type || 'none'}').`);
+    }
+  }
+}
+
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
   if (bare === 'localhost' || bare.endsWith('.localhost')) return true;

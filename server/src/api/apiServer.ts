@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ActionRefused, type SyncOutcome } from '../core';
-import { accessPolicyFor, callerOf, checkAccess, type AccessPolicy } from './access';
+import { accessPolicyFor, callerOf, checkAccess, checkSameOrigin, type AccessPolicy } from './access';
 import { ApiError, sendError, sendJson } from './http';
 import { routeOperations, type RouteContext } from './operationsRoutes';
 import { SyncLauncher } from './syncLauncher';
@@ -71,6 +71,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, policy
   const started = Date.now();
   try {
     checkAccess(request, policy);
+    checkSameOrigin(request);
     const context: RouteContext = { ...server, caller: callerOf(request, policy) };
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/api/health') {

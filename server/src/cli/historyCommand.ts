@@ -1,5 +1,5 @@
 import {
-  describeSummary, durationMs, OperationStore, presentOperation, queryOperations, readProjectSettings, type OperationQuery, type OperationRecord, type OperationResult,
+  describeSummary, durationMs, OperationStore, presentOperation, queryOperations, readProjectSettings, visible, type OperationQuery, type OperationRecord, type OperationResult,
 } from '../core';
 import { CliError, colorsFor, writeJson, type CliIo, type OutputFormat } from './output';
 
@@ -40,8 +40,8 @@ export function historyListCommand(io: CliIo, options: HistoryListOptions): numb
   }
   const colors = colorsFor(io.stdout, io.env);
   const rows = page.items.map((r) => [
-    String(r.id), r.created.slice(0, 19).replace('T', ' ') + 'Z', r.datastore.name, r.result + progressText(r),
-    formatDuration(r.end_time ? durationMs(r, options.now) : undefined), r.schedule ?? '', summaryText(r),
+    String(r.id), r.created.slice(0, 19).replace('T', ' ') + 'Z', visible(r.datastore.name), r.result + progressText(r),
+    formatDuration(r.end_time ? durationMs(r, options.now) : undefined), visible(r.schedule ?? ''), summaryText(r),
   ]);
   const header = ['ID', 'CREATED (UTC)', 'DATASTORE', 'RESULT', 'DURATION', 'SCHEDULE', 'CHANGES'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
@@ -67,8 +67,9 @@ export function historyShowCommand(io: CliIo, root: string, idText: string, form
 }
 
 export function describeOperation(record: OperationRecord, now: Date, colors: ReturnType<typeof colorsFor>): string {
+  // Records are local files and quote the source: every line is made visible (escapes shown, never interpreted).
   const out = [
-    `${colors.bold(`Operation ${record.id}`)} · ${record.type} · ${record.result}`,
+    `${colors.bold(`Operation ${record.id}`)} · ${visible(record.type)} · ${visible(record.result)}`,
     `  datastore     ${record.datastore.name} (${record.datastore.type}, ${record.datastore.store_type})`,
     `  started       ${record.start_time}${record.resumed_at ? ` (resumed ${record.resumed_at})` : ''}`,
     `  ended         ${record.end_time ?? '—'} (${formatDuration(record.end_time ? durationMs(record, now) : undefined)})`,
@@ -81,7 +82,9 @@ export function describeOperation(record: OperationRecord, now: Date, colors: Re
   if (record.summary) out.push(`  summary       ${summaryText(record)}`);
   for (const change of record.changes) out.push(`    ${change.action.padEnd(15)} ${change.name}${change.details?.length ? ` — ${change.details.join('; ')}` : ''}`);
   for (const log of record.logs) out.push(`    ${log.level.padEnd(15)} ${log.code}: ${log.message}`);
-  return out.join('\n') + '\n';
+  // The first line's bold is ours; everything after it is escaped whole.
+  const [title, ...rest] = out;
+  return [title, ...rest.map(visible)].join('\n') + '\n';
 }
 
 /** Operation ids are positive integers; anything else is refused before it reaches the store. */

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ActionRefused, ENGINE_VERSION, OPERATION_RESULTS, type IncludeKind, type OperationResult } from '../core';
@@ -36,7 +37,10 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
   // Commands that print a review (diff, sync) accept Markdown as well.
   const reviewCommon = (): { root: string; format: ReviewOutputFormat } => {
     const opts = program.opts<{ root?: string; format: ReviewOutputFormat }>();
-    return { root: path.resolve(io.cwd, opts.root ?? '.'), format: opts.format };
+    const root = path.resolve(io.cwd, opts.root ?? '.');
+    // A mistyped --root must not pass as "nothing defined here" (a CI job would go green).
+    if (!isFolder(root)) throw new CliError(`--root ${opts.root ?? '.'}: ${fs.existsSync(root) ? 'is not a folder' : 'no such folder'} (${root}). Check the path.`);
+    return { root, format: opts.format };
   };
 
   program.command('validate')
@@ -128,7 +132,7 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
     if (code?.startsWith('commander.')) return 1;
-    io.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
+    io.stderr.write(`error: ${describeUnexpected(error, io.env)}\n`);
     return 1;
   }
 }
@@ -156,3 +160,34 @@ function parsePositive(value: string): number {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer.');
   return n;
 }
+
+function isFolder(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An error no command expected, in one line: a file system error says which file and what to do;
+ * the stack only with CAC_DEBUG set (a stack is for us, not for the person at the terminal).
+ */
+export function describeUnexpected(error: unknown, env: Readonly<Record<string, string | undefined>>): string {
+  if (env.CAC_DEBUG) return (error as Error).stack ?? String(error);
+  const { code, path: file, syscall } = error as NodeJS.ErrnoException;
+  const advice = code ? FILE_SYSTEM_ADVICE[code] : undefined;
+  if (advice && file) return `cannot ${syscall ?? 'use'} ${file}: ${advice[0]} (${code}). ${advice[1]}`;
+  return `${(error as Error).message ?? String(error)} (set CAC_DEBUG=1 for the details, and report it if it looks like our bug).`;
+}
+
+const FILE_SYSTEM_ADVICE: Record<string, [string, string]> = {
+  EACCES: ['permission denied', 'Give your user read (and for syncs, write) access to it, or run as its owner.'],
+  EPERM: ['operation not permitted', 'Check the permissions and attributes of the file and its folder.'],
+  ENOENT: ['no such file or folder', 'Check the path, or run `cac validate` to see what the definitions name.'],
+  ENOTDIR: ['a part of the path is not a folder', 'Check the path.'],
+  EISDIR: ['it is a folder', 'Name a file instead.'],
+  ENOSPC: ['the disk is full', 'Free some space, then run the command again (files are never left half-written).'],
+  EROFS: ['the file system is read-only', 'Run where the catalog can be written, or use --dry-run.'],
+  EMFILE: ['too many open files', 'Raise the limit (ulimit -n) and run again.'],
+};

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import pc from 'picocolors';
-import { type Problem } from '../core';
+import { visible, type Problem } from '../core';
 
 /** Where command output goes; tests pass their own streams. */
 export interface CliIo {
@@ -25,7 +25,7 @@ export function colorsFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): 
 export function formatProblem(problem: Problem, cwd: string, colors: ReturnType<typeof pc.createColors>): string {
   const where = `${relativePath(problem.file, cwd)}:${problem.range.start.line + 1}:${problem.range.start.character + 1}`;
   const severity = problem.severity === 'error' ? colors.red('error') : problem.severity === 'warning' ? colors.yellow('warning') : colors.blue('info');
-  return `${where}: ${severity} ${colors.dim(problem.code)}: ${problem.message}`;
+  return `${visible(where)}: ${severity} ${colors.dim(problem.code)}: ${visible(problem.message)}`;
 }
 
 export function problemJson(problem: Problem, cwd: string): object {

@@ -1,5 +1,5 @@
 import {
-  compareByName, datastoreSnapshotDir, removeContainers, describeChange, describeSummary, didYouMean, encodeSnapshotBase, hasErrors, loadWorkspace, nearestNames, OperationStore, readWorkingTreeSnapshots, ReviewInputError, reviewSyncOutcomes, presentSyncOutcome, runSync, summarize, triggeredBy, type ContainerChange, type DatastoreDefinition, type IncludeKind, type SnapshotTree, type SyncOutcome, type SyncToReview,
+  compareByName, datastoreSnapshotDir, removeContainers, visible, describeChange, describeSummary, didYouMean, encodeSnapshotBase, hasErrors, loadWorkspace, nearestNames, OperationStore, readWorkingTreeSnapshots, ReviewInputError, reviewSyncOutcomes, presentSyncOutcome, runSync, summarize, triggeredBy, type ContainerChange, type DatastoreDefinition, type IncludeKind, type SnapshotTree, type SyncOutcome, type SyncToReview,
 } from '../core';
 import { reviewLocation, shellWord, writeReview } from './diffCommand';
 import { CliError, colorsFor, formatProblem, writeJson, type CliIo, type ReviewOutputFormat } from './output';
@@ -130,23 +130,24 @@ function printOutcome(io: CliIo, outcome: SyncOutcome, dryRun: boolean, colors: 
   const result = outcome.result === 'success' ? colors.green(outcome.result)
     : outcome.result === 'warning' ? colors.yellow(outcome.result) : colors.red(outcome.result);
   const operation = outcome.operationId !== undefined ? `operation ${outcome.operationId}, ` : '';
-  let line = `${colors.bold(outcome.datastore)}: ${result}`;
+  // Names and messages quote the source (table and file names): shown escaped, never interpreted by the terminal.
+  let line = `${colors.bold(visible(outcome.datastore))}: ${result}`;
   if (outcome.plan) {
     const parts = describeSummary(summarize(outcome.plan), { unchanged: true });
     line += ` · ${parts.join(', ')}${outcome.changed ? '' : dryRun ? ' · no changes' : ' · no changes, nothing written'}`;
   }
   io.stdout.write(`${line} ${colors.dim(`(${operation}${(outcome.durationMs / 1000).toFixed(2)} s)`)}\n`);
-  if (outcome.message) io.stdout.write(`  ${outcome.message}\n`);
+  if (outcome.message) io.stdout.write(`  ${visible(outcome.message)}\n`);
   for (const change of outcome.plan?.changes ?? []) {
     if (change.action === 'unchanged') continue;
     const described = describeChange(change);
     const mark = MARKS[change.action];
     const colored = mark === '+' ? colors.green(mark) : mark === '-' ? colors.red(mark) : mark === '~' ? colors.yellow(mark) : mark;
-    io.stdout.write(`  ${colored} ${change.name}${described.details?.length ? colors.dim(` — ${described.details.join('; ')}`) : ''}\n`);
+    io.stdout.write(`  ${colored} ${visible(change.name)}${described.details?.length ? colors.dim(` — ${visible(described.details.join('; '))}`) : ''}\n`);
   }
   for (const log of outcome.logs) {
     if (log.level === 'info') continue;
-    const where = [log.container, log.file].filter(Boolean).join(' · ');
-    io.stdout.write(`  ${log.level === 'error' ? colors.red('error') : colors.yellow('warning')} ${colors.dim(log.code)}: ${where ? `${where}: ` : ''}${log.message}\n`);
+    const where = visible([log.container, log.file].filter(Boolean).join(' · '));
+    io.stdout.write(`  ${log.level === 'error' ? colors.red('error') : colors.yellow('warning')} ${colors.dim(log.code)}: ${where ? `${where}: ` : ''}${visible(log.message)}\n`);
   }
 }

@@ -10,6 +10,7 @@ export * from './problems';
 export { ENGINE_VERSION } from './version';
 export { compareByName, compareText } from './text/order';
 export { didYouMean, nearestNames } from './text/nearestNames';
+export { visible } from './text/visible';
 
 // Definitions: reading and validating what users write.
 export type * from './definitions/types';

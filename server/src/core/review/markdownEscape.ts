@@ -6,6 +6,7 @@
  * spans cannot hold is escaped here: pipes (table cells), backtick runs (the fence), line breaks
  * and other invisible or layout-changing characters (shown as `\n`, `\u202e`…), and length.
  */
+import { visible } from '../text/visible';
 
 /** Longest name shown in full; longer ones keep their start and end around an ellipsis. */
 export const MAX_SHOWN_CHARS = 160;
@@ -47,19 +48,6 @@ export function codeBlock(lines: readonly string[], language = 'text'): string {
   return [`${fence}${language}`, ...shown, fence].join('\n');
 }
 
-/**
- * Characters that would break a line, reorder text (bidi controls, the "Trojan Source" trick),
- * hide text (zero-width) or are not characters at all (lone surrogates) become visible escapes.
- */
-export function visible(value: string): string {
-  return value.replace(INVISIBLE, (ch) => {
-    if (ch === '\n') return '\\n';
-    if (ch === '\r') return '\\r';
-    if (ch === '\t') return '\\t';
-    return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
-}
-
 /** A long value shortened around an ellipsis, never splitting a character; empty shows as `(empty)`. */
 export function clip(value: string, max = MAX_SHOWN_CHARS): string {
   if (value === '') return '(empty)';
@@ -69,10 +57,5 @@ export function clip(value: string, max = MAX_SHOWN_CHARS): string {
   const tail = Math.floor(max / 4);
   return `${chars.slice(0, max - tail - 1).join('')}…${chars.slice(chars.length - tail).join('')}`;
 }
-
-// C0 and C1 controls, DEL, line/paragraph separators, bidi marks and overrides, zero-width
-// characters and BOM, and lone surrogates. Matching control characters is the point here.
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

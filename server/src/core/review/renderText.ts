@@ -1,5 +1,5 @@
 import { breakingPhrase, containerHeadline, describeReviewChange, scopePhrase, summaryPhrases } from './describeReview';
-import { visible } from './markdownEscape';
+import { visible } from '../text/visible';
 import type { CatalogReview, ContainerReview, ReviewSide } from './reviewModel';
 import { compareText } from '../text/order';
 

@@ -29,56 +29,43 @@ export interface InitialSyncState {
   message: string | null;
 }
 
-/** `<state>/initial-syncs/<datastore>.json`: which datastores had their initial sync. */
-export class InitialSyncStateStore {
-  readonly folder: string;
+/**
+ * One small JSON file per key in a folder of local state, each replaced atomically; a file that
+ * cannot be read, or names another key, reads as absent. Keys are encoded like snapshot folders,
+ * so no name can leave the folder.
+ */
+class StateFiles<T> {
+  constructor(readonly folder: string, private readonly keyOf: (value: T) => string, private readonly valid: (value: T) => boolean = () => true) {}
 
-  constructor(stateDir: string) {
-    this.folder = path.join(stateDir, 'initial-syncs');
-  }
-
-  get(datastore: string): InitialSyncState | undefined {
+  get(key: string): T | undefined {
     try {
-      const value = JSON.parse(fs.readFileSync(this.fileOf(datastore), 'utf8')) as InitialSyncState;
-      return value.datastore === datastore ? value : undefined;
+      const value = JSON.parse(fs.readFileSync(this.fileOf(key), 'utf8')) as T;
+      return this.keyOf(value) === key && this.valid(value) ? value : undefined;
     } catch {
       return undefined;
     }
   }
 
-  put(state: InitialSyncState): void {
+  put(value: T): void {
     fs.mkdirSync(this.folder, { recursive: true });
-    writeFileAtomicallySync(this.fileOf(state.datastore), JSON.stringify(state, null, 2) + '\n');
+    writeFileAtomicallySync(this.fileOf(this.keyOf(value)), JSON.stringify(value, null, 2) + '\n');
   }
 
-  private fileOf(datastore: string): string {
-    return path.join(this.folder, `${encodeSnapshotBase(datastore)}.json`);
+  private fileOf(key: string): string {
+    return path.join(this.folder, `${encodeSnapshotBase(key)}.json`);
   }
 }
 
-export class ScheduleStateStore {
-  readonly folder: string;
-
+/** `<state>/initial-syncs/<datastore>.json`: which datastores had their initial sync. */
+export class InitialSyncStateStore extends StateFiles<InitialSyncState> {
   constructor(stateDir: string) {
-    this.folder = path.join(stateDir, 'schedules');
+    super(path.join(stateDir, 'initial-syncs'), (state) => state.datastore);
   }
+}
 
-  get(schedule: string): ScheduleRunState | undefined {
-    try {
-      const value = JSON.parse(fs.readFileSync(this.fileOf(schedule), 'utf8')) as ScheduleRunState;
-      return value.schedule === schedule && typeof value.timing === 'string' ? value : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  put(state: ScheduleRunState): void {
-    fs.mkdirSync(this.folder, { recursive: true });
-    writeFileAtomicallySync(this.fileOf(state.schedule), JSON.stringify(state, null, 2) + '\n');
-  }
-
-  private fileOf(schedule: string): string {
-    // Schedule names are schema-checked, and encoded anyway: no name can leave the folder.
-    return path.join(this.folder, `${encodeSnapshotBase(schedule)}.json`);
+/** `<state>/schedules/<schedule>.json`: what the scheduler remembers of each schedule. */
+export class ScheduleStateStore extends StateFiles<ScheduleRunState> {
+  constructor(stateDir: string) {
+    super(path.join(stateDir, 'schedules'), (state) => state.schedule, (state) => typeof state.timing === 'string');
   }
 }
