@@ -1,4 +1,5 @@
 import { ProblemCode, type Problem } from '../problems';
+import { urlCredentialsIn } from '../text/redact';
 import { didYouMean, nearestNames } from '../text/nearestNames';
 import { problemAt } from '../yaml/safeYaml';
 import { SECRET_KEYS, findEnvReferences } from './envReferences';
@@ -84,6 +85,12 @@ function checkSecretsAndReferences(datastore: DatastoreDefinition, problems: Pro
     for (const bad of scan.invalid) {
       problems.push(problemAt(source.file, ProblemCode.InvalidEnvReference, 'error', locate(source, path),
         `'${bad.text}' is not a valid reference. Write \${env:VARIABLE_NAME} (letters, digits and _), for example \${env:${suggestedVariable(datastore.name, key)}}.`));
+    }
+    const inUrl = SECRET_KEYS.has(key) ? [] : urlCredentialsIn(value);
+    if (inUrl.length > 0) {
+      // Never echo the value, nor the credential in it.
+      problems.push(problemAt(source.file, ProblemCode.LiteralSecret, 'error', locate(source, path),
+        `'${key}' holds a literal credential inside a URL (${[...new Set(inUrl)].join(', ')}). Secrets must not be committed: put the password in an environment variable and write it as \${env:${suggestedVariable(datastore.name, 'password')}}, or move it to 'password'.`));
     }
     if (SECRET_KEYS.has(key) && scan.literal.trim() !== '') {
       // Never echo the value: it is a secret that someone just committed by mistake.

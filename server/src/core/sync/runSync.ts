@@ -12,6 +12,7 @@ import { applySyncPlan } from '../snapshots/applyPlan';
 import { SnapshotFolderError, readCatalogState, type CatalogState } from '../snapshots/catalogState';
 import { planHasChanges, type SyncPlan } from '../snapshots/plan';
 import { replayPlan, type ResyncRecord } from '../snapshots/resyncRecord';
+import { redactCredentials } from '../text/redact';
 import { ENGINE_VERSION } from '../version';
 import { discover } from './discover';
 import { planSync } from './planSync';
@@ -178,6 +179,9 @@ async function apply(request: SyncRequest, source: ResolvedSync, discovery: Disc
 type StartedOutcome = SyncOutcome & { result: OperationResult };
 
 function finish(outcome: StartedOutcome, run: OperationRun): SyncOutcome {
+  // A driver's error may quote a connection URL: no credential reaches the record, the API or a terminal.
+  if (outcome.message) outcome.message = redactCredentials(outcome.message);
+  outcome.logs = outcome.logs.map((log) => (log.message.includes('@') || log.message.includes('=') ? { ...log, message: redactCredentials(log.message) } : log));
   const record = run.finish(outcome);
   if (record) outcome.operation = record;
   return outcome;
