@@ -12,13 +12,15 @@ export function redactCredentials(text: string): string {
 export function urlCredentialsIn(value: string): string[] {
   const found: string[] = [];
   // A reference is not a literal: `u:${env:PW}@host` is how it should be written.
-  const literal = value.replace(/\$\{env:[^}]*\}/g, '\u0000');
-  for (const match of literal.matchAll(URL_USERINFO)) if (match[3] !== undefined && match[3].replace(/\u0000/g, '') !== '') found.push('user:password@');
-  for (const match of literal.matchAll(SECRET_PARAMETER)) if (match[3] !== undefined && match[3].replace(/\u0000/g, '') !== '') found.push(`${match[2]}=`);
+  const literal = value.replace(/\$\{env:[^}]*\}/g, REFERENCE);
+  for (const match of literal.matchAll(URL_USERINFO)) if (match[3] !== undefined && match[3].replaceAll(REFERENCE, '') !== '') found.push('user:password@');
+  for (const match of literal.matchAll(SECRET_PARAMETER)) if (match[3] !== undefined && match[3].replaceAll(REFERENCE, '') !== '') found.push(`${match[2]}=`);
   return found;
 }
 
 const MASK = '***';
+/** Stands for a `${env:…}` reference while looking for literals (a character no URL holds). */
+const REFERENCE = '\u0000';
 /** `scheme://user:password@`: the password is everything up to the last `@` before the host. */
 const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s/]*)@/gi;
 /** `password=…` and its kin in a query string or a key=value connection string. */
