@@ -165,6 +165,24 @@ describe('file store (dfs) sync', () => {
     assert.ok(warned.includes('file-malformed c/broken.parquet'), warned.join('\n'));
   });
 
+  it('stays inside its root: links that lead out are skipped with a warning unless follow_links is set', async () => {
+    writeFile(root, 'data/inside/people.csv', 'id,name\n1,Ada\n');
+    const outside = makeCatalog({ 'secret/passwd.csv': 'user,hash\nroot,x\n', 'secret/more/keys.csv': 'k\n1\n' });
+    try {
+      fs.symlinkSync(path.join(outside, 'secret', 'passwd.csv'), path.join(root, 'data', 'link.csv'));
+      fs.symlinkSync(path.join(outside, 'secret'), path.join(root, 'data', 'linkdir'));
+      fs.symlinkSync(path.join(root, 'data', 'inside', 'people.csv'), path.join(root, 'data', 'alias.csv'));
+      const outcome = await sync(root, 'landing');
+      assert.deepEqual(snapshotNames(root, 'landing'), ['alias.csv', 'inside/people.csv'], 'a link inside the root is fine');
+      assert.deepEqual(outcome.logs.filter((l) => l.code === 'symlink-outside-root').map((l) => l.file).sort(), ['link.csv', 'linkdir']);
+      writeFile(root, 'datastores/landing.yaml', `${DATASTORE}follow_links: true\n`);
+      await sync(root, 'landing');
+      assert.deepEqual(snapshotNames(root, 'landing'), ['alias.csv', 'inside/people.csv', 'link.csv', 'linkdir/more/keys.csv', 'linkdir/passwd.csv']);
+    } finally {
+      removeCatalog(outside);
+    }
+  });
+
   it('terminates on symlink loops and says so', async function () {
     writeFile(root, 'data/x/file_1.csv', 'id\n1\n');
     fs.symlinkSync('..', path.join(root, 'data', 'x', 'loop'));

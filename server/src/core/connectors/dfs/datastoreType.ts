@@ -41,6 +41,10 @@ export const dfsType: DatastoreTypeEntry<DfsSettings> = {
         uniqueItems: true,
         description: 'Name patterns that decide grouping where inference does not do what you want, tried in order before it: `*` matches any run of characters and `_` matches `-`; with a `/` a pattern names one folder (`orders/orders_*.csv`), without it applies in every folder. Each matching file belongs to the first pattern it matches.',
       },
+      follow_links: {
+        type: 'boolean',
+        description: 'Follow symbolic links that lead out of the root folder (default false: such links are skipped with a warning, so a link to /etc is never catalogued).',
+      },
       sample_files: {
         type: 'integer',
         minimum: 1,
@@ -58,6 +62,7 @@ export const dfsType: DatastoreTypeEntry<DfsSettings> = {
       globbing: globbing === false ? false : globbing === 'folder' ? 'folder' : true,
       sample_files: Math.min(read.number(['sample_files']) ?? 10, 1000),
       patterns: read.strings(['patterns']) ?? [],
+      follow_links: read.value(['follow_links']) === true,
     };
   },
   open: async (target) => (await import('./dfsConnector')).openDfsConnector(target),

@@ -18,6 +18,8 @@ export interface DfsSettings {
   globbing: boolean | 'folder';
   /** How many files of a globbed container are read to infer its schema. */
   sample_files: number;
+  /** Follow symbolic links that lead out of the root; by default such links are skipped with a warning. */
+  follow_links?: boolean;
   /**
    * Pinned name patterns (`*` only), in the order written: a file goes to the first that matches,
    * before any grouping is inferred. With a `/` a pattern names one folder (`orders/orders_*.csv`);
@@ -36,7 +38,7 @@ export type DfsTarget = ConnectorTarget<DfsSettings>;
  */
 export function openDfsConnector(datastore: DfsTarget): Connector {
   const root = datastore.settings.root;
-  const store = root ? LocalFileStore.open(root) : undefined;
+  const store = root ? LocalFileStore.open(root, { followLinks: datastore.settings.follow_links === true }) : undefined;
   if (!store) {
     throw new ConnectorError(`The root folder '${root ?? ''}' of datastore '${datastore.name}' does not exist or is not a folder. Check 'root' (it is relative to the definition file).`, 'source-not-found');
   }
@@ -71,7 +73,7 @@ const INFERENCES_IN_FLIGHT = 8;
 const DESCRIBED_AHEAD = 16;
 
 async function discover(store: FileStore, datastore: DfsSettings, context: DiscoveryContext): Promise<DiscoveryResult> {
-  const settings = JSON.stringify([CACHE_VERSION, datastore.extensions, datastore.globbing, datastore.sample_files, datastore.patterns]);
+  const settings = JSON.stringify([CACHE_VERSION, datastore.extensions, datastore.globbing, datastore.sample_files, datastore.patterns, datastore.follow_links === true]);
   const previous = readCache(context.previousCache, settings);
   const listing = await store.list(new Set(datastore.extensions), context.signal);
   const next: DfsCache = { version: CACHE_VERSION, settings, folders: {} };

@@ -20,6 +20,7 @@ import { CLAIMED_BY_MAIN, CLAIMED_BY_WORKER, StatWorker, type StatBatchResult } 
  */
 export async function traverseLocalFolder(root: string, extensions: ReadonlySet<string>, signal: AbortSignal, options: TraverseOptions = {}): Promise<FileStoreListing> {
   const walk = new Walk(options.workerThreshold ?? WORKER_THRESHOLD, options.batchSize ?? BATCH_SIZE, options.workerOnly ?? false);
+  walk.boundary = options.followLinks ? undefined : realFolder(root);
   try {
     const folders = walkTree(root, extensions, signal, walk);
     await walk.statAll(signal);
@@ -41,6 +42,14 @@ export interface TraverseOptions {
   batchSize?: number;
   /** Tests: leave every batch to the worker (once started), to check it gives the same listing. */
   workerOnly?: boolean;
+  /** Follow symbolic links that lead out of the root (the datastore's `follow_links`); by default they are skipped with a warning. */
+  followLinks?: boolean;
+}
+
+/** The real path of a folder with a trailing separator, to tell whether a link leads out of it. */
+function realFolder(root: string): string {
+  const real = fs.realpathSync(root);
+  return real.endsWith(path.sep) ? real : real + path.sep;
 }
 
 const HIVE_SEGMENT = /^[^=]+=[^=]*$/;
@@ -126,6 +135,11 @@ function entryKind(entry: fs.Dirent, absolute: string, relative: string, visited
     }
     return 'other';
   }
+  if (entry.isSymbolicLink() && walk.boundary !== undefined && !isInside(absolute, walk.boundary)) {
+    // `data/link.csv -> /etc/passwd`, `linkdir -> /etc`: a file store stays inside its root.
+    walk.log({ level: 'warning', code: 'symlink-outside-root', file: relative, message: `Symbolic link '${relative}' leads out of the datastore's root; it was skipped. Set follow_links: true on the datastore to follow such links.` });
+    return 'other';
+  }
   if (stat.isFile()) return 'file';
   if (!stat.isDirectory()) return 'other';
   const identity = `${stat.dev}:${stat.ino}`;
@@ -135,6 +149,14 @@ function entryKind(entry: fs.Dirent, absolute: string, relative: string, visited
   }
   visited.add(identity);
   return 'folder';
+}
+
+function isInside(link: string, boundary: string): boolean {
+  try {
+    return (fs.realpathSync(link) + path.sep).startsWith(boundary);
+  } catch {
+    return false;
+  }
 }
 
 /** The `key=value` folders below one folder; their files are grouped once their stats are known. */
@@ -207,6 +229,8 @@ interface FolderPlace {
  * retained paths made the main thread's garbage collections cost ~40 ms more.
  */
 class Walk {
+  /** The root's real path (trailing separator) that links may not lead out of; undefined when links are followed anywhere. */
+  boundary: string | undefined;
   private readonly files: ListedFile[] = [];
   private readonly places: FolderPlace[] = [];
   private readonly walkLogs: OperationLogEntry[] = [];
