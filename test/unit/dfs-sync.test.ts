@@ -183,6 +183,16 @@ describe('file store (dfs) sync', () => {
     }
   });
 
+  it('warns about ragged CSV rows and unparsable JSON lines, naming the file and the line', async () => {
+    writeFile(root, 'data/r/ragged.csv', 'id,name\n1,Ada\n\n2,Bob,extra,more\n3,Cy\n4,Di,x\n');
+    writeFile(root, 'data/r/events.jsonl', '{"id": 1}\n{"id": 2, oops}\n{"id": 3}\nnot json\n');
+    const outcome = await sync(root, 'landing');
+    assert.equal(outcome.result, 'warning');
+    const warned = outcome.logs.filter((l) => l.level === 'warning').map((l) => `${l.code} ${l.file} ${l.message}`);
+    assert.ok(warned.some((w) => /^ragged-rows r\/ragged\.csv r\/ragged\.csv, line 4 has 4 values where the first row has 2 \(and 1 more such row\); the extra values became columns column2, column3/.test(w)), warned.join('\n'));
+    assert.ok(warned.some((w) => /^invalid-line r\/events\.jsonl r\/events\.jsonl, line 2 is not a valid JSON object \(and 1 more line\)/.test(w)), warned.join('\n'));
+  });
+
   it('terminates on symlink loops and says so', async function () {
     writeFile(root, 'data/x/file_1.csv', 'id\n1\n');
     fs.symlinkSync('..', path.join(root, 'data', 'x', 'loop'));

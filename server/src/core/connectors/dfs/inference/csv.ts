@@ -5,7 +5,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { FieldInfo } from '../../../model';
-import type { InferenceResult } from './result';
+import type { InferenceResult, InferredFileSchema } from './result';
 
 /** Infers the schema of `buf[start, end)`; `truncated` means the file goes on past `end`. */
 export function inferCsv(buf: Buffer, start: number, end: number, truncated: boolean, format: 'csv' | 'tsv'): InferenceResult {
@@ -31,7 +31,18 @@ export function inferCsv(buf: Buffer, start: number, end: number, truncated: boo
     return { ok: false, failure: { code: 'file-empty', message: 'This file has no data rows, so it has no columns to catalog. Add data to it or remove it.' } };
   }
   const { fields, header } = fieldsOf(rows);
-  return { ok: true, schema: { fields, delimiter: sniff.delimiter, header } };
+  const ragged = raggedRow(rows);
+  const schema: InferredFileSchema = { fields, delimiter: sniff.delimiter, header };
+  if (ragged !== undefined) {
+    // Without quotes a row is a line (empty lines skipped); with them a record may span lines.
+    const line = data.indexOf(QUOTE) === -1 ? lineOfRow(data.toString('utf8'), ragged.row) : undefined;
+    const where = line !== undefined ? `line ${line}` : `record ${ragged.row + 1}`;
+    schema.notes = [{
+      code: 'ragged-rows', line: line ?? ragged.row + 1,
+      message: `${where} has ${ragged.width} values where the first row has ${rows[0]!.length}${ragged.count > 1 ? ` (and ${ragged.count - 1} more such row${ragged.count === 2 ? '' : 's'})` : ''}; the extra values became columns ${fields.slice(rows[0]!.length).map((f) => f.name).join(', ')}. Fix the rows, or quote values that hold the delimiter.`,
+    }];
+  }
+  return { ok: true, schema };
 }
 
 // Candidate delimiters in tie-break order; TSV files prefer a tab, everything else a comma.
@@ -102,6 +113,35 @@ function sniffDialect(buf: Buffer, start: number, end: number, truncated: boolea
 }
 
 /** Rows of quote-free text, as csv-parse would give them: any line ending, empty lines skipped. */
+/** The first row longer than the first one (its index and width), and how many such rows there are. */
+function raggedRow(rows: string[][]): { row: number; width: number; count: number } | undefined {
+  const width = rows[0]!.length;
+  let first: { row: number; width: number } | undefined;
+  let count = 0;
+  for (let r = 1; r < rows.length; r++) {
+    if (rows[r]!.length <= width) continue;
+    count++;
+    first ??= { row: r, width: rows[r]!.length };
+  }
+  return first ? { ...first, count } : undefined;
+}
+
+/** The 1-based line of the `row`th non-empty line of quote-free text (splitPlain's rows). */
+function lineOfRow(text: string, row: number): number {
+  let line = 1;
+  let seen = -1;
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : LF;
+    if (c !== LF && c !== CR) continue;
+    if (i > start && ++seen === row) return line;
+    if (c === CR && text.charCodeAt(i + 1) === LF) i++;
+    line++;
+    start = i + 1;
+  }
+  return line;
+}
+
 function splitPlain(text: string, delimiter: string): string[][] {
   const rows: string[][] = [];
   const n = text.length;

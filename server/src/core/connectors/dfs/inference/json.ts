@@ -5,15 +5,16 @@
  */
 import type { FieldInfo } from '../../../model';
 import { isDate, isTimestamp } from './csv';
-import type { InferenceResult } from './result';
+import type { InferenceNote, InferenceResult } from './result';
 
 /** Infers the schema of a decoded prefix; `truncated` means the file goes on past its end. */
 export function inferJson(text: string, truncated: boolean, format: 'json' | 'jsonl'): InferenceResult {
   const records: unknown[] = [];
+  const skipped: SkippedLines = { first: 0, count: 0 };
   const start = skipSpace(text, 0);
   let error: string | undefined;
   if (format === 'jsonl') {
-    error = collectLines(text, start, truncated, records);
+    error = collectLines(text, start, truncated, records, skipped);
   } else if (text.charCodeAt(start) === OPEN_BRACKET) {
     error = collectArray(text, start + 1, truncated, records);
   } else if (text.charCodeAt(start) === OPEN_BRACE) {
@@ -26,7 +27,7 @@ export function inferJson(text: string, truncated: boolean, format: 'json' | 'js
       error = parseInto(text.slice(start, end), records) ? undefined : 'This file is not valid JSON. Fix the file and sync again.';
     } else {
       // More values follow the first object: newline-delimited records.
-      error = collectLines(text, start, truncated, records);
+      error = collectLines(text, start, truncated, records, skipped);
     }
   } else {
     error = 'A JSON file must hold an array of objects, a single object, or one object per line. Convert the file or exclude it.';
@@ -39,7 +40,10 @@ export function inferJson(text: string, truncated: boolean, format: 'json' | 'js
   for (const record of records) absorb(top, record, 0);
   const fields: FieldInfo[] = [];
   for (const [name, type] of top.fields) fields.push({ name, type: render(type), nullable: true });
-  return { ok: true, schema: { fields } };
+  if (skipped.count === 0) return { ok: true, schema: { fields } };
+  const more = skipped.count > 1 ? ` (and ${skipped.count - 1} more line${skipped.count === 2 ? '' : 's'})` : '';
+  const notes: InferenceNote[] = [{ code: 'invalid-line', line: skipped.first, message: `line ${skipped.first} is not a valid JSON object${more}; it was skipped when reading the fields. Fix or remove it.` }];
+  return { ok: true, schema: { fields, notes } };
 }
 
 /** Enough records to see optional keys, few enough to stay fast. */
@@ -137,18 +141,28 @@ function collectArray(text: string, pos: number, truncated: boolean, records: un
   return 'The top-level array of this file is never closed. Fix the file and sync again.';
 }
 
-/** One value per line; bad lines are skipped as long as some line is a JSON object. */
-function collectLines(text: string, pos: number, truncated: boolean, records: unknown[]): string | undefined {
+/** Lines of a JSON Lines file that were not JSON objects: the first one's number, and how many. */
+interface SkippedLines { first: number; count: number }
+
+/** One value per line; bad lines are skipped (and counted in `skipped`) as long as some line is a JSON object. */
+function collectLines(text: string, pos: number, truncated: boolean, records: unknown[], skipped: SkippedLines): string | undefined {
   let bad = 0;
+  // Lines before `pos` (leading blank lines) count too.
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) line++;
   while (pos < text.length && records.length < MAX_RECORDS) {
     let end = text.indexOf('\n', pos);
     if (end < 0) {
       if (truncated) break; // the prefix cut this line
       end = text.length;
     }
-    const line = text.slice(pos, end).trim();
+    const value = text.slice(pos, end).trim();
     pos = end + 1;
-    if (line !== '' && !parseInto(line, records)) bad++;
+    if (value !== '' && !parseInto(value, records)) {
+      bad++;
+      if (skipped.count++ === 0) skipped.first = line;
+    }
+    line++;
   }
   if (records.length > 0) return undefined;
   if (bad > 0) return 'No line of this file is a valid JSON object. Write one JSON object per line, then sync again.';

@@ -9,7 +9,7 @@
 import type { FieldInfo } from '../../../model';
 import type { InferenceResult, InferredFileSchema } from './result';
 
-export type ReconcileProblemCode = 'file-empty' | 'file-unreadable' | 'file-malformed' | 'schema-mismatch' | 'schema-extended';
+export type ReconcileProblemCode = 'file-empty' | 'file-unreadable' | 'file-malformed' | 'schema-mismatch' | 'schema-extended' | 'ragged-rows' | 'invalid-line';
 
 /** For a globbed container: merge the schemas of several sampled files of one group. */
 export function reconcileSchemas(samples: { file: string; result: InferenceResult }[]): {
@@ -32,6 +32,8 @@ export function reconcileSchemas(samples: { file: string; result: InferenceResul
         continue;
       }
       const schema = result.schema;
+      // Rows the schema survived (ragged CSV rows, bad JSON lines) are the file's warnings, with their line.
+      for (const note of schema.notes ?? []) problems.push({ file, code: note.code, message: `${file}, ${note.message}` });
       if (base === undefined) {
         base = schema;
         baseFile = file;

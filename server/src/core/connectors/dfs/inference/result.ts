@@ -6,7 +6,14 @@
 import type { FieldInfo } from '../../../model';
 import { NOT_A_REGULAR_FILE } from '../fileStore';
 
-export interface InferredFileSchema { fields: FieldInfo[]; delimiter?: string; header?: boolean }
+export interface InferredFileSchema {
+  fields: FieldInfo[];
+  delimiter?: string;
+  header?: boolean;
+  /** Data problems the schema survived, to report as warnings naming the line: ragged CSV rows, unparsable JSON lines. */
+  notes?: InferenceNote[];
+}
+export interface InferenceNote { code: 'ragged-rows' | 'invalid-line'; line: number; message: string }
 export interface InferenceFailure { code: 'file-empty' | 'file-unreadable' | 'file-malformed'; message: string }
 export type InferenceResult = { ok: true; schema: InferredFileSchema } | { ok: false; failure: InferenceFailure };
 
