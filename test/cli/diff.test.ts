@@ -48,12 +48,16 @@ describe('cac diff', function () {
     assert.equal(runCac(['diff', '--root', root]).code, 0);
 
     sqlite(path.join(root, 'shop.sqlite'), 'ALTER TABLE customers ADD COLUMN phone TEXT;');
+    assert.equal(runCac(['sync', 'shop_db', '--root', root, '--dry-run', '--fail-on', 'breaking']).code, 0, 'an added field is not breaking');
     assert.equal(runCac(['sync', 'shop_db', '--root', root]).code, 0);
     const changed = runCac(['diff', '--root', root, '--detailed-exitcode'], { NO_COLOR: '1' });
     assert.equal(changed.code, 2, changed.stderr);
     assert.match(changed.stdout, /^Catalog review of all datastores: HEAD \([0-9a-f]{7}\) → the working tree\n1 container changed · 1 field added · no breaking changes\n\nshop_db\n {2}~ customers — field added\n {6}field phone added \(TEXT\)\n$/);
     const plain = runCac(['diff', '--root', root]);
     assert.equal(plain.code, 0, 'changes alone never fail a run without --detailed-exitcode');
+    // A CI gate on breaking changes only: an added field passes it.
+    assert.equal(runCac(['diff', '--root', root, '--fail-on', 'breaking']).code, 0);
+    assert.equal(runCac(['diff', '--root', root, '--fail-on', 'any']).code, 2);
     commitAll(root, 'customers.phone');
   });
 
@@ -61,10 +65,13 @@ describe('cac diff', function () {
     sqlite(path.join(root, 'shop.sqlite'), 'ALTER TABLE orders DROP COLUMN status; ALTER TABLE products ADD COLUMN weight REAL; DROP VIEW customer_order_totals;');
     const dry = runCac(['sync', 'shop_db', '--root', root, '--dry-run', '--format', 'markdown', '--detailed-exitcode']);
     assert.equal(dry.code, 2, dry.stderr);
+    // A dropped column and a dropped view are breaking: the gate fails, in the preview and in the review.
+    assert.equal(runCac(['sync', 'shop_db', '--root', root, '--dry-run', '--fail-on', 'breaking']).code, 2);
     assert.equal(git(root, 'status', '--porcelain'), '', 'a dry run writes nothing');
     assert.equal(runCac(['sync', 'shop_db', '--root', root]).code, 0);
     const diff = runCac(['diff', 'shop_db', '--root', root, '--format', 'markdown', '--detailed-exitcode']);
     assert.equal(diff.code, 2, diff.stderr);
+    assert.equal(runCac(['diff', 'shop_db', '--root', root, '--fail-on', 'breaking']).code, 2);
 
     const dryLines = dry.stdout.split('\n');
     const diffLines = diff.stdout.split('\n');

@@ -12,6 +12,8 @@ export interface DiffCommandOptions {
   datastores: string[];
   format: ReviewOutputFormat;
   detailedExitcode: boolean;
+  /** Exit 2 on any change (as --detailed-exitcode), or only on a breaking one. */
+  failOn?: 'any' | 'breaking';
 }
 
 /**
@@ -36,7 +38,8 @@ export function diffCommand(io: CliIo, options: DiffCommandOptions): number {
     throw error;
   }
   writeReview(io, review, options.format, reviewLocation(io.env, diffCommandLine(options)));
-  return options.detailedExitcode && review.summary.changed ? 2 : 0;
+  if (options.failOn === 'breaking') return review.summary.breaking > 0 ? 2 : 0;
+  return (options.detailedExitcode || options.failOn === 'any') && review.summary.changed ? 2 : 0;
 }
 
 /** Prints a review in the chosen format; `cac sync --format markdown` prints through here too. */

@@ -61,12 +61,13 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     .option('--force-prune', 'allow a prune larger than the datastore\'s prune_limit')
     .option('--dry-run', 'show what would change without writing anything')
     .option('--detailed-exitcode', 'exit 2 when anything changed (0 when nothing did)')
-    .action(async (names: string[], opts: { prune?: boolean; recreate?: boolean; include?: IncludeKind[]; forcePrune?: boolean; dryRun?: boolean; detailedExitcode?: boolean }) => {
+    .addOption(new Option('--fail-on <what>', 'exit 2 on any change, or only on a breaking one (for CI gates)').choices(['any', 'breaking']))
+    .action(async (names: string[], opts: { prune?: boolean; recreate?: boolean; include?: IncludeKind[]; forcePrune?: boolean; dryRun?: boolean; detailedExitcode?: boolean; failOn?: 'any' | 'breaking' }) => {
       const { root, format } = reviewCommon();
       exitCode = await syncCommand(io, {
         root, format, datastores: names, signal,
         prune: opts.prune, recreate: opts.recreate, include: opts.include,
-        forcePrune: opts.forcePrune === true, dryRun: opts.dryRun === true, detailedExitcode: opts.detailedExitcode === true,
+        forcePrune: opts.forcePrune === true, dryRun: opts.dryRun === true, detailedExitcode: opts.detailedExitcode === true, failOn: opts.failOn,
       });
     });
 
@@ -86,9 +87,10 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     .option('--base <git-ref>', 'the revision to compare from (default: HEAD)')
     .option('--head <git-ref>', 'the revision to compare to (default: the working tree)')
     .option('--detailed-exitcode', 'exit 2 when anything changed (0 when nothing did)')
-    .action((names: string[], opts: { base?: string; head?: string; detailedExitcode?: boolean }) => {
+    .addOption(new Option('--fail-on <what>', 'exit 2 on any change, or only on a breaking one (for CI gates)').choices(['any', 'breaking']))
+    .action((names: string[], opts: { base?: string; head?: string; detailedExitcode?: boolean; failOn?: 'any' | 'breaking' }) => {
       const { root, format } = reviewCommon();
-      exitCode = diffCommand(io, { root, format, datastores: names, base: opts.base, head: opts.head, detailedExitcode: opts.detailedExitcode === true });
+      exitCode = diffCommand(io, { root, format, datastores: names, base: opts.base, head: opts.head, detailedExitcode: opts.detailedExitcode === true, failOn: opts.failOn });
     });
 
   const history = program.command('history').description('list and inspect sync operations (local state, not committed)');

@@ -1,5 +1,5 @@
 import {
-  compareByName, datastoreSnapshotDir, removeContainers, visible, describeChange, describeSummary, didYouMean, encodeSnapshotBase, hasErrors, loadWorkspace, nearestNames, OperationStore, readWorkingTreeSnapshots, ReviewInputError, reviewSyncOutcomes, presentSyncOutcome, runSync, summarize, triggeredBy, type ContainerChange, type DatastoreDefinition, type IncludeKind, type SnapshotTree, type SyncOutcome, type SyncToReview,
+  compareByName, countBreaking, datastoreSnapshotDir, removeContainers, visible, describeChange, describeSummary, didYouMean, encodeSnapshotBase, hasErrors, loadWorkspace, nearestNames, OperationStore, readWorkingTreeSnapshots, ReviewInputError, reviewSyncOutcomes, presentSyncOutcome, runSync, summarize, triggeredBy, type ContainerChange, type DatastoreDefinition, type IncludeKind, type SnapshotTree, type SyncOutcome, type SyncToReview,
 } from '../core';
 import { reviewLocation, shellWord, writeReview } from './diffCommand';
 import { CliError, colorsFor, formatProblem, writeJson, type CliIo, type ReviewOutputFormat } from './output';
@@ -15,6 +15,8 @@ export interface SyncCommandOptions {
   forcePrune: boolean;
   dryRun: boolean;
   detailedExitcode: boolean;
+  /** Exit 2 on any change (as --detailed-exitcode), or only on a breaking one. */
+  failOn?: 'any' | 'breaking';
   /** `markdown` prints the review `cac diff` would print once the sync is written (a PR comment). */
   format: ReviewOutputFormat;
   signal: AbortSignal;
@@ -70,7 +72,8 @@ export async function syncCommand(io: CliIo, options: SyncCommandOptions): Promi
     io.stdout.write(colors.dim('Dry run: nothing was written.\n'));
   }
   if (outcomes.some((o) => o.result === 'failure' || o.result === 'aborted' || o.result === 'refused')) return 1;
-  return options.detailedExitcode && outcomes.some((o) => o.changed) ? 2 : 0;
+  if (options.failOn === 'breaking') return outcomes.some((o) => o.plan !== undefined && countBreaking(o.plan) > 0) ? 2 : 0;
+  return (options.detailedExitcode || options.failOn === 'any') && outcomes.some((o) => o.changed) ? 2 : 0;
 }
 
 /**

@@ -24,7 +24,7 @@ export { nextRuns } from './definitions/scheduleTiming';
 // Snapshots: the committed catalog.
 export { datastoreSnapshotDir, encodeSnapshotBase } from './snapshots/fileNames';
 export { SNAPSHOTS_ON_DISK, SnapshotCatalog, type SnapshotSource } from './snapshots/snapshotCatalog';
-export { describeChange, describePlanChanges, describeSnapshotChange, describeSummary, type DescribedChange } from './snapshots/changes';
+export { countBreaking, describeChange, describePlanChanges, describeSnapshotChange, describeSummary, type DescribedChange } from './snapshots/changes';
 export { planHasChanges, summarize, type ChangeSummary, type ContainerChange, type SyncPlan } from './snapshots/plan';
 
 // Sync: the pipeline every host runs.

@@ -6,6 +6,20 @@ export function describePlanChanges(plan: { changes: readonly ContainerChange[] 
   return plan.changes.filter((c) => c.action !== 'unchanged').map(describeChange);
 }
 
+/**
+ * How many breaking changes a plan makes, as the review counts them: a container that goes away
+ * (pruned, removed from the catalog, or gone from the source) once, and each breaking field-level
+ * change of a changed one. `--fail-on breaking` gates CI on this.
+ */
+export function countBreaking(plan: { changes: readonly ContainerChange[] }): number {
+  let breaking = 0;
+  for (const change of plan.changes) {
+    if (change.action === 'pruned' || change.action === 'removed' || (change.action === 'missing' && change.reason === 'gone')) breaking++;
+    else if (change.action === 'changed') breaking += change.details.filter((d) => d.breaking).length;
+  }
+  return breaking;
+}
+
 /** A container's change for people: its action, its kind where known, and what happened, in short sentences. */
 export interface DescribedChange {
   name: string;
