@@ -186,10 +186,12 @@ describe('HTTP API (cac serve), with a real HTTP client', function () {
     assert.equal(streamed, 413);
   });
 
-  it('answers 404 to an unknown datastore, naming the defined ones', async () => {
+  it('answers 404 to an unknown datastore, suggesting the nearest name without listing them all', async () => {
     const answer = await call('POST', '/api/operations/run', { ...SEED_RUN, datastore_id: 'warehouse' });
     assert.deepEqual([answer.status, answer.body.code], [404, 'datastore-not-found']);
-    assert.match(answer.body.detail, /Defined: shop \(\d+\)/);
+    assert.doesNotMatch(answer.body.detail, /Defined|shop/);
+    const typo = await call('POST', '/api/operations/run', { ...SEED_RUN, datastore_id: 'shpo' });
+    assert.match(typo.body.detail, /Did you mean 'shop'\?/);
   });
 
   it('answers 409 to a run while the definitions have errors, naming the first one', async () => {
@@ -311,6 +313,8 @@ describe('HTTP API (cac serve), with a real HTTP client', function () {
   it('answers the health check and sets request timeouts', async () => {
     const answer = await call('GET', '/api/health');
     assert.deepEqual([answer.status, answer.body.status], [200, 'ok']);
+    const head = await fetch(`${base}/api/health`, { method: 'HEAD' });
+    assert.deepEqual([head.status, await head.text()], [200, '']);
     assert.equal(answer.headers.get('cache-control'), 'no-store');
     assert.equal(api.server.headersTimeout, 10_000);
     assert.equal(api.server.requestTimeout, 30_000);

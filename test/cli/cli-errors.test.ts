@@ -21,6 +21,13 @@ describe('cac: errors people read, not stack traces', () => {
     }
   });
 
+  it('reports errors as JSON on stdout when JSON was asked for', () => {
+    const missing = runCac(['history', 'show', '7', '--root', '/no/such/dir', '--format', 'json']);
+    assert.equal(missing.code, 1);
+    assert.deepEqual(JSON.parse(missing.stdout), { error: { message: '--root /no/such/dir: no such folder (/no/such/dir). Check the path.', exit_code: 1 } });
+    assert.equal(missing.stderr, '');
+  });
+
   it('ends quietly when the reader of its output stops reading (`cac history | head -1`)', async function () {
     this.timeout(60_000);
     ensureBuilt();

@@ -75,7 +75,12 @@ async function handle(request: IncomingMessage, response: ServerResponse, policy
     const context: RouteContext = { ...server, caller: callerOf(request, policy) };
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/api/health') {
-      if (request.method !== 'GET') throw new ApiError(405, 'method-not-allowed', 'Use GET.', { headers: { Allow: 'GET' } });
+      if (request.method === 'HEAD') {
+        // Load balancers and uptime checks probe with HEAD: the same status, no body.
+        response.writeHead(200, { 'Content-Type': 'application/json' }).end();
+        return;
+      }
+      if (request.method !== 'GET') throw new ApiError(405, 'method-not-allowed', 'Use GET or HEAD.', { headers: { Allow: 'GET, HEAD' } });
       sendJson(response, 200, { status: 'ok', running_operations: context.launcher.activeCount });
     } else if (url.pathname === '/api/operations' || url.pathname.startsWith('/api/operations/')) {
       await routeOperations(request, response, url, context);

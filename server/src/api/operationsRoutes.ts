@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  checkRerun, checkResume, definitionProblem, deleteOperation, findDatastore, loadWorkspace, OperationStore, presentOperation, queryOperations, readProjectSettings, requestOperationAbort, settle, type OperationPage, type SyncOutcome, type Workspace,
+  checkRerun, checkResume, definitionProblem, deleteOperation, didYouMean, findDatastore, nearestNames, loadWorkspace, OperationStore, presentOperation, queryOperations, readProjectSettings, requestOperationAbort, settle, type OperationPage, type SyncOutcome, type Workspace,
 } from '../core';
 import { validateActionBody, validateListQuery, validateRunBody } from './apiSchemas';
 import { ApiError, readJsonBody, sendJson, sendNoContent } from './http';
@@ -78,8 +78,9 @@ async function runOperation(response: ServerResponse, body: unknown, context: Ro
   if (problem) throw new ApiError(409, 'invalid-definitions', problem);
   const datastore = findDatastore(workspace, run.datastore_id);
   if (!datastore) {
-    const known = workspace.datastores.map((d) => `${d.name} (${d.id})`).join(', ') || 'none';
-    throw new ApiError(404, 'datastore-not-found', `No datastore with id or name ${JSON.stringify(run.datastore_id)}. Defined: ${known}.`);
+    // The nearest name helps a typo; the whole list would tell any caller every datastore there is.
+    const nearest = typeof run.datastore_id === 'string' ? nearestNames(run.datastore_id, workspace.datastores.map((d) => d.name), 1) : [];
+    throw new ApiError(404, 'datastore-not-found', `No datastore with id or name ${JSON.stringify(String(run.datastore_id).slice(0, 100))}.${didYouMean(nearest)}`);
   }
   const options = { prune: run.prune, recreate: run.recreate, include: run.include ? [...run.include].sort() : undefined, forcePrune: run.force_prune };
   sendStarted(response, await context.launcher.start({ workspace, datastore, options, triggeredBy: context.caller }));

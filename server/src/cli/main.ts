@@ -127,15 +127,18 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
-    if (error instanceof CliError || error instanceof ActionRefused) {
-      io.stderr.write(`error: ${error.message}\n`);
-      return error instanceof CliError ? error.exitCode : 1;
-    }
+    // A program that asked for JSON gets its errors as JSON too, on stdout where it reads.
+    const json = program.opts<{ format?: string }>().format === 'json';
+    const report = (message: string, exit: number): number => {
+      if (json) io.stdout.write(JSON.stringify({ error: { message, exit_code: exit } }) + '\n');
+      else io.stderr.write(`error: ${message}\n`);
+      return exit;
+    };
+    if (error instanceof CliError || error instanceof ActionRefused) return report(error.message, error instanceof CliError ? error.exitCode : 1);
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
     if (code?.startsWith('commander.')) return 1;
-    io.stderr.write(`error: ${describeUnexpected(error, io.env)}\n`);
-    return 1;
+    return report(describeUnexpected(error, io.env), 1);
   }
 }
 
