@@ -21,6 +21,21 @@ describe('cac: errors people read, not stack traces', () => {
     }
   });
 
+  it('says an unreadable history is unreadable, in one line, never "No operations yet"', () => {
+    const root = sqliteCatalog('CREATE TABLE t (id INTEGER PRIMARY KEY);');
+    try {
+      // Tests run as root, where chmod cannot deny a read: a file where the folder should be fails the same way.
+      fs.mkdirSync(path.join(root, '.cac'), { recursive: true });
+      fs.writeFileSync(path.join(root, '.cac', 'operations'), '');
+      const listed = runCac(['history', '--root', root]);
+      assert.equal(listed.code, 1);
+      assert.doesNotMatch(listed.stdout, /No operations yet/);
+      assert.match(listed.stderr, /^error: cannot scandir .*\.cac\/operations: a part of the path is not a folder \(ENOTDIR\)\. Check the path\.\n$/);
+    } finally {
+      removeCatalog(root);
+    }
+  });
+
   it('reports errors as JSON on stdout when JSON was asked for', () => {
     const missing = runCac(['history', 'show', '7', '--root', '/no/such/dir', '--format', 'json']);
     assert.equal(missing.code, 1);

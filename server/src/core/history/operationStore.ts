@@ -50,14 +50,22 @@ export class OperationStore {
 
   get(id: number): OperationRecord | undefined {
     if (!Number.isSafeInteger(id) || id < 1) return undefined;
+    let text: string;
     try {
-      return withLiveness(upgradeRecord(JSON.parse(fs.readFileSync(this.fileOf(id), 'utf8')) as OperationRecord));
+      text = fs.readFileSync(this.fileOf(id), 'utf8');
+    } catch (error) {
+      // No such record is an answer; a record we may not read is not "no operations" (EACCES, EIO…).
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    try {
+      return withLiveness(upgradeRecord(JSON.parse(text) as OperationRecord));
     } catch {
       return undefined;
     }
   }
 
-  /** Every record, newest first. Unreadable files are skipped (they cannot be half-written by us). */
+  /** Every record, newest first. Files that do not parse are skipped (they cannot be half-written by us); one that cannot be read is an error. */
   list(): OperationRecord[] {
     const records: OperationRecord[] = [];
     for (const id of this.ids().sort((a, b) => b - a)) {
@@ -83,11 +91,6 @@ export class OperationStore {
     return existed;
   }
 
-  /**
-   * A file kept beside a record: `abort` is the request another process leaves for the running
-   * sync (operations/abortRequest.ts), `checkpoint` what a resume needs (operations/resumeCheckpoint.ts).
-   * Ids are integers, so no caller can make these paths leave the folder.
-   */
   /** When the record was last written (a killed operation's last progress), or undefined. */
   lastWritten(id: number): Date | undefined {
     try {
@@ -97,6 +100,11 @@ export class OperationStore {
     }
   }
 
+  /**
+   * A file kept beside a record: `abort` is the request another process leaves for the running
+   * sync (operations/abortRequest.ts), `checkpoint` what a resume needs (operations/resumeCheckpoint.ts).
+   * Ids are integers, so no caller can make these paths leave the folder.
+   */
   sidecarPath(id: number, kind: OperationSidecar): string {
     if (!Number.isSafeInteger(id) || id < 1) throw new Error(`Operation ids are positive integers, not ${id}.`);
     return path.join(this.folder, `${String(id).padStart(8, '0')}.${kind}.json`);
@@ -106,8 +114,10 @@ export class OperationStore {
     let names: string[];
     try {
       names = fs.readdirSync(this.folder);
-    } catch {
-      return [];
+    } catch (error) {
+      // No history yet is an empty one; an unreadable one is an error to report, never "no operations".
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
     }
     const ids: number[] = [];
     for (const name of names) {
