@@ -97,7 +97,10 @@ describe('language server: diagnostics', function () {
     });
 
     it('agrees with `cac validate` on the same workspace: same files, positions, codes, severities and messages', () => {
-      const fromCli = cacValidate(root);
+      // What validate checks of its surroundings (variables set, local files present) belongs to the
+      // environment that runs it, not to the editor's: the editor shows everything else alike.
+      const ENVIRONMENT_CODES = new Set(['unset-env-variable', 'source-not-found', 'snapshot-folder-symlink']);
+      const fromCli = cacValidate(root).filter((p) => !ENVIRONMENT_CODES.has(p.code));
       const fromServer: CliProblem[] = [];
       for (const [fileUri, entry] of client.diagnostics) for (const d of entry.diagnostics) fromServer.push(asCli(root, fileUri, d));
       const key = (p: CliProblem): string => JSON.stringify([p.file, p.line, p.column, p.code, p.message]);

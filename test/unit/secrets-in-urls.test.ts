@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OperationStore, loadWorkspace, runSync } from '../../server/src/core';
+import { OperationStore, checkSurroundings, loadWorkspace, runSync } from '../../server/src/core';
 import { redactCredentials, urlCredentialsIn } from '../../server/src/core/text/redact';
 import { makeCatalog, removeCatalog } from '../helpers/syncFixtures';
 
@@ -43,5 +44,27 @@ describe('secrets inside URLs', () => {
     const record = new OperationStore(path.join(root, '.cac')).get(outcome.operationId!)!;
     assert.doesNotMatch(JSON.stringify(record) + (outcome.message ?? ''), /Secret|Other/);
     assert.equal(redactCredentials('connect postgresql://u:Secret@h/db?password=Other&x=1'), 'connect postgresql://u:***@h/db?password=***&x=1');
+  });
+});
+
+describe('what validate knows without connecting', () => {
+  it('warns about unset variables and missing local sources, and refuses a symlinked snapshot folder', () => {
+    const root = makeCatalog({
+      'datastores/a.yaml': 'kind: Datastore\nname: files\ntype: dfs\nroot: ./missing\n---\nkind: Datastore\nname: db\ntype: postgresql\nconnection:\n  host: 127.0.0.1\n  database: d\n  user: u\n  password: ${env:CAC_TEST_UNSET_PW}\n',
+    });
+    try {
+      fs.mkdirSync(path.join(root, 'elsewhere'));
+      fs.mkdirSync(path.join(root, 'snapshots'));
+      fs.symlinkSync(path.join(root, 'elsewhere'), path.join(root, 'snapshots', 'db'));
+      const problems = checkSurroundings(loadWorkspace(root), {});
+      assert.deepEqual(problems.map((p) => [p.code, p.severity, p.range.start.line]), [
+        ['source-not-found', 'warning', 3],
+        ['unset-env-variable', 'warning', 12],
+        ['snapshot-folder-symlink', 'error', 6],
+      ]);
+      assert.deepEqual(checkSurroundings(loadWorkspace(root), { CAC_TEST_UNSET_PW: 'x' }).map((p) => p.code), ['source-not-found', 'snapshot-folder-symlink']);
+    } finally {
+      removeCatalog(root);
+    }
   });
 });

@@ -1,11 +1,11 @@
-import { applySuppressions, checkOverridesAgainstSnapshots, compareProblems, hasErrors, loadWorkspace } from '../core';
+import { applySuppressions, checkOverridesAgainstSnapshots, checkSurroundings, compareProblems, hasErrors, loadWorkspace } from '../core';
 import { colorsFor, formatProblem, problemJson, writeJson, type CliIo, type OutputFormat } from './output';
 
 /** `cac validate`: every definition checked, as the editor checks it; exit 1 on any error. */
 export function validateCommand(io: CliIo, root: string, format: OutputFormat): number {
   const workspace = loadWorkspace(root);
   // `# cac-ignore:` comments apply here exactly as in the editor (core/language/suppressions.ts).
-  const problems = applySuppressions([...workspace.problems, ...checkOverridesAgainstSnapshots(workspace)], workspace.files).sort(compareProblems);
+  const problems = applySuppressions([...workspace.problems, ...checkOverridesAgainstSnapshots(workspace), ...checkSurroundings(workspace, io.env)], workspace.files).sort(compareProblems);
   const failed = hasErrors(problems);
   const counts = { datastores: workspace.datastores.length, schedules: workspace.schedules.length, overrides: workspace.overrides.length, files: workspace.files.length };
   if (format === 'json') {

@@ -19,6 +19,7 @@ export { PROJECT_FILE, isProjectFile, readProjectSettings } from './definitions/
 export { findDefinitionFiles, isDefinitionPath, mentionsCatalogKind, readDefinitionText } from './definitions/definitionFiles';
 export { analyzeDefinitionFile, analyzeDefinitions, analyzeParsedYaml, combineDefinitionFiles, type DefinitionFileAnalysis, type DefinitionFileText } from './definitions/analyzeDefinitions';
 export { checkOverridesAgainstSnapshots } from './definitions/overrideChecks';
+export { checkSurroundings } from './definitions/environmentChecks';
 export { nextRuns } from './definitions/scheduleTiming';
 
 // Snapshots: the committed catalog.

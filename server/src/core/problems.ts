@@ -36,6 +36,9 @@ export const ProblemCode = {
   LiteralSecret: 'literal-secret',
   InvalidEnvReference: 'invalid-env-reference',
   UnsetEnvVariable: 'unset-env-variable',
+  /** A local database file or file-store root that does not exist (definitions/environmentChecks.ts). */
+  SourceNotFound: 'source-not-found',
+  SnapshotFolderSymlink: 'snapshot-folder-symlink',
   UnknownContainer: 'unknown-container',
   UnknownField: 'unknown-field',
   IdentifierTypeMismatch: 'identifier-type-mismatch',
