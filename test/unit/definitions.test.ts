@@ -332,6 +332,20 @@ describe('schema validation of definitions', () => {
   });
 });
 
+describe('schema messages read as sentences, never as raw validator phrases', () => {
+  it('says what a bound, a length or a repeated item means', () => {
+    const text = 'kind: Datastore\nname: files\ntype: dfs\nroot: ""\nextensions: [csv, csv]\nsample_files: 0\nprune_limit: 0\n---\nkind: Datastore\nname: f2\ntype: dfs\nroot: data\nextensions: []\n';
+    const messages = analyze({ 'datastores/a.yaml': text }).problems.map((p) => p.message).sort();
+    assert.deepEqual(messages, [
+      "'extensions' lists the same value twice (items 1 and 2); list each once.",
+      "'extensions' must list at least 1 item.",
+      "'prune_limit' must be more than 0.",
+      "'root' must not be empty.",
+      "'sample_files' must be at least 1.",
+    ]);
+  });
+});
+
 describe('checks across files', () => {
   it('reports a duplicate datastore name at the second definition, ignoring case', () => {
     const second = sqliteStore('Warehouse');
@@ -339,7 +353,7 @@ describe('checks across files', () => {
     assert.deepEqual(workspace.problems.map((p) => [p.code, p.file, p.range]), [
       ['duplicate-name', path.join(ROOT, 'datastores/b.yaml'), rangeOf(second, 'Warehouse')],
     ]);
-    assert.match(workspace.problems[0]!.message, /a\.yaml/);
+    assert.match(workspace.problems[0]!.message, /^Datastore 'Warehouse' is already defined as 'warehouse' at datastores\/a\.yaml:2\. /);
   });
 
   it('reports a duplicate datastore name inside one file at the second document', () => {

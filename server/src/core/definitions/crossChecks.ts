@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { ProblemCode, type Problem } from '../problems';
 import { urlCredentialsIn } from '../text/redact';
 import { didYouMean, nearestNames } from '../text/nearestNames';
@@ -12,9 +13,9 @@ import type { DatastoreDefinition, DefinitionSource, Workspace } from './types';
  */
 export function checkDefinitions(workspace: Workspace): Problem[] {
   const problems: Problem[] = [];
-  checkUniqueNames(workspace.datastores, 'datastore', problems);
+  checkUniqueNames(workspace.datastores, 'datastore', workspace.project.root, problems);
   checkUniqueIds(workspace.datastores, problems);
-  checkUniqueNames(workspace.schedules, 'schedule', problems);
+  checkUniqueNames(workspace.schedules, 'schedule', workspace.project.root, problems);
   const names = new Map(workspace.datastores.map((d) => [d.name, d]));
   for (const schedule of workspace.schedules) {
     checkDatastoreReference(schedule.datastore, schedule.source, names, problems);
@@ -31,7 +32,7 @@ export function checkDefinitions(workspace: Workspace): Problem[] {
       const first = overridden.get(key);
       if (first) {
         problems.push(problemAt(overrides.source.file, ProblemCode.DuplicateName, 'error', locate(overrides.source, ['containers', container], 'key'),
-          `Container '${container}' of datastore '${overrides.datastore}' is already overridden in ${first.file}:${first.range.start.line + 1}. Keep one override per container.`));
+          `Container '${container}' of datastore '${overrides.datastore}' is already overridden at ${where(workspace.project.root, first, ['containers', container])}. Keep one override per container.`));
       } else {
         overridden.set(key, overrides.source);
       }
@@ -41,7 +42,13 @@ export function checkDefinitions(workspace: Workspace): Problem[] {
   return problems;
 }
 
-function checkUniqueNames(items: readonly { name: string; source: DefinitionSource }[], what: string, problems: Problem[]): void {
+/** `datastores/shop.yaml:12`: a definition's key as people find it, relative to the project. */
+function where(root: string, source: DefinitionSource, keyPath: (string | number)[]): string {
+  const line = locate(source, keyPath, 'key').start.line + 1;
+  return `${path.relative(root, source.file).split(path.sep).join('/')}:${line}`;
+}
+
+function checkUniqueNames(items: readonly { name: string; source: DefinitionSource }[], what: string, root: string, problems: Problem[]): void {
   // Case-insensitive: datastore names become folder names, which collide on macOS and Windows.
   const seen = new Map<string, { name: string; source: DefinitionSource }>();
   for (const item of items) {
@@ -52,7 +59,7 @@ function checkUniqueNames(items: readonly { name: string; source: DefinitionSour
       continue;
     }
     problems.push(problemAt(item.source.file, ProblemCode.DuplicateName, 'error', locate(item.source, ['name']),
-      `A ${what} named '${first.name}' is already defined in ${first.source.file}:${first.source.range.start.line + 1}. ${what[0]!.toUpperCase()}${what.slice(1)} names must be unique (ignoring case); rename one.`));
+      `${what[0]!.toUpperCase()}${what.slice(1)} '${item.name}' is already defined as '${first.name}' at ${where(root, first.source, ['name'])}. ${what[0]!.toUpperCase()}${what.slice(1)} names must be unique ignoring case (they name folders on case-insensitive disks); rename one.`));
   }
 }
 

@@ -112,6 +112,27 @@ function toIssue(error: ErrorObject, root: unknown): SchemaIssue {
       return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} must be ${article(String(params.type))}.` };
     case 'pattern':
       return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} has an invalid format. ${(error.parentSchema as { patternErrorMessage?: string } | undefined)?.patternErrorMessage ?? patternHint(path)}` };
+    case 'minItems':
+    case 'maxItems': {
+      const limit = Number(params.limit);
+      const bound = error.keyword === 'minItems' ? 'at least' : 'at most';
+      return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} must list ${bound} ${limit} item${limit === 1 ? '' : 's'}.` };
+    }
+    case 'minLength':
+    case 'maxLength': {
+      const limit = Number(params.limit);
+      if (error.keyword === 'minLength' && limit === 1) return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} must not be empty.` };
+      return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} must be ${error.keyword === 'minLength' ? 'at least' : 'at most'} ${limit} characters long.` };
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const words = { minimum: 'at least', maximum: 'at most', exclusiveMinimum: 'more than', exclusiveMaximum: 'less than' } as const;
+      return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} must be ${words[error.keyword]} ${String(params.limit)}.` };
+    }
+    case 'uniqueItems':
+      return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} lists the same value twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1}); list each once.` };
     default:
       return { path, target: 'value', code: ProblemCode.SchemaViolation, message: `${where} ${error.message ?? 'is invalid'}.` };
   }
