@@ -36,6 +36,19 @@ describe('cac: errors people read, not stack traces', () => {
     }
   });
 
+  it('summarises a first sync of many tables on a terminal and lists them all with --verbose', () => {
+    const root = sqliteCatalog(Array.from({ length: 120 }, (_, i) => `CREATE TABLE t${String(i).padStart(3, '0')} (id INTEGER PRIMARY KEY);`).join('\n'));
+    try {
+      const dry = runCac(['sync', '--root', root, '--dry-run']);
+      assert.equal(dry.stdout.split('\n').filter((line) => line.startsWith('  + ')).length, 50);
+      assert.match(dry.stdout, /… and 70 more changed containers \(--verbose lists them all/);
+      const verbose = runCac(['sync', '--root', root, '--dry-run', '--verbose']);
+      assert.equal(verbose.stdout.split('\n').filter((line) => line.startsWith('  + ')).length, 120);
+    } finally {
+      removeCatalog(root);
+    }
+  });
+
   it('reports errors as JSON on stdout when JSON was asked for', () => {
     const missing = runCac(['history', 'show', '7', '--root', '/no/such/dir', '--format', 'json']);
     assert.equal(missing.code, 1);

@@ -62,12 +62,13 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     .option('--dry-run', 'show what would change without writing anything')
     .option('--detailed-exitcode', 'exit 2 when anything changed (0 when nothing did)')
     .addOption(new Option('--fail-on <what>', 'exit 2 on any change, or only on a breaking one (for CI gates)').choices(['any', 'breaking']))
-    .action(async (names: string[], opts: { prune?: boolean; recreate?: boolean; include?: IncludeKind[]; forcePrune?: boolean; dryRun?: boolean; detailedExitcode?: boolean; failOn?: 'any' | 'breaking' }) => {
+    .option('--verbose', 'list every changed container (text output lists the first 50)')
+    .action(async (names: string[], opts: { prune?: boolean; recreate?: boolean; include?: IncludeKind[]; forcePrune?: boolean; dryRun?: boolean; detailedExitcode?: boolean; failOn?: 'any' | 'breaking'; verbose?: boolean }) => {
       const { root, format } = reviewCommon();
       exitCode = await syncCommand(io, {
         root, format, datastores: names, signal,
         prune: opts.prune, recreate: opts.recreate, include: opts.include,
-        forcePrune: opts.forcePrune === true, dryRun: opts.dryRun === true, detailedExitcode: opts.detailedExitcode === true, failOn: opts.failOn,
+        forcePrune: opts.forcePrune === true, dryRun: opts.dryRun === true, detailedExitcode: opts.detailedExitcode === true, failOn: opts.failOn, verbose: opts.verbose === true,
       });
     });
 

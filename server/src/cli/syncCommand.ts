@@ -17,6 +17,8 @@ export interface SyncCommandOptions {
   detailedExitcode: boolean;
   /** Exit 2 on any change (as --detailed-exitcode), or only on a breaking one. */
   failOn?: 'any' | 'breaking';
+  /** List every changed container (text output lists the first CHANGES_SHOWN and counts the rest). */
+  verbose?: boolean;
   /** `markdown` prints the review `cac diff` would print once the sync is written (a PR comment). */
   format: ReviewOutputFormat;
   signal: AbortSignal;
@@ -57,7 +59,7 @@ export async function syncCommand(io: CliIo, options: SyncCommandOptions): Promi
     progress?.clear();
     outcomes.push(outcome);
     reviewed.push({ folder: encodeSnapshotBase(datastore.name), datastoreDir: datastoreSnapshotDir(workspace.project.snapshotsDir, datastore.name), outcome });
-    if (options.format === 'text') printOutcome(io, outcome, options.dryRun, colors);
+    if (options.format === 'text') printOutcome(io, outcome, options.dryRun, colors, options.verbose === true);
     if (options.signal.aborted) break;
   }
   if (options.format === 'json') {
@@ -129,7 +131,10 @@ const MARKS: Record<ContainerChange['action'], string> = {
   new: '+', recreated: '+', changed: '~', unchanged: ' ', missing: '?', pruned: '-', still_removed: '·', removed: '-',
 };
 
-function printOutcome(io: CliIo, outcome: SyncOutcome, dryRun: boolean, colors: ReturnType<typeof colorsFor>): void {
+/** Changed containers text output lists before it only counts the rest: a first sync of 6,000 tables is a summary, not 6,000 lines. */
+const CHANGES_SHOWN = 50;
+
+function printOutcome(io: CliIo, outcome: SyncOutcome, dryRun: boolean, colors: ReturnType<typeof colorsFor>, verbose = false): void {
   const result = outcome.result === 'success' ? colors.green(outcome.result)
     : outcome.result === 'warning' ? colors.yellow(outcome.result) : colors.red(outcome.result);
   const operation = outcome.operationId !== undefined ? `operation ${outcome.operationId}, ` : '';
@@ -141,13 +146,14 @@ function printOutcome(io: CliIo, outcome: SyncOutcome, dryRun: boolean, colors: 
   }
   io.stdout.write(`${line} ${colors.dim(`(${operation}${(outcome.durationMs / 1000).toFixed(2)} s)`)}\n`);
   if (outcome.message) io.stdout.write(`  ${visible(outcome.message)}\n`);
-  for (const change of outcome.plan?.changes ?? []) {
-    if (change.action === 'unchanged') continue;
+  const changed = (outcome.plan?.changes ?? []).filter((change) => change.action !== 'unchanged');
+  for (const change of verbose ? changed : changed.slice(0, CHANGES_SHOWN)) {
     const described = describeChange(change);
     const mark = MARKS[change.action];
     const colored = mark === '+' ? colors.green(mark) : mark === '-' ? colors.red(mark) : mark === '~' ? colors.yellow(mark) : mark;
     io.stdout.write(`  ${colored} ${visible(change.name)}${described.details?.length ? colors.dim(` — ${visible(described.details.join('; '))}`) : ''}\n`);
   }
+  if (!verbose && changed.length > CHANGES_SHOWN) io.stdout.write(colors.dim(`  … and ${changed.length - CHANGES_SHOWN} more changed containers (--verbose lists them all; --format json and markdown always do)\n`));
   for (const log of outcome.logs) {
     if (log.level === 'info') continue;
     const where = visible([log.container, log.file].filter(Boolean).join(' · '));
