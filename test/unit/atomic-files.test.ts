@@ -23,6 +23,28 @@ describe('atomic file writes', () => {
     assert.deepEqual(fs.readdirSync(dir).filter(isTempFileName), []);
   });
 
+  it('stages temp files in the staging folder, never beside the targets where git would see them', async () => {
+    const snapshots = path.join(dir, 'snapshots');
+    const staging = path.join(dir, '.cac', 'staging', 'shop');
+    fs.mkdirSync(snapshots);
+    // What a kill would leave: every temp file that existed at some moment of the write.
+    const seen: string[] = [];
+    const watcher = fs.watch(dir, { recursive: true }, (_event, name) => {
+      if (name && isTempFileName(path.basename(name))) seen.push(name);
+    });
+    const writes = Array.from({ length: 300 }, (_, i) => ({ path: path.join(snapshots, `t${i}.yaml`), content: `n: ${i}\n` }));
+    try {
+      await writeFilesInBatches(writes, { stagingDir: staging });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      watcher.close();
+    }
+    assert.equal(fs.readdirSync(snapshots).length, 300);
+    assert.ok(seen.length > 0, 'the watcher saw the temp files');
+    assert.deepEqual(seen.filter((name) => !name.startsWith(path.join('.cac', 'staging'))), [], 'no temp file ever appeared among the snapshots');
+    assert.deepEqual(fs.readdirSync(staging), [], 'and none is left behind');
+  });
+
   it('writes more files than the open-file limit allows at once (ulimit -n 1024)', function () {
     this.timeout(60_000);
     const script = `require('tsx/cjs');

@@ -23,6 +23,7 @@ export async function writeFilesInBatches(writes: readonly FileWrite[], options:
   const oneFlush = writes.length >= SYNCFS_BATCH && process.platform === 'linux';
   // A unit is staged, flushed, then committed; per-file flushes keep its files open, so it stays a batch.
   const unitSize = oneFlush ? writes.length : batchSize;
+  const staging = usableStaging(options.stagingDir, writes);
   for (let unitStart = 0; unitStart < writes.length; unitStart += unitSize) {
     const unit = writes.slice(unitStart, unitStart + unitSize);
     const staged: StagedFile[] = [];
@@ -30,7 +31,7 @@ export async function writeFilesInBatches(writes: readonly FileWrite[], options:
     try {
       for (let start = 0; start < unit.length; start += batchSize) {
         options.signal?.throwIfAborted();
-        for (const write of unit.slice(start, start + batchSize)) staged.push(stageFile(write, !oneFlush, options.stamps !== undefined));
+        for (const write of unit.slice(start, start + batchSize)) staged.push(stageFile(write, !oneFlush, options.stamps !== undefined, staging));
         if (oneFlush) {
           options.onStaged?.(staged.length, writes.length);
           // The writes are synchronous: let an abort (a signal handler, a host's cancel message) in between batches.
@@ -76,6 +77,12 @@ export interface BatchedWriteOptions {
   stamps?: Map<string, FileStamp>;
   /** Folders that gained an entry besides the written files (new subfolders' parents): made durable with them. */
   alsoSync?: readonly string[];
+  /**
+   * Where temp files are written before each is renamed into place (the state folder, which git
+   * does not see), so a sync killed mid-write leaves nothing `git add -A` would commit. Unused
+   * when it is on another file system than the targets.
+   */
+  stagingDir?: string;
 }
 
 /** What tells a file apart from a rewritten one: size, mtime and inode (a rename keeps all three). */
@@ -98,8 +105,8 @@ interface StagedFile {
   stamp?: FileStamp;
 }
 
-function stageFile(write: FileWrite, keepOpen: boolean, withStamp: boolean): StagedFile {
-  const temp = tempPathFor(write.path);
+function stageFile(write: FileWrite, keepOpen: boolean, withStamp: boolean, stagingDir: string | undefined): StagedFile {
+  const temp = tempPathFor(write.path, stagingDir);
   const fd = fs.openSync(temp, 'wx', 0o644);
   let stamp: FileStamp | undefined;
   try {
@@ -191,8 +198,25 @@ const SYNCFS_BATCH = 256;
  * `wx`, so a clash fails rather than overwrites), without asking the system for randomness per
  * file, which cost ~5 µs each.
  */
-function tempPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target).slice(0, 100)}.${TEMP_PREFIX}${(tempCounter++).toString(36)}.tmp`);
+function tempPathFor(target: string, stagingDir?: string): string {
+  return path.join(stagingDir ?? path.dirname(target), `.${path.basename(target).slice(0, 100)}.${TEMP_PREFIX}${(tempCounter++).toString(36)}.tmp`);
+}
+
+/**
+ * The staging folder when temp files can be renamed from it into place: on the same file system
+ * as every target folder (a rename cannot cross one). Otherwise temp files go beside their
+ * targets, as before.
+ */
+function usableStaging(stagingDir: string | undefined, writes: readonly FileWrite[]): string | undefined {
+  if (stagingDir === undefined || writes.length === 0) return undefined;
+  try {
+    fs.mkdirSync(stagingDir, { recursive: true });
+    const device = fs.statSync(stagingDir).dev;
+    for (const folder of new Set(writes.map((write) => path.dirname(write.path)))) if (fs.statSync(folder).dev !== device) return undefined;
+    return stagingDir;
+  } catch {
+    return undefined;
+  }
 }
 
 const TEMP_PREFIX = randomBytes(6).toString('hex');

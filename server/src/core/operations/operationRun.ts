@@ -8,7 +8,7 @@ import type { OperationProgress, OperationRecord } from '../history/operationRec
 import { finishedOperationRecord, newOperationRecord, resumedOperationRecord, type FinishedOutcome } from '../history/recordLifecycle';
 import type { SyncOptions } from '../model';
 import { staleTempFilesIn, type CatalogState } from '../snapshots/catalogState';
-import { datastoreSnapshotDir } from '../snapshots/fileNames';
+import { datastoreSnapshotDir, stagingFolder } from '../snapshots/fileNames';
 import { planHasChanges, type SyncPlan } from '../snapshots/plan';
 import { forgetResync, recordResync, usableRecord, type ResyncRecord } from '../snapshots/resyncRecord';
 import { AbortRequestWatcher } from './abortRequest';
@@ -173,6 +173,8 @@ class RecordedRun implements OperationRun {
     // The replay record goes first: a crash after writing must not leave an older record that matches.
     forgetResync(this.request.stateDir, this.request.datastore.name);
     removeFilesDurably(this.checkpoint ? staleTempFilesIn(state.dir) : state.staleTempFiles ?? []);
+    // Under the lock no other writer stages here: what is left was a killed sync's.
+    removeFilesDurably(staleTempFilesIn(stagingFolder(this.request.stateDir, this.request.datastore.name)));
     if (!this.checkpoint && planHasChanges(plan)) saveResumeCheckpoint(this.history.sidecarPath(this.record.id, 'checkpoint'), this.record.id, state, plan);
     if (planHasChanges(plan)) markWriter(this.request.stateDir, this.request.datastore.name, this.record.id);
   }

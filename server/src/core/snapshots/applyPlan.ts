@@ -28,6 +28,7 @@ export async function applySyncPlan(plan: SyncPlan, dir: string, options: ApplyO
     onCommitted: options.onWritten,
     stamps,
     alsoSync: [...parents],
+    stagingDir: options.stagingDir,
   });
   options.signal?.throwIfAborted();
   if (plan.indexChanged) writeFileAtomicallySync(plan.indexPath, plan.indexText);
@@ -38,6 +39,8 @@ export async function applySyncPlan(plan: SyncPlan, dir: string, options: ApplyO
 
 export interface ApplyOptions {
   signal?: AbortSignal;
+  /** Temp files are staged here (in the state folder, out of git's sight), then renamed into place. */
+  stagingDir?: string;
   batchSize?: number;
   /** Called before the first batch (0) and after each one, with the files written so far. */
   onWritten?: (written: number, total: number) => void;

@@ -77,6 +77,11 @@ export function datastoreSnapshotDir(snapshotsDir: string, datastore: string): s
   return path.join(snapshotsDir, encodeSnapshotBase(datastore));
 }
 
+/** Where a sync of the datastore stages its temp files: local state, out of git's sight. */
+export function stagingFolder(stateDir: string, datastore: string): string {
+  return path.join(stateDir, 'staging', encodeSnapshotBase(datastore));
+}
+
 /** True for a file name a snapshot folder may hold: `*.yaml`, not a temp file (the index included). */
 export function isSnapshotFileName(name: string): boolean {
   return name.endsWith('.yaml') && !isTempFileName(name);

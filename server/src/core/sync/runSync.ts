@@ -10,6 +10,7 @@ import { beginOperationRun, type OperationRun } from '../operations/operationRun
 import { mergeResumedChanges } from '../operations/resumeCheckpoint';
 import { applySyncPlan } from '../snapshots/applyPlan';
 import { SnapshotFolderError, readCatalogState, type CatalogState } from '../snapshots/catalogState';
+import { stagingFolder } from '../snapshots/fileNames';
 import { planHasChanges, type SyncPlan } from '../snapshots/plan';
 import { replayPlan, type ResyncRecord } from '../snapshots/resyncRecord';
 import { redactCredentials } from '../text/redact';
@@ -166,6 +167,7 @@ async function apply(request: SyncRequest, source: ResolvedSync, discovery: Disc
   run.beginWrites(source.state, planned);
   const stamps = await applySyncPlan(planned, source.state.dir, {
     signal: run.signal,
+    stagingDir: stagingFolder(request.workspace.project.stateDir, request.datastore.name),
     batchSize: request.writeBatchSize,
     skipIdentical: run.checkpoint !== undefined,
     onWritten: (written, total) => run.written(written, total),
