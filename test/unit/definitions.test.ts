@@ -184,10 +184,16 @@ describe('loading a workspace from disk', () => {
 
   it('reports Project settings outside the root catalog.yaml and ignores them', () => {
     const text = 'kind: Project\nsnapshots: other\n';
-    root = writeWorkspace({ 'sub/catalog.yaml': text });
+    root = writeWorkspace({ 'sub/settings.yaml': text });
     const workspace = loadWorkspace(root);
     assert.deepEqual(workspace.problems.map((p) => [p.code, p.severity, p.range]), [['duplicate-project', 'warning', rangeOf(text, 'Project')]]);
     assert.equal(workspace.project.snapshotsDir, path.join(root, 'snapshots'));
+  });
+
+  it('treats a folder with a catalog.yaml of its own as another project, not as a warning', () => {
+    root = writeWorkspace({ 'sub/catalog.yaml': 'kind: Project\nsnapshots: other\n', 'sub/d.yaml': 'kind: Datastore\nname: inner\ntype: dfs\nroot: .\n' });
+    const workspace = loadWorkspace(root);
+    assert.deepEqual([workspace.problems, workspace.datastores.length], [[], 0]);
   });
 
   it('reports an oversized catalog.yaml once', () => {

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
 import { CatalogProject, type Problem } from '../core';
@@ -57,6 +58,11 @@ export class CatalogSession {
    */
   projectFor(file: string, create = false): CatalogProject | undefined {
     const best = this.deepestHolding(file);
+    if (best && !best.owns(file) && create) {
+      // A nested catalog.yaml makes its folder a project of its own (definitionFiles.ts): open it as one.
+      const nested = nestedProjectRoot(best.root, file);
+      if (nested) return this.addRoot(nested);
+    }
     if (best || !create) return best && best.owns(file) ? best : undefined;
     const loose = new CatalogProject(path.dirname(file), false);
     this.projects.set(loose.root, loose);
@@ -190,3 +196,11 @@ export class CatalogSession {
 
 /** How long after an open the per-document parses of its file are prepared (documentParts.ts). */
 const PRIME_AFTER_OPEN_MS = 200;
+
+/** The deepest folder between `root` (excluded) and `file` that holds a catalog.yaml, if any. */
+function nestedProjectRoot(root: string, file: string): string | undefined {
+  for (let folder = path.dirname(file); folder.startsWith(root + path.sep); folder = path.dirname(folder)) {
+    if (fs.existsSync(path.join(folder, 'catalog.yaml'))) return folder;
+  }
+  return undefined;
+}

@@ -28,6 +28,8 @@ export function findDefinitionFiles(project: ProjectSettings): string[] {
       if (entry.isDirectory()) {
         if (entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name)) continue;
         if (full === project.snapshotsDir || full === project.stateDir) continue;
+        // A folder with a catalog.yaml of its own is another project (as a git submodule is another repository).
+        if (isNestedProject(full)) continue;
         pending.push(full);
       } else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) {
         files.push(full);
@@ -54,8 +56,14 @@ export function isDefinitionPath(project: ProjectSettings, file: string): boolea
     if (excluded?.(segments.slice(0, i + 1).join('/'))) return false;
     if (i === segments.length - 1) break;
     if (name.startsWith('.') || SKIPPED_FOLDERS.has(name) || folder === project.snapshotsDir || folder === project.stateDir) return false;
+    if (isNestedProject(folder)) return false;
   }
   return true;
+}
+
+/** A folder below the root that holds a `catalog.yaml`: the root of a project of its own, whose files this project does not read. */
+function isNestedProject(folder: string): boolean {
+  return fs.existsSync(path.join(folder, 'catalog.yaml'));
 }
 
 /**
