@@ -25,6 +25,7 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     .description('Catalog as Code: datastore definitions, sync schedules and reviewable schema snapshots in git.')
     .version(ENGINE_VERSION)
     .option('--root <dir>', 'the catalog folder (default: the current folder)')
+    .option('--debug', 'print the stack of an unexpected error (as CAC_DEBUG=1 does)')
     .addOption(new Option('--format <format>', 'output format (markdown: diff and sync only, for pull-request comments)').choices(['text', 'json', 'markdown']).default('text'))
     .showHelpAfterError()
     .exitOverride()
@@ -139,7 +140,8 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
     if (code?.startsWith('commander.')) return 1;
-    return report(describeUnexpected(error, io.env), 1);
+    const debug = program.opts<{ debug?: boolean }>().debug === true;
+    return report(describeUnexpected(error, debug ? { ...io.env, CAC_DEBUG: '1' } : io.env), 1);
   }
 }
 

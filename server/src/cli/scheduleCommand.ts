@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import {
-  compareByName, definitionProblem, describeTiming, didYouMean, loadWorkspace, nearestNames, nextRuns, runDueSchedules, scheduledRunners, ScheduleStateStore, triggeredBy, type ScheduleDefinition, type ScheduleHost, type ScheduleReport, type Workspace,
+  compareByName, definitionProblem, visible, describeTiming, didYouMean, loadWorkspace, nearestNames, nextRuns, runDueSchedules, scheduledRunners, ScheduleStateStore, triggeredBy, type ScheduleDefinition, type ScheduleHost, type ScheduleReport, type Workspace,
 } from '../core';
 import { clockOf, type CommandContext } from './commandContext';
 import { CliError, colorsFor, formatProblem, writeJson, type CliIo } from './output';
@@ -113,8 +113,8 @@ export function reportLine(r: ScheduleReport): string {
   const next = r.next_run ? `; next ${runText(r.next_run)}` : '';
   switch (r.action) {
     case 'ran':
-      if (!r.slot) return `${r.datastore}: initial sync (a new datastore without snapshots) → ${r.result}${r.operation_id ? ` (operation ${r.operation_id})` : ''}${r.message && r.result !== 'success' ? ` — ${r.message}` : ''}`;
-      return `${r.schedule}: ran the ${runText(r.slot!)} run of '${r.datastore}' → ${r.result}${r.operation_id ? ` (operation ${r.operation_id})` : ''}${r.message && r.result !== 'success' ? ` — ${r.message}` : ''}${next}`;
+      if (!r.slot) return `${r.datastore}: initial sync (a new datastore without snapshots) → ${r.result}${r.operation_id ? ` (operation ${r.operation_id})` : ''}${r.message && r.result !== 'success' ? ` — ${visible(r.message)}` : ''}`;
+      return `${r.schedule}: ran the ${runText(r.slot!)} run of '${r.datastore}' → ${r.result}${r.operation_id ? ` (operation ${r.operation_id})` : ''}${r.message && r.result !== 'success' ? ` — ${visible(r.message)}` : ''}${next}`;
     case 'first-seen':
       return `${r.schedule}: first seen; its first run is its next time${next}`;
     case 'disabled':
