@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ActionRefused, ENGINE_VERSION, OPERATION_RESULTS, type IncludeKind, type OperationResult } from '../core';
+import { ActionRefused, ENGINE_VERSION, isFolder, OPERATION_RESULTS, type IncludeKind, type OperationResult } from '../core';
 import { diffCommand } from './diffCommand';
 import { clockOf, type ApiStarter, type CommandContext } from './commandContext';
 import { registerDaemonCommand } from './daemonCommand';
@@ -167,14 +167,6 @@ function parsePositive(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer.');
   return n;
-}
-
-function isFolder(dir: string): boolean {
-  try {
-    return fs.statSync(dir).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /**

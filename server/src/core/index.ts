@@ -11,6 +11,7 @@ export { ENGINE_VERSION } from './version';
 export { compareByName, compareText } from './text/order';
 export { didYouMean, nearestNames } from './text/nearestNames';
 export { visible } from './text/visible';
+export { isFolder } from './fs/readFiles';
 
 // Definitions: reading and validating what users write.
 export type * from './definitions/types';

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { datastoreType } from '../connectors/registry';
+import { isSymbolicLink } from '../fs/readFiles';
 import { ProblemCode, type Problem } from '../problems';
 import { datastoreSnapshotDir } from '../snapshots/fileNames';
 import { problemAt } from '../yaml/safeYaml';
@@ -32,18 +33,10 @@ export function checkSurroundings(workspace: Workspace, env: Readonly<Record<str
     }
     const dir = datastoreSnapshotDir(workspace.project.snapshotsDir, datastore.name);
     for (const folder of [workspace.project.snapshotsDir, dir]) {
-      if (!isSymlink(folder)) continue;
+      if (!isSymbolicLink(folder)) continue;
       problems.push(problemAt(source.file, ProblemCode.SnapshotFolderSymlink, 'error', locate(source, ['name']),
         `${folder} is a symbolic link; a sync only writes snapshots to real folders inside the project, so it would refuse. Replace the link with a folder.`));
     }
   }
   return problems;
-}
-
-function isSymlink(folder: string): boolean {
-  try {
-    return fs.lstatSync(folder).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }

@@ -57,3 +57,21 @@ function readStampedTextByPath(file: string): { text: string; stamp: FileStamp }
 }
 
 const NO_FOLLOW: number | undefined = fs.constants.O_NOFOLLOW;
+
+/** Whether a path is a folder (following links); false when it does not exist or cannot be read. */
+export function isFolder(folder: string): boolean {
+  try {
+    return fs.statSync(folder).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a path is itself a symbolic link; false when it does not exist. */
+export function isSymbolicLink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}

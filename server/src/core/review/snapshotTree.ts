@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readProjectSettings } from '../definitions/projectSettings';
+import { isFolder } from '../fs/readFiles';
 import { INDEX_FILE_NAME, listSnapshotFolder } from '../snapshots/fileNames';
 import type { SyncPlan } from '../snapshots/plan';
 import type { ReviewSide } from './reviewModel';
@@ -104,14 +105,6 @@ function readFolder(dir: string): Map<string, string> | undefined {
   const files = new Map<string, string>();
   for (const file of listSnapshotFolder(dir).files) files.set(file, fs.readFileSync(path.join(dir, ...file.split('/')), 'utf8'));
   return files;
-}
-
-function isFolder(dir: string): boolean {
-  try {
-    return fs.statSync(dir).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** The sync refuses symlinked snapshot folders (catalogState.ts); the review does too, rather than read elsewhere. */
