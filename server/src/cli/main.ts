@@ -8,6 +8,7 @@ import { registerDaemonCommand } from './daemonCommand';
 import { registerHistoryActions } from './historyActionsCommand';
 import { historyListCommand, historyShowCommand } from './historyCommand';
 import { registerScheduleCommands } from './scheduleCommand';
+import { registerOverrideCommands } from './overrideCommand';
 import { registerServeCommand } from './serveCommand';
 import { CliError, type CliIo, type OutputFormat, type ReviewOutputFormat } from './output';
 import { removeCommand, syncCommand } from './syncCommand';
@@ -124,6 +125,7 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
   registerScheduleCommands(program, context);
   registerDaemonCommand(program, context);
   registerServeCommand(program, context);
+  registerOverrideCommands(program, context);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -12,6 +12,7 @@ export { compareByName, compareText } from './text/order';
 export { didYouMean, nearestNames } from './text/nearestNames';
 export { visible } from './text/visible';
 export { isFolder } from './fs/readFiles';
+export { writeFileAtomicallySync } from './fs/atomicFiles';
 
 // Definitions: reading and validating what users write.
 export type * from './definitions/types';
@@ -21,6 +22,7 @@ export { findDefinitionFiles, isDefinitionPath, mentionsCatalogKind, readDefinit
 export { analyzeDefinitionFile, analyzeDefinitions, analyzeParsedYaml, combineDefinitionFiles, type DefinitionFileAnalysis, type DefinitionFileText } from './definitions/analyzeDefinitions';
 export { checkOverridesAgainstSnapshots } from './definitions/overrideChecks';
 export { checkSurroundings } from './definitions/environmentChecks';
+export { planOverrideEdit, type OverrideEdit, type OverrideEditRequest } from './definitions/overrideEdits';
 export { nextRuns } from './definitions/scheduleTiming';
 
 // Snapshots: the committed catalog.
