@@ -1,14 +1,15 @@
+import * as fs from 'node:fs';
 import {
   ErrorCodes, ResponseError,
   type CancellationToken, type Connection, type WorkDoneProgressReporter, type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import type { RequestType } from 'vscode-languageserver-protocol';
-import { MAX_PAGE_SIZE, OperationStore, queryOperations, triggeredBy, unknownDatastoreMessage, type CatalogProject } from '../core';
+import { MAX_PAGE_SIZE, OperationStore, planOverrideEdit, queryOperations, triggeredBy, unknownDatastoreMessage, type CatalogProject } from '../core';
 import {
-  AbortOperationRequest, CatalogCommands, ListOperationsRequest, OperationChangedNotification, PreviewRequest, SyncRequest,
-  type ListOperationsParams, type ListOperationsResult, type PreviewResult, type SyncParams, type SyncResult,
+  AbortOperationRequest, CatalogCommands, ListOperationsRequest, OperationChangedNotification, OverrideEditRequest, PreviewRequest, SyncRequest,
+  type ListOperationsParams, type ListOperationsResult, type OverrideEditParams, type OverrideEditResult, type PreviewResult, type SyncParams, type SyncResult,
 } from '../protocol/catalogProtocol';
-import { pathOf, toOperationItem, toSyncResult } from './convert';
+import { pathOf, toOperationItem, toSyncResult, toWorkspaceEdit, uriOf } from './convert';
 import type { FeatureContext } from './features/featureContext';
 import type { SyncRunner } from './sync/syncRunner';
 
@@ -22,6 +23,7 @@ export function registerCatalogRequests(context: FeatureContext, runner: SyncRun
   onCatalogRequest(connection, SyncRequest.type, (params, token) => runSyncRequest(context, runner, params, false, token));
   onCatalogRequest(connection, PreviewRequest.type, (params, token) => runSyncRequest(context, runner, params, true, token) as Promise<PreviewResult | ResponseError<void>>);
   onCatalogRequest(connection, ListOperationsRequest.type, (params) => listOperations(context, params));
+  onCatalogRequest(connection, OverrideEditRequest.type, (params) => overrideEdit(context, params));
   onCatalogRequest(connection, AbortOperationRequest.type, (params) => {
     if (!Number.isSafeInteger(params?.operationId)) return new ResponseError(ErrorCodes.InvalidParams, 'operationId must be an integer.');
     const aborted = runner.abortOperation(params.operationId);
@@ -149,4 +151,26 @@ function listOperations(context: FeatureContext, params: ListOperationsParams): 
   if (query.page !== undefined && !(Number.isInteger(query.page) && query.page >= 1)) return new ResponseError(ErrorCodes.InvalidParams, 'page must be an integer from 1.');
   const page = queryOperations(new OperationStore(project.settings.stateDir).list(), query, new Date());
   return { ...page, items: page.items.map(toOperationItem) };
+}
+
+function overrideEdit(context: FeatureContext, params: OverrideEditParams): OverrideEditResult | ResponseError<void> {
+  if (!params || typeof params.datastore !== 'string' || typeof params.container !== 'string') {
+    return new ResponseError(ErrorCodes.InvalidParams, 'Name the container: { "datastore": "<name>", "container": "<name>", "incrementalIdentifier"?: …, "partitionIdentifier"?: … }.');
+  }
+  const project = context.session.projectAt(params.projectUri ? pathOf(params.projectUri) : undefined);
+  if (!project) return new ResponseError(ErrorCodes.InvalidParams, 'Several projects are open: pass projectUri (a file or folder of the project).');
+  const set = { incremental_identifier: params.incrementalIdentifier, partition_identifier: params.partitionIdentifier };
+  const snapshot = project.snapshots.container(params.datastore, params.container)?.snapshot;
+  // Open buffers are what the user sees: the edit applies to them, not to the file on disk.
+  const planned = planOverrideEdit(project.workspace, { datastore: params.datastore, container: params.container, set, snapshot }, (file) => project.textOf(file) ?? readIfExists(file));
+  if ('error' in planned) return new ResponseError(ErrorCodes.InvalidParams, planned.error);
+  return { edit: toWorkspaceEdit(planned), uri: uriOf(planned.file), created: planned.before === null };
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

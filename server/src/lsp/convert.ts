@@ -1,7 +1,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CompletionItemKind, DiagnosticSeverity, DiagnosticTag, InsertTextFormat, InsertTextMode, MarkupKind, SymbolKind,
-  type CompletionItem, type Diagnostic, type DocumentSymbol, type Location, type Range,
+  type CompletionItem, type Diagnostic, type DocumentSymbol, type Location, type Range, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import {
   ProblemCode, type CatalogSymbol, type CompletionCandidate, type FileLocation, type OperationRecord, type Problem, type SyncOutcomeView,
@@ -155,4 +155,33 @@ export function toOperationItem(record: OperationRecord): OperationItem {
     changes: record.changes.map((change) => ({ ...change, action: change.action as ChangeAction })),
     logs: record.logs,
   };
+}
+
+/**
+ * A planned file edit as an LSP WorkspaceEdit: the smallest single replacement between the old and
+ * the new text (so the client keeps the cursor and undo history around it), or a file creation.
+ */
+export function toWorkspaceEdit(edit: { file: string; before: string | null; after: string }): WorkspaceEdit {
+  const uri = uriOf(edit.file);
+  if (edit.before === null) {
+    return { documentChanges: [{ kind: 'create', uri, options: { ignoreIfExists: true } }, { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: edit.after }] }] };
+  }
+  const { before, after } = edit;
+  if (before === after) return { changes: {} };
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  return { changes: { [uri]: [{ range: { start: positionAt(before, start), end: positionAt(before, before.length - end) }, newText: after.slice(start, after.length - end) }] } };
+}
+
+/** A UTF-16 offset as an LSP position (LSP's default encoding). */
+function positionAt(text: string, offset: number): { line: number; character: number } {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, character: offset - lineStart };
 }

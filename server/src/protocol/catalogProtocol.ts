@@ -11,7 +11,7 @@
  * then ends `aborted`.
  */
 /* eslint-disable @typescript-eslint/no-namespace -- the LSP convention (as in vscode-languageserver-protocol): each message is a namespace holding its method and type. */
-import { NotificationType, RequestType, type ProgressToken } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, type ProgressToken, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 /*
  * The payloads are this module's own types, camelCase, filled by the server (lsp/convert.ts) from
@@ -233,4 +233,30 @@ export interface CatalogInitializationOptions {
    * `catalog/preview`); the server then does not register them for `workspace/executeCommand`.
    */
   executeCommands?: boolean;
+}
+
+/**
+ * An identifier override set or dropped from a tree (the seed's container settings): the server
+ * answers with the comment-preserving edit of the Overrides file (created when there is none),
+ * for the client to apply. The same engine edit as `cac override set|unset`.
+ */
+export interface OverrideEditParams extends ProjectScoped {
+  datastore: string;
+  container: string;
+  /** A field name, null for "no identifier", `automatic` to drop the override; absent: unchanged. */
+  incrementalIdentifier?: string | null;
+  partitionIdentifier?: string | null;
+}
+
+export interface OverrideEditResult {
+  /** Empty when nothing changes. */
+  edit: WorkspaceEdit;
+  /** The Overrides file edited or created. */
+  uri: string;
+  created: boolean;
+}
+
+export namespace OverrideEditRequest {
+  export const method = 'catalog/overrideEdit' as const;
+  export const type = new RequestType<OverrideEditParams, OverrideEditResult, void>(method);
 }
