@@ -1,15 +1,16 @@
 import * as fs from 'node:fs';
 import {
   ErrorCodes, ResponseError,
-  type CancellationToken, type Connection, type WorkDoneProgressReporter, type WorkDoneProgressServerReporter,
+  type CancellationToken, type WorkDoneProgressReporter, type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
-import type { RequestType } from 'vscode-languageserver-protocol';
 import { MAX_PAGE_SIZE, OperationStore, planOverrideEdit, queryOperations, triggeredBy, unknownDatastoreMessage, type CatalogProject } from '../core';
 import {
   AbortOperationRequest, CatalogCommands, ListOperationsRequest, OperationChangedNotification, OverrideEditRequest, PreviewRequest, SyncRequest,
   type ListOperationsParams, type ListOperationsResult, type OverrideEditParams, type OverrideEditResult, type PreviewResult, type SyncParams, type SyncResult,
 } from '../protocol/catalogProtocol';
 import { pathOf, toOperationItem, toSyncResult, toWorkspaceEdit, uriOf } from './convert';
+import { onCatalogRequest } from './onCatalogRequest';
+import { registerTreeRequests } from './treeRequests';
 import type { FeatureContext } from './features/featureContext';
 import type { SyncRunner } from './sync/syncRunner';
 
@@ -24,6 +25,7 @@ export function registerCatalogRequests(context: FeatureContext, runner: SyncRun
   onCatalogRequest(connection, PreviewRequest.type, (params, token) => runSyncRequest(context, runner, params, true, token) as Promise<PreviewResult | ResponseError<void>>);
   onCatalogRequest(connection, ListOperationsRequest.type, (params) => listOperations(context, params));
   onCatalogRequest(connection, OverrideEditRequest.type, (params) => overrideEdit(context, params));
+  registerTreeRequests(context);
   onCatalogRequest(connection, AbortOperationRequest.type, (params) => {
     if (!Number.isSafeInteger(params?.operationId)) return new ResponseError(ErrorCodes.InvalidParams, 'operationId must be an integer.');
     const aborted = runner.abortOperation(params.operationId);
@@ -44,16 +46,6 @@ export function registerCatalogRequests(context: FeatureContext, runner: SyncRun
       return runSyncRequest(context, runner, args, params.command === CatalogCommands.preview, token);
     });
   }
-}
-
-/** Registers a handler for a request typed in the protocol module (whose copy of the RPC library may differ from the server's). */
-function onCatalogRequest<P, R>(
-  connection: Connection,
-  type: RequestType<P, R, void>,
-  handler: (params: P, token: CancellationToken) => R | ResponseError<void> | Promise<R | ResponseError<void>>,
-): void {
-  // The handler's type was checked against the protocol's RequestType above; the RPC layer only needs the method.
-  connection.onRequest(type.method, handler as never);
 }
 
 async function runSyncRequest(context: FeatureContext, runner: SyncRunner, params: SyncParams, dryRun: boolean, token: CancellationToken): Promise<SyncResult | PreviewResult | ResponseError<void>> {

@@ -260,3 +260,84 @@ export namespace OverrideEditRequest {
   export const method = 'catalog/overrideEdit' as const;
   export const type = new RequestType<OverrideEditParams, OverrideEditResult, void>(method);
 }
+
+/** The datastores of a project, for a tree's first level. */
+export interface DatastoreItem {
+  name: string;
+  type: string;
+  storeType: 'jdbc' | 'dfs';
+  /** Containers in its committed snapshots; 0 when never synced. */
+  containers: number;
+  lastOperation: { id: number; result: OperationResult; endTime: string | null } | null;
+}
+
+export namespace ListDatastoresRequest {
+  export const method = 'catalog/listDatastores' as const;
+  export const type = new RequestType<ProjectScoped, { items: DatastoreItem[] }, void>(method);
+}
+
+export interface ListContainersParams extends ProjectScoped {
+  datastore: string;
+  /** 0-based first container of the page (default 0) and the page size (default 200, at most 1,000). */
+  offset?: number;
+  limit?: number;
+}
+
+export interface IdentifierItem {
+  field: string | null;
+  strategy: string;
+  source: 'detected' | 'override';
+}
+
+export interface ContainerItem {
+  name: string;
+  kind: string;
+  missingFromSource: boolean;
+  fields: number;
+  incremental: IdentifierItem | null;
+  partition: IdentifierItem | null;
+}
+
+export interface ListContainersResult {
+  items: ContainerItem[];
+  total: number;
+  /** Containers removed from the catalog (kept out of syncs until one recreates them). */
+  removed: string[];
+}
+
+export namespace ListContainersRequest {
+  export const method = 'catalog/listContainers' as const;
+  export const type = new RequestType<ListContainersParams, ListContainersResult, void>(method);
+}
+
+export interface ListFieldsParams extends ProjectScoped {
+  datastore: string;
+  container: string;
+}
+
+export interface FieldItem {
+  name: string;
+  type: string;
+  nullable: boolean;
+  primaryKey: number | null;
+  identifierOf: ('incremental' | 'partition')[];
+}
+
+export namespace ListFieldsRequest {
+  export const method = 'catalog/listFields' as const;
+  export const type = new RequestType<ListFieldsParams, { items: FieldItem[] }, void>(method);
+}
+
+export interface ScheduleItem {
+  name: string;
+  datastore: string;
+  enabled: boolean;
+  timing: string | null;
+  /** ISO 8601, UTC. */
+  nextRuns: string[];
+}
+
+export namespace ListSchedulesRequest {
+  export const method = 'catalog/listSchedules' as const;
+  export const type = new RequestType<ProjectScoped, { items: ScheduleItem[] }, void>(method);
+}

@@ -1,0 +1,128 @@
+import { storeTypeOf } from '../connectors/registry';
+import { nextRuns } from '../definitions/scheduleTiming';
+import type { OperationRecord } from '../history/operationRecord';
+import type { IdentifierInfo } from '../model';
+import type { CatalogView } from './catalogView';
+import { describeTiming } from './scheduleText';
+
+/**
+ * What an editor's tree shows of a project, from its definitions, committed snapshots and history:
+ * datastores, one datastore's containers a page at a time (a datastore of 50,000 reads only the
+ * page asked for), one container's fields, the schedules and their next runs. Plain data, for any host.
+ */
+export function datastoreSummaries(view: CatalogView, history: readonly OperationRecord[]): DatastoreSummary[] {
+  const latest = new Map<string, OperationRecord>();
+  // History comes newest first: the first record of a datastore is its last operation.
+  for (const record of history) if (!latest.has(record.datastore.name)) latest.set(record.datastore.name, record);
+  return [...view.workspace.datastores].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((datastore) => {
+    const last = latest.get(datastore.name);
+    return {
+      name: datastore.name,
+      type: datastore.type,
+      storeType: storeTypeOf(datastore.type),
+      containers: view.snapshots.containersOf(datastore.name).length,
+      lastOperation: last ? { id: last.id, result: last.result, endTime: last.end_time } : null,
+    };
+  });
+}
+
+export interface DatastoreSummary {
+  name: string;
+  type: string;
+  storeType: 'jdbc' | 'dfs';
+  /** Containers in its committed snapshots; 0 when never synced. */
+  containers: number;
+  lastOperation: { id: number; result: OperationRecord['result']; endTime: string | null } | null;
+}
+
+/** One page of a datastore's containers (sorted by name), with the names removed from its catalog. */
+export function containerPage(view: CatalogView, datastore: string, offset: number, limit: number): ContainerPage {
+  const entries = view.snapshots.containersOf(datastore);
+  const state = view.snapshots.catalogState(view.snapshots.snapshotsDir, datastore);
+  const items = entries.slice(offset, offset + limit).map((entry): ContainerSummary => {
+    const snapshot = view.snapshots.container(datastore, entry.name)?.snapshot;
+    return {
+      name: entry.name,
+      kind: entry.kind ?? snapshot?.kind ?? 'table',
+      missingFromSource: entry.missing_from_source === true,
+      fields: snapshot?.fields.length ?? 0,
+      incremental: identifierSummary(snapshot?.incremental_identifier),
+      partition: identifierSummary(snapshot?.partition_identifier),
+    };
+  });
+  return { items, total: entries.length, removed: (state?.index.removed ?? []).map((entry) => entry.name) };
+}
+
+export interface ContainerPage {
+  items: ContainerSummary[];
+  total: number;
+  removed: string[];
+}
+
+export interface ContainerSummary {
+  name: string;
+  kind: string;
+  missingFromSource: boolean;
+  fields: number;
+  incremental: IdentifierSummary | null;
+  partition: IdentifierSummary | null;
+}
+
+export interface IdentifierSummary {
+  field: string | null;
+  strategy: string;
+  source: 'detected' | 'override';
+}
+
+/** One container's fields, each marked where it serves as an identifier; undefined when the container has no snapshot. */
+export function containerFields(view: CatalogView, datastore: string, container: string): FieldSummary[] | undefined {
+  const snapshot = view.snapshots.container(datastore, container)?.snapshot;
+  if (!snapshot) return undefined;
+  const roles = (name: string): ('incremental' | 'partition')[] => [
+    ...(snapshot.incremental_identifier.field === name ? ['incremental' as const] : []),
+    ...(snapshot.partition_identifier.field === name || (snapshot.partition_identifier.fields ?? []).includes(name) ? ['partition' as const] : []),
+  ];
+  return snapshot.fields.map((field) => ({
+    name: field.name, type: field.type, nullable: field.nullable, primaryKey: field.primary_key ?? null, identifierOf: roles(field.name),
+  }));
+}
+
+export interface FieldSummary {
+  name: string;
+  type: string;
+  nullable: boolean;
+  primaryKey: number | null;
+  identifierOf: ('incremental' | 'partition')[];
+}
+
+/** The schedules with their timing in words and next runs (ISO, UTC). */
+export function scheduleSummaries(view: CatalogView, now: Date, runs = 3): ScheduleSummary[] {
+  return view.workspace.schedules.map((schedule) => ({
+    name: schedule.name,
+    datastore: schedule.datastore,
+    enabled: schedule.enabled,
+    timing: schedule.timing ? describeTiming(schedule.timing) : null,
+    nextRuns: schedule.timing && schedule.enabled ? safeRuns(() => nextRuns(schedule.timing!, now, runs)) : [],
+  }));
+}
+
+export interface ScheduleSummary {
+  name: string;
+  datastore: string;
+  enabled: boolean;
+  /** The timing in words; null when the definition has no valid timing. */
+  timing: string | null;
+  nextRuns: string[];
+}
+
+function identifierSummary(identifier: IdentifierInfo | undefined): IdentifierSummary | null {
+  return identifier ? { field: identifier.field, strategy: identifier.strategy, source: identifier.source } : null;
+}
+
+function safeRuns(runs: () => Date[]): string[] {
+  try {
+    return runs().map((run) => run.toISOString());
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import type { DatastoreItem, FieldItem, ListContainersResult, ScheduleItem } from '../../server/src/protocol/catalogProtocol';
+import { startedClient, syncedCatalog } from '../helpers/catalogFixture';
+import type { LspTestClient } from '../helpers/lspClient';
+import { removeCatalog } from '../helpers/syncFixtures';
+
+describe('language server: the requests an editor builds its trees from', function () {
+  this.timeout(60000);
+  let root: string;
+  let client: LspTestClient;
+  before(async () => {
+    root = await syncedCatalog();
+    client = await startedClient(root);
+  });
+  after(async () => {
+    await client.stop();
+    removeCatalog(root);
+  });
+
+  it('lists the datastores with their container count and last operation', async () => {
+    const { items } = await client.request<{ items: DatastoreItem[] }>('catalog/listDatastores', {});
+    assert.deepEqual(items.map((d) => [d.name, d.type, d.storeType, d.containers, d.lastOperation?.result ?? null]), [
+      ['shop', 'sqlite', 'jdbc', 3, 'success'],
+      ['warehouse', 'postgresql', 'jdbc', 0, null],
+    ]);
+  });
+
+  it('pages a datastore\'s containers with their identifiers and where they come from', async () => {
+    const first = await client.request<ListContainersResult>('catalog/listContainers', { datastore: 'shop', limit: 2 });
+    assert.deepEqual([first.total, first.items.map((c) => c.name), first.removed], [3, ['big_orders', 'customers'], []]);
+    const rest = await client.request<ListContainersResult>('catalog/listContainers', { datastore: 'shop', offset: 2, limit: 2 });
+    assert.deepEqual(rest.items.map((c) => [c.name, c.kind, c.fields, c.incremental, c.partition?.source]), [
+      ['orders', 'table', 6, { field: 'updated_at', strategy: 'last_modified', source: 'override' }, 'override'],
+    ]);
+    await assert.rejects(client.request('catalog/listContainers', { datastore: 'shop', limit: 5000 }), /limit one from 1 to 1000/);
+  });
+
+  it('lists one container\'s fields, marking the identifiers', async () => {
+    const { items } = await client.request<{ items: FieldItem[] }>('catalog/listFields', { datastore: 'shop', container: 'orders' });
+    const marked = items.filter((f) => f.identifierOf.length > 0).map((f) => [f.name, f.identifierOf]);
+    assert.deepEqual(marked, [['ordered_at', ['partition']], ['updated_at', ['incremental']]]);
+    assert.deepEqual(items[0], { name: 'id', type: 'INTEGER', nullable: false, primaryKey: 1, identifierOf: [] });
+  });
+
+  it('lists the schedules with their timing in words and next runs', async () => {
+    const { items } = await client.request<{ items: ScheduleItem[] }>('catalog/listSchedules', {});
+    const nightly = items.find((s) => s.name === 'nightly-shop')!;
+    assert.equal(nightly.timing, 'every day at 02:30 UTC');
+    assert.equal(nightly.nextRuns.length, 3);
+    assert.ok(nightly.nextRuns.every((run) => run.endsWith('T02:30:00.000Z')));
+  });
+});
