@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { DatastoreItem, FieldItem, ListContainersResult, ScheduleItem } from '../../server/src/protocol/catalogProtocol';
 import { startedClient, syncedCatalog } from '../helpers/catalogFixture';
-import type { LspTestClient } from '../helpers/lspClient';
-import { removeCatalog } from '../helpers/syncFixtures';
+import { MINIMAL_CAPABILITIES, type LspTestClient } from '../helpers/lspClient';
+import { removeCatalog, sync } from '../helpers/syncFixtures';
 
 describe('language server: the requests an editor builds its trees from', function () {
   this.timeout(60000);
@@ -48,5 +48,22 @@ describe('language server: the requests an editor builds its trees from', functi
     assert.equal(nightly.timing, 'every day at 02:30 UTC');
     assert.equal(nightly.nextRuns.length, 3);
     assert.ok(nightly.nextRuns.every((run) => run.endsWith('T02:30:00.000Z')));
+  });
+});
+
+describe('language server: operations started elsewhere', function () {
+  this.timeout(60000);
+  it('tells the client about a sync the CLI or a daemon runs, from its operation record', async () => {
+    const root = await syncedCatalog();
+    // A client that cannot watch files: the server's own watcher sees the history folder.
+    const client = await startedClient(root, MINIMAL_CAPABILITIES);
+    try {
+      const outcome = await sync(root, 'shop');
+      const message = await client.waitForMessage('catalog/operationChanged', 0, (params) => (params as { operationId: number; result: string }).operationId === outcome.operationId && (params as { result: string }).result === 'success');
+      assert.deepEqual(message.params, { operationId: outcome.operationId, datastore: 'shop', result: 'success', progress: { done: 3, total: 3 } });
+    } finally {
+      await client.stop();
+      removeCatalog(root);
+    }
   });
 });

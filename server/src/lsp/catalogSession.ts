@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
-import { CatalogProject, type Problem } from '../core';
+import { CatalogProject, OperationStore, type Problem } from '../core';
+import { OperationChangedNotification, type OperationChangedParams } from '../protocol/catalogProtocol';
 import { toDiagnostic, uriOf } from './convert';
+import { isOperationRecordPath } from './fileEvents';
 
 /**
  * The server's state: one {@link CatalogProject} per workspace folder, the editor's buffers
@@ -110,6 +112,10 @@ export class CatalogSession {
     for (const project of this.projects.values()) {
       const relative = path.relative(project.root, file);
       if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
+      if (path.dirname(file) === path.join(project.settings.stateDir, 'operations')) {
+        if (isOperationRecordPath(file)) this.operationRecordChanged(project, file);
+        continue;
+      }
       if (file === project.settings.snapshotsDir || file.startsWith(project.settings.snapshotsDir + path.sep)) {
         project.snapshotsChanged(file);
       } else if (file === path.join(project.root, 'catalog.yaml')) {
@@ -122,6 +128,14 @@ export class CatalogSession {
       }
     }
     this.schedule();
+  }
+
+  /** An operation record was written (by this server, the CLI, a daemon or the API): tell the client. */
+  private operationRecordChanged(project: CatalogProject, file: string): void {
+    const record = new OperationStore(project.settings.stateDir).get(Number(path.basename(file, '.json')));
+    if (!record) return;
+    const params: OperationChangedParams = { operationId: record.id, datastore: record.datastore.name, result: record.result, progress: { done: record.progress.done, total: record.progress.total } };
+    void this.connection.sendNotification(OperationChangedNotification.method, params);
   }
 
   setValidationDelay(ms: number): void {

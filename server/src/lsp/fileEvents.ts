@@ -23,7 +23,8 @@ export class FileEvents {
     });
     await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
       // Deleted folders come as one event for the folder, whatever it held.
-      watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/*', kind: WatchKind.Delete }],
+      // Operation records: syncs started by the CLI, a daemon or the API show up as they run.
+      watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/operations/*.json' }, { globPattern: '**/*', kind: WatchKind.Delete }],
     });
   }
 
@@ -37,7 +38,7 @@ export class FileEvents {
       ignored: (file, stats) => {
         const name = path.basename(file);
         if (name === 'node_modules' || name === '.git' || name === '.hg' || name === '.svn') return true;
-        return stats?.isFile() === true && !/\.ya?ml$/i.test(name);
+        return stats?.isFile() === true && !/\.ya?ml$/i.test(name) && !isOperationRecordPath(file);
       },
     });
     watcher.on('all', (_event, file) => this.onChange(path.resolve(file)));
@@ -49,4 +50,9 @@ export class FileEvents {
   async dispose(): Promise<void> {
     await this.watcher?.close();
   }
+}
+
+/** `…/operations/00000012.json`: an operation record of some project's history. */
+export function isOperationRecordPath(file: string): boolean {
+  return /^[0-9]{8,}\.json$/.test(path.basename(file)) && path.basename(path.dirname(file)) === 'operations';
 }

@@ -196,7 +196,10 @@ export interface OperationChangedParams {
   progress?: { done: number; total: number | null };
 }
 
-/** server → client: an operation started by this server started, progressed or finished (refresh views). */
+/**
+ * server → client: an operation started, progressed or finished (refresh views): one this server
+ * runs, or any other whose record the server sees change (the CLI, a daemon, the API).
+ */
 export namespace OperationChangedNotification {
   export const method = 'catalog/operationChanged' as const;
   export const type = new NotificationType<OperationChangedParams>(method);
