@@ -35,7 +35,7 @@ export function planOverrideEdit(workspace: Workspace, request: OverrideEditRequ
   const file = target.source.file;
   const before = textOf(file);
   if (before === undefined) return { error: `${file} cannot be read.` };
-  const docs = parseAllDocuments(before, { uniqueKeys: false, merge: false, version: '1.2', schema: 'core', keepSourceTokens: true });
+  const docs = parseAllDocuments(before, { uniqueKeys: false, merge: false, version: '1.2', schema: 'core' });
   if (!Array.isArray(docs)) return { error: `${file} is empty.` };
   const doc = docs[target.source.document];
   if (!doc || doc.errors.length > 0) return { error: `${file} has YAML errors; fix them first (see \`cac validate\`).` };

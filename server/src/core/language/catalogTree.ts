@@ -2,6 +2,7 @@ import { storeTypeOf } from '../connectors/registry';
 import { nextRuns } from '../definitions/scheduleTiming';
 import type { OperationRecord } from '../history/operationRecord';
 import type { IdentifierInfo } from '../model';
+import { compareByName } from '../text/order';
 import type { CatalogView } from './catalogView';
 import { describeTiming } from './scheduleText';
 
@@ -14,7 +15,7 @@ export function datastoreSummaries(view: CatalogView, history: readonly Operatio
   const latest = new Map<string, OperationRecord>();
   // History comes newest first: the first record of a datastore is its last operation.
   for (const record of history) if (!latest.has(record.datastore.name)) latest.set(record.datastore.name, record);
-  return [...view.workspace.datastores].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((datastore) => {
+  return [...view.workspace.datastores].sort(compareByName).map((datastore) => {
     const last = latest.get(datastore.name);
     return {
       name: datastore.name,

@@ -1,4 +1,4 @@
-import { isFamilyRename } from '../connectors/dfs/globbing';
+import { pairFamilyRenames } from '../connectors/dfs/globbing';
 import { diffSnapshots } from '../snapshots/diff';
 import { readDatastoreCatalog, snapshotOf, type CatalogContainer, type DatastoreCatalog } from './datastoreCatalog';
 import { compareContainerReviews, summarizeReview, type CatalogReview, type ContainerReview, type ReviewChange, type ReviewNote } from './reviewModel';
@@ -82,13 +82,10 @@ function compareDatastore(datastore: string, before: DatastoreCatalog, after: Da
 function pairRenamedContainers(datastore: string, reviews: ContainerReview[], before: DatastoreCatalog, after: DatastoreCatalog): ContainerReview[] {
   const removed = reviews.filter((r) => r.change === 'removed' && r.reason === 'deleted' && r.kind === 'file');
   const added = reviews.filter((r) => r.change === 'added' && r.reason === 'new' && r.kind === 'file');
-  if (removed.length === 0 || added.length === 0) return reviews;
+  const byName = (list: ContainerReview[]): Map<string, ContainerReview> => new Map(list.map((r) => [r.name, r]));
+  const [gone, arrived] = [byName(removed), byName(added)];
   const pairs = new Map<ContainerReview, ContainerReview>();
-  for (const arrival of added) {
-    const matching = removed.filter((gone) => isFamilyRename(gone.name, arrival.name));
-    if (matching.length !== 1 || added.filter((other) => isFamilyRename(matching[0]!.name, other.name)).length !== 1) continue;
-    pairs.set(arrival, matching[0]!);
-  }
+  for (const [name, old] of pairFamilyRenames([...gone.keys()], [...arrived.keys()])) pairs.set(arrived.get(name)!, gone.get(old)!);
   if (pairs.size === 0) return reviews;
   const paired = new Set([...pairs.values()]);
   const out: ContainerReview[] = [];

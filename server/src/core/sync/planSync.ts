@@ -6,7 +6,7 @@ import { decideIdentifiers, type DetectionOptions } from '../identifiers/identif
 import { includeClassOf, type ContainerKind, type ContainerOverride, type ContainerSnapshot, type IncludeKind, type OperationLogEntry, type SyncOptions } from '../model';
 import type { CatalogState } from '../snapshots/catalogState';
 import { diffSnapshots } from '../snapshots/diff';
-import { isFamilyRename } from '../connectors/dfs/globbing';
+import { pairFamilyRenames } from '../connectors/dfs/globbing';
 import { assignSnapshotFiles } from '../snapshots/fileNames';
 import type { ContainerChange, SyncPlan } from '../snapshots/plan';
 import { readSnapshot } from '../snapshots/read';
@@ -216,20 +216,10 @@ function planMissing(
  */
 function pairRenames(discovered: readonly { name: string; kind: string }[], known: ReadonlyMap<string, SnapshotIndexEntry>, removed: ReadonlyMap<string, unknown>): Map<string, SnapshotIndexEntry> {
   const names = new Set(discovered.map((c) => c.name));
-  const gone = [...known.values()].filter((entry) => entry.kind === 'file' && !names.has(entry.name));
+  const gone = [...known.values()].filter((entry) => entry.kind === 'file' && !names.has(entry.name)).map((entry) => entry.name);
+  const arrived = gone.length === 0 ? [] : discovered.filter((c) => c.kind === 'file' && !known.has(c.name) && !removed.has(c.name)).map((c) => c.name);
   const renames = new Map<string, SnapshotIndexEntry>();
-  if (gone.length === 0) return renames;
-  const arrived = discovered.filter((c) => c.kind === 'file' && !known.has(c.name) && !removed.has(c.name));
-  const claims = new Map<string, number>();
-  const candidates = new Map<string, SnapshotIndexEntry[]>();
-  for (const container of arrived) {
-    const matching = gone.filter((entry) => isFamilyRename(entry.name, container.name));
-    candidates.set(container.name, matching);
-    for (const entry of matching) claims.set(entry.name, (claims.get(entry.name) ?? 0) + 1);
-  }
-  for (const [name, matching] of candidates) {
-    if (matching.length === 1 && claims.get(matching[0]!.name) === 1) renames.set(name, matching[0]!);
-  }
+  for (const [name, old] of pairFamilyRenames(gone, arrived)) renames.set(name, known.get(old)!);
   return renames;
 }
 

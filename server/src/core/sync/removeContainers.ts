@@ -90,7 +90,7 @@ function readState(workspace: Workspace, datastore: DatastoreDefinition): Catalo
 function unknownNames(state: CatalogState, names: readonly string[], datastore: string): string | undefined {
   if (names.length === 0) return 'Name at least one container to remove.';
   const known = new Set(state.index.containers.map((entry) => entry.name));
-  const removed = new Set([...state.index.removed.map((entry) => entry.name)]);
+  const removed = new Set(state.index.removed.map((entry) => entry.name));
   const problems: string[] = [];
   for (const name of new Set(names)) {
     if (known.has(name)) continue;

@@ -118,6 +118,25 @@ export function isFamilyRename(before: string, after: string): boolean {
 }
 
 /**
+ * The unambiguous renames among file containers that went away (`gone`) and ones that appeared
+ * (`arrived`): each new name whose pattern takes exactly one old name that no other new name
+ * takes. New name → old name. The sync and the review pair with this one rule.
+ */
+export function pairFamilyRenames(gone: readonly string[], arrived: readonly string[]): Map<string, string> {
+  const renames = new Map<string, string>();
+  if (gone.length === 0 || arrived.length === 0) return renames;
+  const claims = new Map<string, number>();
+  const candidates = new Map<string, string[]>();
+  for (const name of arrived) {
+    const matching = gone.filter((old) => isFamilyRename(old, name));
+    candidates.set(name, matching);
+    for (const old of matching) claims.set(old, (claims.get(old) ?? 0) + 1);
+  }
+  for (const [name, matching] of candidates) if (matching.length === 1 && claims.get(matching[0]!) === 1) renames.set(name, matching[0]!);
+  return renames;
+}
+
+/**
  * Why a family is one container, per wildcard part: its place, its shape and the text it stands
  * for in the first and the last file (`part 2 (*): 2024-01-01 … 2024-01-31`).
  */
