@@ -19,7 +19,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         // One TypeScript project per layer; a file is checked by the first that includes it.
-        project: ['server/src/protocol/tsconfig.json', 'server/src/core/tsconfig.json', 'server/src/tsconfig.json', 'test/tsconfig.json'],
+        project: ['server/src/protocol/tsconfig.json', 'server/src/core/tsconfig.json', 'server/src/tsconfig.json', 'client/tsconfig.json', 'test/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -10,6 +10,8 @@ const entryPoints = {
   // The language server (bin/cac-language-server.js) and the worker thread that runs its syncs.
   server: 'server/src/lsp/main.ts',
   lspSyncWorker: 'server/src/lsp/sync/syncWorker.ts',
+  // The VS Code extension (package.json "main"); vscode is provided by the editor at run time.
+  client: 'client/src/extension.ts',
 };
 
 await build({

@@ -80,6 +80,15 @@ export function describeConnectorContract(testCase: ConnectorCase): void {
       connector = (await openConnector(source.datastore)) as SqlConnector;
     });
 
+    it('checks the connection with one harmless read, in one sentence, leaving the source untouched', async () => {
+      await open(testCase.sql.orders);
+      const before = await source.fingerprint();
+      const said = await connector.check(signal);
+      assert.match(said, /read-only/);
+      assert.ok(!said.includes('\n'), said);
+      assert.equal(await source.fingerprint(), before);
+    });
+
     it('reports names with dots, spaces, quotes and non-ASCII letters exactly, and they round-trip through a sync', async () => {
       await open(testCase.sql.hostileNames.sql);
       const result = await connector.discover({ include: ['table', 'view'] }, { signal });

@@ -63,7 +63,8 @@ describe('language server: catalog/… requests', function () {
     const percentages = progress.map((p) => p.value.percentage).filter((p): p is number => p !== undefined);
     assert.ok(percentages.every((p, i) => i === 0 || p > percentages[i - 1]!), `percentages only grow: ${percentages.join(', ')}`);
     const changed = client.messages.slice(from).filter((m) => m.method === 'catalog/operationChanged').map((m) => m.params as { operationId: number; result: string });
-    assert.deepEqual(changed.map((c) => c.result), ['running', 'success']);
+    // Progress notifications (result running) may come between the start and the end.
+    assert.deepEqual(changed.map((c) => c.result).filter((r, i, all) => r !== all[i - 1]), ['running', 'success']);
     assert.equal(changed[0]!.operationId, result.operationId);
 
     const listed = await client.request<ListOperationsResult>(ListOperationsRequest.method, { datastore: 'shop', size: 10 });
@@ -110,7 +111,7 @@ describe('language server: catalog/… requests', function () {
     assert.deepEqual([result.operationId, result.result], [operationId, 'aborted']);
     const again = await client.request<AbortOperationResult>(AbortOperationRequest.method, { operationId });
     assert.equal(again.aborted, false);
-    assert.match(again.message, /not a sync running in this language server/);
+    assert.match(again.message, /Operation \d+ is not running \(it ended aborted\)/);
   });
 
   it('runs the lens commands through workspace/executeCommand for clients without the extension', async () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import type { DatastoreItem, FieldItem, ListContainersResult, ScheduleItem } from '../../server/src/protocol/catalogProtocol';
 import { startedClient, syncedCatalog } from '../helpers/catalogFixture';
-import { MINIMAL_CAPABILITIES, type LspTestClient } from '../helpers/lspClient';
+import { MINIMAL_CAPABILITIES, uri, type LspTestClient } from '../helpers/lspClient';
 import { removeCatalog, sync } from '../helpers/syncFixtures';
 
 describe('language server: the requests an editor builds its trees from', function () {
@@ -23,6 +24,12 @@ describe('language server: the requests an editor builds its trees from', functi
       ['shop', 'sqlite', 'jdbc', 3, 'success'],
       ['warehouse', 'postgresql', 'jdbc', 0, null],
     ]);
+    const [shop, warehouse] = items;
+    assert.equal(shop!.definitionUri, uri(path.join(root, 'datastores', 'shop.yaml')));
+    assert.equal(shop!.snapshotsUri, uri(path.join(root, 'snapshots', 'shop')));
+    assert.deepEqual([shop!.envReferences, warehouse!.envReferences], [[], ['WAREHOUSE_PASSWORD']]);
+    // What a sync given no options takes: the definition's defaults (prune and recreate off, tables and views).
+    assert.deepEqual(shop!.defaults, { prune: false, recreate: false, include: ['table', 'view'] });
   });
 
   it('pages a datastore\'s containers with their identifiers and where they come from', async () => {
@@ -32,6 +39,7 @@ describe('language server: the requests an editor builds its trees from', functi
     assert.deepEqual(rest.items.map((c) => [c.name, c.kind, c.fields, c.incremental, c.partition?.source]), [
       ['orders', 'table', 6, { field: 'updated_at', strategy: 'last_modified', source: 'override' }, 'override'],
     ]);
+    assert.equal(rest.items[0]!.snapshotUri, uri(path.join(root, 'snapshots', 'shop', 'orders.yaml')));
     await assert.rejects(client.request('catalog/listContainers', { datastore: 'shop', limit: 5000 }), /limit one from 1 to 1000/);
   });
 

@@ -9,6 +9,7 @@ import { registerHistoryActions } from './historyActionsCommand';
 import { historyListCommand, historyShowCommand } from './historyCommand';
 import { registerScheduleCommands } from './scheduleCommand';
 import { registerOverrideCommands } from './overrideCommand';
+import { registerTestConnectionCommand } from './testConnectionCommand';
 import { registerServeCommand } from './serveCommand';
 import { CliError, type CliIo, type OutputFormat, type ReviewOutputFormat } from './output';
 import { removeCommand, syncCommand } from './syncCommand';
@@ -126,6 +127,7 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
   registerDaemonCommand(program, context);
   registerServeCommand(program, context);
   registerOverrideCommands(program, context);
+  registerTestConnectionCommand(program, context);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -34,6 +34,7 @@ export { planHasChanges, summarize, type ChangeSummary, type ContainerChange, ty
 // Sync: the pipeline every host runs.
 export { runSync, startSync, type StartedSync, type SyncOutcome, type SyncRequest } from './sync/runSync';
 export { presentSyncOutcome, type SyncOutcomeView } from './sync/presentOutcome';
+export { hashOfText, planFingerprint, plannedFileChanges, type PlannedFileChange } from './sync/plannedFiles';
 export { removeContainers, type RemoveRequest } from './sync/removeContainers';
 
 // Operations and their history.
@@ -76,3 +77,12 @@ export { codeLenses, type CodeLensData } from './language/codeLenses';
 export { quickFixesFor, type QuickFix } from './language/quickFixes';
 export { applySuppressions, isSuppressible, suppressInFile } from './language/suppressions';
 export { describeTiming, upcomingRuns } from './language/scheduleText';
+
+// Editor flows (issue 16): what a file is, identifier choices, new definitions, connection tests, changes against git.
+export { envReferencesOf, syncDefaultsOf, type SyncDefaults } from './definitions/datastoreFacts';
+export { locateFile } from './language/locateFile';
+export { identifierChoices, type IdentifierChoices } from './language/identifierChoices';
+export { datastoreTypeForms, type DatastoreTypeForm, type SettingField } from './language/datastoreTypeForms';
+export { draftDatastore, planNewDatastore, planNewProject, type NewDatastoreRequest, type NewFile } from './language/newDefinitions';
+export { testConnection, type ConnectionTestOptions, type ConnectionTestResult } from './language/connectionTest';
+export { committedText, snapshotChanges, type SnapshotFileChange } from './language/gitChanges';

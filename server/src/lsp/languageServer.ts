@@ -4,7 +4,10 @@ import {
   type ClientCapabilities, type Connection, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CatalogCommands, WorkspaceLoadedNotification, type CatalogInitializationOptions, type WorkspaceLoadedParams } from '../protocol/catalogProtocol';
+import {
+  CatalogCommands, TrustChangedNotification, WorkspaceLoadedNotification,
+  type CatalogInitializationOptions, type TrustParams, type WorkspaceLoadedParams,
+} from '../protocol/catalogProtocol';
 import { registerCatalogRequests } from './catalogRequests';
 import { CatalogSession } from './catalogSession';
 import { pathOf } from './convert';
@@ -26,7 +29,8 @@ export function startLanguageServer(connection: Connection): void {
   let options: CatalogInitializationOptions = {};
   let roots: string[] = [];
   const session = new CatalogSession(connection, (uri) => documents.get(uri)?.version, DEFAULT_VALIDATION_DELAY_MS);
-  const context: FeatureContext = { connection, documents, session, get capabilities() { return capabilities; } };
+  let trusted = true;
+  const context: FeatureContext = { connection, documents, session, get capabilities() { return capabilities; }, get trusted() { return trusted; } };
   const fileEvents = new FileEvents(connection, (file) => session.fileChanged(file));
   let loaded = false;
 
@@ -34,6 +38,7 @@ export function startLanguageServer(connection: Connection): void {
     capabilities = params.capabilities;
     options = (params.initializationOptions ?? {}) as CatalogInitializationOptions;
     if (typeof options.validationDelayMs === 'number') session.setValidationDelay(options.validationDelayMs);
+    trusted = options.trusted !== false;
     const folders = params.workspaceFolders ?? [];
     roots = folders.map((f) => pathOf(f.uri)).filter((p): p is string => p !== undefined);
     const rootUri = params.rootUri ? pathOf(params.rootUri) : undefined;
@@ -118,6 +123,10 @@ export function startLanguageServer(connection: Connection): void {
   documents.onDidClose((event) => {
     const file = pathOf(event.document.uri);
     if (file) session.bufferClosed(file);
+  });
+
+  connection.onNotification(TrustChangedNotification.method, (params: TrustParams) => {
+    if (typeof params?.trusted === 'boolean') trusted = params.trusted;
   });
 
   registerEditingFeatures(context);

@@ -1,9 +1,13 @@
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { containerFields, containerPage, datastoreSummaries, OperationStore, scheduleSummaries, type CatalogProject } from '../core';
 import {
-  ListContainersRequest, ListDatastoresRequest, ListFieldsRequest, ListSchedulesRequest, type ProjectScoped,
+  containerFields, containerPage, datastoreSummaries, OperationStore, scheduleSummaries, type ContainerPage, type DatastoreSummary,
+} from '../core';
+import {
+  ListContainersRequest, ListDatastoresRequest, ListFieldsRequest, ListSchedulesRequest,
+  type ContainerItem, type DatastoreItem, type ListContainersResult,
 } from '../protocol/catalogProtocol';
-import { pathOf } from './convert';
+import { uriOf } from './convert';
+import { registerEditorRequests, withProject } from './editorRequests';
 import { onCatalogRequest } from './onCatalogRequest';
 import type { FeatureContext } from './features/featureContext';
 
@@ -15,7 +19,7 @@ import type { FeatureContext } from './features/featureContext';
 export function registerTreeRequests(context: FeatureContext): void {
   const { connection } = context;
   onCatalogRequest(connection, ListDatastoresRequest.type, (params) => withProject(context, params, (project) => ({
-    items: datastoreSummaries(project, new OperationStore(project.settings.stateDir).list()),
+    items: datastoreSummaries(project, new OperationStore(project.settings.stateDir).list()).map(toDatastoreItem),
   })));
   onCatalogRequest(connection, ListContainersRequest.type, (params) => withProject(context, params, (project) => {
     const offset = params.offset ?? 0;
@@ -24,20 +28,24 @@ export function registerTreeRequests(context: FeatureContext): void {
       return new ResponseError(ErrorCodes.InvalidParams, `offset must be an integer from 0 and limit one from 1 to ${MAX_PAGE}.`);
     }
     if (!project.workspace.datastores.some((d) => d.name === params.datastore)) return new ResponseError(ErrorCodes.InvalidParams, `No datastore named '${String(params.datastore)}'.`);
-    return containerPage(project, params.datastore, offset, limit);
+    return toContainersResult(containerPage(project, params.datastore, offset, limit));
   }));
   onCatalogRequest(connection, ListFieldsRequest.type, (params) => withProject(context, params, (project) => {
     const items = containerFields(project, params.datastore, params.container);
     return items ? { items } : new ResponseError(ErrorCodes.InvalidParams, `'${String(params.datastore)}' has no container '${String(params.container)}' in its snapshots.`);
   }));
   onCatalogRequest(connection, ListSchedulesRequest.type, (params) => withProject(context, params, (project) => ({ items: scheduleSummaries(project, new Date()) })));
+  registerEditorRequests(context);
 }
 
 const DEFAULT_PAGE = 200;
 const MAX_PAGE = 1000;
 
-function withProject<R>(context: FeatureContext, params: ProjectScoped | undefined, answer: (project: CatalogProject) => R | ResponseError<void>): R | ResponseError<void> {
-  const project = context.session.projectAt(params?.projectUri ? pathOf(params.projectUri) : undefined);
-  if (!project) return new ResponseError(ErrorCodes.InvalidParams, 'Several projects are open: pass projectUri (a file or folder of the project).');
-  return answer(project);
+function toDatastoreItem(summary: DatastoreSummary): DatastoreItem {
+  const { definitionFile, snapshotsDir, ...rest } = summary;
+  return { ...rest, definitionUri: uriOf(definitionFile), snapshotsUri: uriOf(snapshotsDir) };
+}
+
+function toContainersResult(page: ContainerPage): ListContainersResult {
+  return { ...page, items: page.items.map(({ snapshotFile, ...rest }): ContainerItem => ({ ...rest, snapshotUri: snapshotFile === null ? null : uriOf(snapshotFile) })) };
 }

@@ -12,6 +12,7 @@
  */
 /* eslint-disable @typescript-eslint/no-namespace -- the LSP convention (as in vscode-languageserver-protocol): each message is a namespace holding its method and type. */
 import { NotificationType, RequestType, type ProgressToken, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+export type { WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 /*
  * The payloads are this module's own types, camelCase, filled by the server (lsp/convert.ts) from
@@ -60,7 +61,7 @@ export interface ProjectScoped {
   projectUri?: string;
 }
 
-export interface SyncParams extends ProjectScoped {
+export interface SyncParams extends ProjectScoped, RequestSecrets {
   /** The datastore's `name`. */
   datastore: string;
   /** Undefined options fall back to the datastore's defaults, as `cac sync` does. */
@@ -173,17 +174,17 @@ export namespace ListOperationsRequest {
   export const type = new RequestType<ListOperationsParams, ListOperationsResult, void>(method);
 }
 
-export interface AbortOperationParams {
+export interface AbortOperationParams extends ProjectScoped {
   operationId: number;
 }
 
 export interface AbortOperationResult {
-  /** True when a running sync of this server was asked to stop; it then ends `aborted`. */
+  /** True when the running sync was asked to stop (this server's, or another process's through its abort marker); it then ends `aborted`. */
   aborted: boolean;
   message: string;
 }
 
-/** client → server: abort a sync this server is running (cooperatively; written files stay complete). */
+/** client → server: abort a running sync, this server's or one the CLI, a daemon or the API runs (cooperatively; written files stay complete). */
 export namespace AbortOperationRequest {
   export const method = 'catalog/abortOperation' as const;
   export const type = new RequestType<AbortOperationParams, AbortOperationResult, void>(method);
@@ -236,6 +237,8 @@ export interface CatalogInitializationOptions {
    * `catalog/preview`); the server then does not register them for `workspace/executeCommand`.
    */
   executeCommands?: boolean;
+  /** False in an untrusted workspace (see `catalog/trustChanged`); default true. */
+  trusted?: boolean;
 }
 
 /**
@@ -265,7 +268,7 @@ export namespace OverrideEditRequest {
 }
 
 /** The datastores of a project, for a tree's first level. */
-export interface DatastoreItem {
+export interface DatastoreItem extends DatastoreDetails {
   name: string;
   type: string;
   storeType: 'jdbc' | 'dfs';
@@ -294,6 +297,8 @@ export interface IdentifierItem {
 
 export interface ContainerItem {
   name: string;
+  /** Its snapshot file; null when it has none (a removed container). */
+  snapshotUri: string | null;
   kind: string;
   missingFromSource: boolean;
   fields: number;
@@ -344,3 +349,264 @@ export namespace ListSchedulesRequest {
   export const method = 'catalog/listSchedules' as const;
   export const type = new RequestType<ProjectScoped, { items: ScheduleItem[] }, void>(method);
 }
+
+/*
+ * ---------------------------------------------------------------------------------------------
+ * The editor's flows (issue 16): previews a person applies, secrets for one request, restricted
+ * mode, operation actions, identifier choices, new definitions, connection tests, snapshot
+ * changes against git. Each request is answered by the engine; the VS Code extension is one client.
+ * ---------------------------------------------------------------------------------------------
+ */
+
+/**
+ * Values of `${env:VAR}` references for one request only (from the editor's secret storage):
+ * they overlay the server's environment for that sync or test and are never stored, logged or
+ * recorded. Keys are variable names.
+ */
+export interface RequestSecrets {
+  env?: Record<string, string>;
+}
+
+/** `catalog/preview` answer for editors: a plan to apply, its files listed without their texts. */
+export interface PlanPreviewResult extends SyncResult {
+  /** Names this exact plan for `catalog/applyPreview`; null when the preview could not plan (failure). */
+  planId: string | null;
+  files: PlannedFile[];
+}
+
+export interface PlannedFile {
+  uri: string;
+  action: 'write' | 'delete';
+  /** The container the file describes; absent for a datastore's index file. */
+  container?: string;
+  /** sha256 (hex) of the file's text on disk when the preview was made; null when it does not exist. */
+  committedHash: string | null;
+}
+
+/** client → server: what a sync would write, as a plan the user can look at file by file, then apply. Writes nothing, records nothing. */
+export namespace PreviewPlanRequest {
+  export const method = 'catalog/previewPlan' as const;
+  export const type = new RequestType<SyncParams, PlanPreviewResult, void>(method);
+}
+
+export interface PlanFileTextParams {
+  planId: string;
+  uri: string;
+}
+
+export interface PlanFileText {
+  /** The text on disk when the preview was made (null: the file did not exist). */
+  committed: string | null;
+  /** The text the plan writes (null: the plan deletes the file). */
+  planned: string | null;
+}
+
+/** client → server: the two texts of one planned file, on request (10,000 changed files do not travel at once). */
+export namespace PlanFileTextRequest {
+  export const method = 'catalog/planFileText' as const;
+  export const type = new RequestType<PlanFileTextParams, PlanFileText, void>(method);
+}
+
+export interface ApplyPreviewParams extends RequestSecrets {
+  planId: string;
+  workDoneToken?: ProgressToken;
+}
+
+/**
+ * `applied`: the sync ran and wrote exactly the previewed files (its operation is recorded).
+ * `stale`: the source or the snapshots moved since the preview; nothing was written or recorded,
+ * and `preview` is the new plan to show instead. `expired`: the server no longer holds the plan
+ * (restarted, or a newer preview replaced it); preview again.
+ */
+export type ApplyPreviewResult =
+  | { status: 'applied'; result: SyncResult }
+  | { status: 'stale'; message: string; preview: PlanPreviewResult }
+  | { status: 'expired'; message: string };
+
+/** client → server: write exactly the plan a preview showed, or say why not. Cancellable like `catalog/sync`. */
+export namespace ApplyPreviewRequest {
+  export const method = 'catalog/applyPreview' as const;
+  export const type = new RequestType<ApplyPreviewParams, ApplyPreviewResult, void>(method);
+}
+
+export interface OperationActionParams extends ProjectScoped, RequestSecrets {
+  operationId: number;
+  workDoneToken?: ProgressToken;
+}
+
+/** client → server: resume an aborted operation (same id, from its checkpoint). */
+export namespace ResumeOperationRequest {
+  export const method = 'catalog/resumeOperation' as const;
+  export const type = new RequestType<OperationActionParams, SyncResult, void>(method);
+}
+
+/** client → server: run an operation's datastore again with the same options (a new operation). */
+export namespace RerunOperationRequest {
+  export const method = 'catalog/rerunOperation' as const;
+  export const type = new RequestType<OperationActionParams, SyncResult, void>(method);
+}
+
+export interface DeleteOperationResult {
+  deleted: boolean;
+  message: string;
+}
+
+/** client → server: delete a finished operation from history (a running one is refused). */
+export namespace DeleteOperationRequest {
+  export const method = 'catalog/deleteOperation' as const;
+  export const type = new RequestType<OperationActionParams, DeleteOperationResult, void>(method);
+}
+
+/** The extra a datastore item carries for editors (`catalog/listDatastores`). */
+export interface DatastoreDetails {
+  /** The definition file. */
+  definitionUri: string;
+  /** The folder of its snapshots (may not exist yet). */
+  snapshotsUri: string;
+  /** `${env:VAR}` variables its connection settings reference (for "Set Password…"). */
+  envReferences: string[];
+  /** The options a sync without any takes (the seed's automatic sync defaults come from here). */
+  defaults: { prune: boolean; recreate: boolean; include: IncludeKind[] | null };
+}
+
+/** What a snapshot or definition file is, for "Reveal in Catalog". */
+export interface LocateParams {
+  uri: string;
+}
+
+export interface LocateResult {
+  /** Null when the file is neither a snapshot nor a definition of an open project. */
+  datastore: string | null;
+  container: string | null;
+  projectUri: string | null;
+}
+
+export namespace LocateRequest {
+  export const method = 'catalog/locate' as const;
+  export const type = new RequestType<LocateParams, LocateResult, void>(method);
+}
+
+export interface IdentifierCandidate {
+  field: string;
+  type: string;
+  /** How the sync would use it (`timestamp`, `id`, `date`…). */
+  strategy: string;
+}
+
+export interface IdentifierChoicesParams extends ProjectScoped {
+  datastore: string;
+  container: string;
+}
+
+export interface IdentifierChoices {
+  incremental: { current: IdentifierItem | null; candidates: IdentifierCandidate[] };
+  partition: { current: IdentifierItem | null; candidates: IdentifierCandidate[] };
+}
+
+/** client → server: the fields that can serve as each identifier of a container (the sync's own rules), and what is set now. */
+export namespace IdentifierChoicesRequest {
+  export const method = 'catalog/identifierChoices' as const;
+  export const type = new RequestType<IdentifierChoicesParams, IdentifierChoices, void>(method);
+}
+
+/** A datastore type and what a definition of it needs (for an "Add Datastore" form). */
+export interface DatastoreTypeItem {
+  type: string;
+  title: string;
+  storeType: 'jdbc' | 'dfs';
+  /** The settings to ask for, in order. `secret`: ask for an env reference or a value for secret storage. */
+  settings: { path: string[]; title: string; required: boolean; secret: boolean; kind: 'string' | 'number' | 'path' | 'boolean'; default?: string | number | boolean }[];
+}
+
+export namespace ListDatastoreTypesRequest {
+  export const method = 'catalog/listDatastoreTypes' as const;
+  export const type = new RequestType<ProjectScoped, { items: DatastoreTypeItem[] }, void>(method);
+}
+
+export interface NewDatastoreParams extends ProjectScoped {
+  name: string;
+  type: string;
+  /** Values by dotted path (`connection.host`, `root`); secrets only as `${env:VAR}` references. */
+  settings: Record<string, string | number | boolean>;
+}
+
+export interface NewDatastoreResult {
+  /** Creates the definition file (in the folder the project's datastores use). */
+  edit: WorkspaceEdit;
+  uri: string;
+  text: string;
+}
+
+/** client → server: the definition file of a new datastore, validated, as an edit to apply. */
+export namespace NewDatastoreRequest {
+  export const method = 'catalog/newDatastore' as const;
+  export const type = new RequestType<NewDatastoreParams, NewDatastoreResult | { problems: string[] }, void>(method);
+}
+
+export interface NewProjectParams {
+  /** The folder to hold `catalog.yaml`. */
+  folderUri: string;
+}
+
+/** client → server: a new project's `catalog.yaml` and a first datastore skeleton, as one edit. */
+export namespace NewProjectRequest {
+  export const method = 'catalog/newProject' as const;
+  export const type = new RequestType<NewProjectParams, { edit: WorkspaceEdit; datastoreUri: string }, void>(method);
+}
+
+export interface TestConnectionParams extends ProjectScoped, RequestSecrets {
+  /** A datastore of the project… */
+  datastore?: string;
+  /** …or a definition not written yet (`catalog/newDatastore`'s params). */
+  definition?: NewDatastoreParams;
+}
+
+export interface TestConnectionResult {
+  ok: boolean;
+  /** `Connected to PostgreSQL 16.4 as reader (read-only).` or what failed and what to do. */
+  message: string;
+  durationMs: number;
+}
+
+/** client → server: open the source read-only, run one harmless read, close. Refused in restricted mode. */
+export namespace TestConnectionRequest {
+  export const method = 'catalog/testConnection' as const;
+  export const type = new RequestType<TestConnectionParams, TestConnectionResult, void>(method);
+}
+
+export interface SnapshotChange {
+  uri: string;
+  datastore: string;
+  container: string | null;
+  change: 'added' | 'modified' | 'deleted';
+}
+
+/** client → server: snapshot files that differ from git's HEAD (working tree, staged or not). Empty outside git; refused in restricted mode (git runs the repository's configuration). */
+export namespace SnapshotChangesRequest {
+  export const method = 'catalog/snapshotChanges' as const;
+  export const type = new RequestType<ProjectScoped, { items: SnapshotChange[] }, void>(method);
+}
+
+/** client → server: a file's text at git's HEAD (null when HEAD does not have it). Refused in restricted mode. */
+export namespace CommittedTextRequest {
+  export const method = 'catalog/committedText' as const;
+  export const type = new RequestType<{ uri: string }, { text: string | null }, void>(method);
+}
+
+/** Sent as `initializationOptions.trusted` and by this notification when the user grants trust. */
+export interface TrustParams {
+  trusted: boolean;
+}
+
+/**
+ * client → server: the workspace's trust changed. Untrusted (restricted mode), the server
+ * validates, completes and answers trees from committed files, and refuses every request that
+ * connects to a source or writes (sync, preview, apply, resume, rerun, test connection).
+ */
+export namespace TrustChangedNotification {
+  export const method = 'catalog/trustChanged' as const;
+  export const type = new NotificationType<TrustParams>(method);
+}
+
+/** The code of the error the server answers in restricted mode. */
+export const RESTRICTED_MODE_ERROR = -32901;

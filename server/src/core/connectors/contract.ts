@@ -63,6 +63,12 @@ export interface ConnectorTarget<Settings = unknown> {
  */
 export interface Connector {
   discover(request: DiscoveryRequest, context: DiscoveryContext): Promise<DiscoveryResult>;
+  /**
+   * One harmless read that proves the source answers ("Test Connection", `cac test-connection`):
+   * resolves with a sentence saying what it reached (server version, user, database, folder),
+   * rejects (a ConnectorError where it can) saying what failed.
+   */
+  check(signal: AbortSignal): Promise<string>;
   close(): Promise<void>;
 }
 

@@ -117,7 +117,7 @@ export function suggestedVariable(datastore: string, key: string): string {
  * The settings where `${env:…}` references may stand: every string of `connection` (at any
  * depth, `ssl.ca` too) and every top-level string setting (`root`). Lists such as `schemas` are names.
  */
-function referenceableStrings(settings: Readonly<Record<string, unknown>>): { path: (string | number)[]; key: string; value: string }[] {
+export function referenceableStrings(settings: Readonly<Record<string, unknown>>): { path: (string | number)[]; key: string; value: string }[] {
   const strings: { path: (string | number)[]; key: string; value: string }[] = [];
   const walk = (value: unknown, path: string[]): void => {
     if (typeof value === 'string') strings.push({ path, key: path[path.length - 1]!, value });

@@ -100,6 +100,28 @@ function detectPartition(container: DiscoveredContainer, incremental: Identifier
   return NONE;
 }
 
+/**
+ * The fields an override of `identifier` may name on this container, each with the strategy the
+ * sync would then use: exactly those {@link applyOverride} accepts (the virtual last-modified
+ * field of a file included), in field order.
+ */
+export function identifierCandidates(container: DiscoveredContainer, identifier: 'incremental_identifier' | 'partition_identifier'): IdentifierCandidate[] {
+  const names = [...(container.kind === 'file' ? [FILE_LAST_MODIFIED] : []), ...container.fields.map((f) => f.name)];
+  const candidates: IdentifierCandidate[] = [];
+  for (const name of names) {
+    const result = applyOverride(container, identifier, name);
+    if ('identifier' in result) candidates.push({ field: name, type: container.fields.find((f) => f.name === name)?.type ?? 'timestamp', strategy: result.identifier.strategy });
+  }
+  return candidates;
+}
+
+export interface IdentifierCandidate {
+  field: string;
+  /** The field's type as the source spells it (`timestamp` for a file's last-modified time). */
+  type: string;
+  strategy: IdentifierInfo['strategy'];
+}
+
 function applyOverride(
   container: DiscoveredContainer,
   identifier: 'incremental_identifier' | 'partition_identifier',

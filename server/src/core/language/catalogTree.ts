@@ -1,7 +1,10 @@
+import * as path from 'node:path';
 import { storeTypeOf } from '../connectors/registry';
+import { envReferencesOf, syncDefaultsOf, type SyncDefaults } from '../definitions/datastoreFacts';
 import { nextRuns } from '../definitions/scheduleTiming';
 import type { OperationRecord } from '../history/operationRecord';
 import type { IdentifierInfo } from '../model';
+import { datastoreSnapshotDir } from '../snapshots/fileNames';
 import { compareByName } from '../text/order';
 import type { CatalogView } from './catalogView';
 import { describeTiming } from './scheduleText';
@@ -23,6 +26,10 @@ export function datastoreSummaries(view: CatalogView, history: readonly Operatio
       storeType: storeTypeOf(datastore.type),
       containers: view.snapshots.containersOf(datastore.name).length,
       lastOperation: last ? { id: last.id, result: last.result, endTime: last.end_time } : null,
+      definitionFile: datastore.source.file,
+      snapshotsDir: datastoreSnapshotDir(view.workspace.project.snapshotsDir, datastore.name),
+      envReferences: envReferencesOf(datastore),
+      defaults: syncDefaultsOf(datastore),
     };
   });
 }
@@ -34,6 +41,14 @@ export interface DatastoreSummary {
   /** Containers in its committed snapshots; 0 when never synced. */
   containers: number;
   lastOperation: { id: number; result: OperationRecord['result']; endTime: string | null } | null;
+  /** The file that defines it. */
+  definitionFile: string;
+  /** The folder of its snapshots (it may not exist yet). */
+  snapshotsDir: string;
+  /** The `${env:VAR}` variables its settings reference. */
+  envReferences: string[];
+  /** What a sync given no options takes. */
+  defaults: SyncDefaults;
 }
 
 /** One page of a datastore's containers (sorted by name), with the names removed from its catalog. */
@@ -41,9 +56,12 @@ export function containerPage(view: CatalogView, datastore: string, offset: numb
   const entries = view.snapshots.containersOf(datastore);
   const state = view.snapshots.catalogState(view.snapshots.snapshotsDir, datastore);
   const items = entries.slice(offset, offset + limit).map((entry): ContainerSummary => {
-    const snapshot = view.snapshots.container(datastore, entry.name)?.snapshot;
+    // The entry in hand, not a lookup by name: `container()` scans the index, which made a page
+    // deep in a datastore of 11,000 cost page size × offset comparisons (bench/tree.bench.ts).
+    const snapshot = state ? view.snapshots.snapshot(state, entry) : undefined;
     return {
       name: entry.name,
+      snapshotFile: state ? path.join(state.dir, entry.file) : null,
       kind: entry.kind ?? snapshot?.kind ?? 'table',
       missingFromSource: entry.missing_from_source === true,
       fields: snapshot?.fields.length ?? 0,
@@ -62,6 +80,8 @@ export interface ContainerPage {
 
 export interface ContainerSummary {
   name: string;
+  /** Its snapshot file (absolute). */
+  snapshotFile: string | null;
   kind: string;
   missingFromSource: boolean;
   fields: number;

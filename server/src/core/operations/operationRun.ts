@@ -45,7 +45,12 @@ export interface OperationRun {
   written(written: number, total: number): void;
   /** After the last write: the state the next sync starts from. */
   endWrites(state: CatalogState, plan: SyncPlan, discovery: DiscoveryResult, inputs: string, stamps: ReadonlyMap<string, FileStamp>): void;
-  /** Records how the operation ended and releases the datastore. */
+  /**
+   * For a run begun with `deferRecord`: the plan was confirmed, so the operation is recorded now
+   * and may write. A no-op for other runs (recorded from the start, or dry).
+   */
+  confirm(): void;
+  /** Records how the operation ended and releases the datastore (a deferred run never confirmed records nothing). */
   finish(outcome: FinishedOutcome): OperationRecord | undefined;
 }
 
@@ -63,6 +68,11 @@ export interface RunRequest {
   triggeredBy: string;
   schedule?: string | null;
   clock: () => Date;
+  /**
+   * Take the lock now but record the operation only at `confirm()`: a sync that checks its plan
+   * against one a person previewed records nothing when the plan no longer matches.
+   */
+  deferRecord?: boolean;
 }
 
 /**
@@ -76,6 +86,7 @@ export function beginOperationRun(request: RunRequest): OperationRun | { refused
   const attempt = acquireDatastoreLock(request.stateDir, datastore.name, request.clock());
   if (!attempt.acquired) return { refused: { message: datastoreBusyMessage(datastore.name, attempt.holder), holder: attempt.holder } };
   const lock = attempt.lock;
+  if (request.deferRecord && !request.resume) return new PendingRun(request, history, lock);
   try {
     let record: OperationRecord;
     if (request.resume) {
@@ -127,6 +138,7 @@ class DryRun implements OperationRun {
   staged(): void {}
   written(): void {}
   endWrites(): void {}
+  confirm(): void {}
 
   finish(): undefined {
     return undefined;
@@ -163,6 +175,8 @@ class RecordedRun implements OperationRun {
     this.watcher.check(true);
     this.signal.throwIfAborted();
   }
+
+  confirm(): void {}
 
   replayable(inputs: string, state: CatalogState): ResyncRecord | undefined {
     // A resume finishes the plan it saved; it never replays.
@@ -219,6 +233,81 @@ class RecordedRun implements OperationRun {
       this.lastProgressWrite = now;
       this.history.update(this.record);
     }
+  }
+}
+
+/**
+ * A run that holds the datastore's lock but has no record yet (`deferRecord`): it discovers and
+ * plans like a dry run; `confirm()` records the operation, from the time the run began, and hands
+ * everything after to a recorded run. Abort requests from other processes need a record id, so
+ * before `confirm()` only the host's signal can stop it.
+ */
+class PendingRun implements OperationRun {
+  readonly checkpoint = undefined;
+  private readonly started: Date;
+  private confirmed: RecordedRun | undefined;
+
+  constructor(private readonly request: RunRequest, private readonly history: OperationStore, private readonly lock: HeldLock) {
+    this.started = request.clock();
+  }
+
+  get record(): OperationRecord | undefined {
+    return this.confirmed?.record;
+  }
+
+  get signal(): AbortSignal {
+    return this.confirmed?.signal ?? this.request.hostSignal;
+  }
+
+  report(progress: DiscoveryProgress): void {
+    if (this.confirmed) return this.confirmed.report(progress);
+    this.lock.renewIfDue();
+    this.request.onProgress?.(progress);
+  }
+
+  stopIfAborted(): void {
+    if (this.confirmed) return this.confirmed.stopIfAborted();
+    this.signal.throwIfAborted();
+  }
+
+  replayable(inputs: string, state: CatalogState): ResyncRecord | undefined {
+    return usableRecord(this.request.stateDir, this.request.datastore.name, inputs, state);
+  }
+
+  confirm(): void {
+    if (this.confirmed) return;
+    // Should recording fail, finish() still releases the lock: the run is not confirmed.
+    const { datastore, options, triggeredBy, schedule } = this.request;
+    const record = this.history.create(newOperationRecord({ datastore, options, started: this.started, triggeredBy, schedule }));
+    this.lock.update({ operation_id: record.id });
+    this.confirmed = new RecordedRun(this.request, this.history, this.lock, record);
+  }
+
+  beginWrites(state: CatalogState, plan: SyncPlan): void {
+    this.recorded().beginWrites(state, plan);
+  }
+
+  staged(staged: number, total: number): void {
+    this.recorded().staged(staged, total);
+  }
+
+  written(written: number, total: number): void {
+    this.recorded().written(written, total);
+  }
+
+  endWrites(state: CatalogState, plan: SyncPlan, discovery: DiscoveryResult, inputs: string, stamps: ReadonlyMap<string, FileStamp>): void {
+    this.recorded().endWrites(state, plan, discovery, inputs, stamps);
+  }
+
+  finish(outcome: FinishedOutcome): OperationRecord | undefined {
+    if (this.confirmed) return this.confirmed.finish(outcome);
+    this.lock.release();
+    return undefined;
+  }
+
+  private recorded(): RecordedRun {
+    if (!this.confirmed) throw new Error('A deferred operation must be confirmed before it writes.');
+    return this.confirmed;
   }
 }
 

@@ -111,7 +111,7 @@ function snapshotsFolderAt(repository: GitCatalogRepository, commit: string, lab
 }
 
 /** Blob contents by object id through one `git cat-file --batch` process. */
-function readBlobs(repository: GitCatalogRepository, objects: readonly string[]): Map<string, string> {
+export function readBlobs(repository: GitCatalogRepository, objects: readonly string[]): Map<string, string> {
   const unique = [...new Set(objects)];
   const texts = new Map<string, string>();
   if (unique.length === 0) return texts;
@@ -128,7 +128,7 @@ function readBlobs(repository: GitCatalogRepository, objects: readonly string[])
   return texts;
 }
 
-function git(repository: GitCatalogRepository, args: string[], input?: string): Buffer {
+export function git(repository: GitCatalogRepository, args: string[], input?: string): Buffer {
   // --literal-pathspecs: a folder named `*` or `:(glob)` is a name, not a pattern.
   return execFileSync('git', ['--literal-pathspecs', ...args], {
     cwd: repository.toplevel,

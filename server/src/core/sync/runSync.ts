@@ -16,6 +16,7 @@ import { replayPlan, type ResyncRecord } from '../snapshots/resyncRecord';
 import { redactCredentials } from '../text/redact';
 import { ENGINE_VERSION } from '../version';
 import { discover } from './discover';
+import { planFingerprint, plannedFileChanges } from './plannedFiles';
 import { planSync } from './planSync';
 import { resolveDatastore, resyncInputs } from './resolveDatastore';
 
@@ -53,6 +54,7 @@ export function startSync(request: SyncRequest): StartedSync {
     triggeredBy: request.triggeredBy,
     schedule: request.schedule,
     clock: request.now ?? (() => new Date()),
+    deferRecord: request.expectedPlan !== undefined,
   });
   if ('refused' in begun) {
     const { message, holder } = begun.refused;
@@ -80,6 +82,12 @@ export interface SyncRequest {
   now?: () => Date;
   /** Snapshot files written between two abort checks and checkpoints (default 256). */
   writeBatchSize?: number;
+  /**
+   * Apply only this plan (`planFingerprint` of a preview a person looked at). The operation is
+   * recorded once the fresh plan matches; when it does not, nothing is written or recorded and
+   * the outcome is `stale` with the plan as it is now. Not for resumes.
+   */
+  expectedPlan?: string;
 }
 
 export interface StartedSync {
@@ -110,6 +118,11 @@ export interface SyncOutcome {
   operation?: OperationRecord;
   /** Set when the sync never started: the datastore was busy, or the operation could not be resumed. */
   refused?: { holder?: LockHolder };
+  /**
+   * With `expectedPlan`: the source or the snapshots moved since the preview, so the sync refused
+   * (nothing written or recorded); `plan` is the plan now and `fingerprint` names it.
+   */
+  stale?: { fingerprint: string };
 }
 
 /**
@@ -125,14 +138,27 @@ async function execute(request: SyncRequest, options: SyncOptions, run: Operatio
     const discovery = await discover(source.target, { include: options.include, unchangedSince: source.replay?.signature }, request.workspace.project.stateDir, run);
     const planned = plan(request, options, source, discovery, run);
     Object.assign(outcome, { plan: planned.plan, replayed: planned.replayed, logs: planned.plan.logs, changed: planHasChanges(planned.plan) || run.checkpoint !== undefined });
+    if (request.expectedPlan !== undefined) {
+      const fingerprint = planFingerprint(plannedFileChanges(planned.plan));
+      if (fingerprint !== request.expectedPlan) {
+        outcome.durationMs = Date.now() - started;
+        // Not confirmed: finishing releases the datastore and records nothing.
+        return { ...finish(outcome, run), result: 'refused', refused: {}, stale: { fingerprint }, message: STALE_MESSAGE };
+      }
+      run.confirm();
+    }
     if (!request.dryRun && !planned.replayed) await apply(request, source, discovery, planned.plan, run);
     outcome.result = planned.plan.logs.some((l) => l.level !== 'info') ? 'warning' : 'success';
   } catch (error) {
     Object.assign(outcome, failure(error, request.datastore.name, run));
+    // An applied preview that failed or was aborted is recorded like any sync; only a stale one is not.
+    if (request.expectedPlan !== undefined) recordAnyway(run);
   }
   outcome.durationMs = Date.now() - started;
   return finish(outcome, run);
 }
+
+const STALE_MESSAGE = 'The source or the snapshots changed since the preview, so nothing was written: look at the new preview and apply that one.';
 
 /** What a sync reads before it connects: the source's settings, the catalog as committed (or as a resumed sync left it), the overrides, the replay record. */
 interface ResolvedSync {
@@ -185,8 +211,16 @@ function finish(outcome: StartedOutcome, run: OperationRun): SyncOutcome {
   if (outcome.message) outcome.message = redactCredentials(outcome.message);
   outcome.logs = outcome.logs.map((log) => (log.message.includes('@') || log.message.includes('=') ? { ...log, message: redactCredentials(log.message) } : log));
   const record = run.finish(outcome);
-  if (record) outcome.operation = record;
+  if (record) Object.assign(outcome, { operation: record, operationId: record.id });
   return outcome;
+}
+
+function recordAnyway(run: OperationRun): void {
+  try {
+    run.confirm();
+  } catch {
+    // The history could not be written: the outcome still says what happened.
+  }
 }
 
 function failure(error: unknown, datastore: string, run: OperationRun): Pick<SyncOutcome, 'result' | 'message'> {

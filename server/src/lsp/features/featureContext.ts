@@ -1,6 +1,7 @@
-import type { ClientCapabilities, Connection, TextDocuments } from 'vscode-languageserver/node';
+import { ResponseError, type ClientCapabilities, type Connection, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { type CatalogProject } from '../../core';
+import { RESTRICTED_MODE_ERROR } from '../../protocol/catalogProtocol';
 import type { CatalogSession } from '../catalogSession';
 import { pathOf } from '../convert';
 
@@ -11,6 +12,20 @@ export interface FeatureContext {
   session: CatalogSession;
   /** What the client announced in `initialize`. */
   capabilities: ClientCapabilities;
+  /**
+   * False in an untrusted workspace (`initializationOptions.trusted`, `catalog/trustChanged`):
+   * nothing may then connect to a source or write.
+   */
+  readonly trusted: boolean;
+}
+
+/**
+ * The answer of every request that connects to a source or writes (sync, preview, apply,
+ * resume, rerun, test connection) while the workspace is untrusted; undefined when trusted.
+ */
+export function refuseWhenRestricted(context: FeatureContext, action = 'connect to sources or write snapshots'): ResponseError<void> | undefined {
+  if (context.trusted) return undefined;
+  return new ResponseError(RESTRICTED_MODE_ERROR, `The workspace is in restricted mode: trust the workspace to ${action}.`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { IncludeKind, SyncOutcomeView } from '../../core';
+import type { IncludeKind, PlannedFileChange, SyncOutcomeView } from '../../core';
 import type { PreviewFile } from '../../protocol/catalogProtocol';
 
 /**
@@ -18,11 +18,25 @@ export interface SyncJob {
   triggeredBy: string;
   /** One Int32: set to 1 by the main thread to abort. */
   abortFlag: SharedArrayBuffer;
+  /** Request secrets: overlay the server's environment for this sync only; never logged or recorded. */
+  env?: Record<string, string>;
+  /** What a dry run answers: every file with its text (`catalog/preview`), or the plan to keep (`catalog/previewPlan`). */
+  answer?: 'texts' | 'plan';
+  /** Write only the plan with this fingerprint (`catalog/applyPreview`); a stale one comes back as the plan now. */
+  expectedPlan?: string;
+  /** Resume this aborted operation (its own options, from its checkpoint). */
+  resume?: number;
+}
+
+/** A plan a preview showed, for the server to keep until it is applied. */
+export interface PlanMessage {
+  fingerprint: string;
+  files: PlannedFileChange[];
 }
 
 export type WorkerMessage =
   | { type: 'started'; operationId: number }
   | { type: 'progress'; phase: string; done: number; total?: number }
-  | { type: 'finished'; outcome: SyncOutcomeView; files: PreviewFile[] };
+  | { type: 'finished'; outcome: SyncOutcomeView; files: PreviewFile[]; plan?: PlanMessage };
 
 export type MainMessage = { type: 'abort' };

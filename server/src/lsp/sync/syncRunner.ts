@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SyncOutcomeView } from '../../core';
 import type { PreviewFile } from '../../protocol/catalogProtocol';
-import type { MainMessage, SyncJob, WorkerMessage } from './syncJob';
+import type { MainMessage, PlanMessage, SyncJob, WorkerMessage } from './syncJob';
 
 /**
  * Runs syncs in worker threads (see syncJob.ts for why) and keeps track of the ones running,
@@ -40,7 +40,7 @@ export class SyncRunner {
           } else if (message.type === 'progress') {
             hooks.onProgress?.(message);
           } else {
-            finish({ outcome: message.outcome, files: message.files });
+            finish({ outcome: message.outcome, files: message.files, plan: message.plan });
           }
         });
         worker.on('error', (error) => finish(crashed(job, operationId, `The sync worker failed: ${error.stack ?? error.message}`)));
@@ -81,6 +81,8 @@ export interface RunningSync {
 export interface SyncOutcomeMessage {
   outcome: SyncOutcomeView;
   files: PreviewFile[];
+  /** For `answer: 'plan'` and a stale `expectedPlan`: the plan to keep. */
+  plan?: PlanMessage;
 }
 
 export interface SyncHooks {

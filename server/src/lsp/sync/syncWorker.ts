@@ -5,10 +5,11 @@
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
-  definitionProblem, loadWorkspace, OperationStore, presentSyncOutcome, runSync, type OperationRecord, type SyncOutcome, type SyncOutcomeView,
+  definitionProblem, loadWorkspace, OperationStore, planFingerprint, plannedFileChanges, presentSyncOutcome, runSync,
+  type OperationRecord, type SyncOutcome, type SyncOutcomeView,
 } from '../../core';
 import type { PreviewFile } from '../../protocol/catalogProtocol';
-import type { MainMessage, SyncJob, WorkerMessage } from './syncJob';
+import type { MainMessage, PlanMessage, SyncJob, WorkerMessage } from './syncJob';
 
 const job = workerData as SyncJob;
 const port = parentPort!;
@@ -32,12 +33,25 @@ port.on('message', (message: MainMessage) => {
   if (message.type === 'abort') abort();
 });
 
-/** Tells the server the operation id as soon as the engine records it, so it can be aborted by id. */
+/** Tells the server the operation id as soon as the engine records it (or marks a resumed one running), so it can be aborted by id. */
 class ReportingOperationStore extends OperationStore {
+  private reported = false;
+
   override create(record: Omit<OperationRecord, 'id'>): OperationRecord {
     const created = super.create(record);
-    post({ type: 'started', operationId: created.id });
+    this.started(created.id);
     return created;
+  }
+
+  override update(record: OperationRecord): void {
+    super.update(record);
+    if (record.result === 'running') this.started(record.id);
+  }
+
+  private started(operationId: number): void {
+    if (this.reported) return;
+    this.reported = true;
+    post({ type: 'started', operationId });
   }
 }
 
@@ -55,6 +69,11 @@ function filesOf(outcome: SyncOutcome): PreviewFile[] {
   return files;
 }
 
+function planOf(outcome: SyncOutcome): PlanMessage {
+  const files = outcome.replayed ? [] : plannedFileChanges(outcome.plan);
+  return { fingerprint: planFingerprint(files), files };
+}
+
 async function run(): Promise<void> {
   // Unsaved editor buffers take the place of their files: a sync uses what the editor shows.
   const workspace = loadWorkspace(job.root, { overlay: new Map(job.buffers.map((buffer) => [buffer.path, buffer.text])) });
@@ -68,16 +87,33 @@ async function run(): Promise<void> {
     post({ type: 'finished', files: [], outcome: failure(`No datastore named '${job.datastore}' is defined under ${job.root}.`) });
     return;
   }
+  const history = job.dryRun ? undefined : new ReportingOperationStore(workspace.project.stateDir);
+  const resume = job.resume === undefined ? undefined : history?.get(job.resume);
+  if (job.resume !== undefined && !resume) {
+    post({ type: 'finished', files: [], outcome: failure(`Operation ${job.resume} no longer exists.`) });
+    return;
+  }
   const outcome = await runSync({
-    workspace, datastore, options: job.options, dryRun: job.dryRun, env: process.env, signal: controller.signal,
+    workspace, datastore, options: job.options, dryRun: job.dryRun, signal: controller.signal,
+    // Request secrets overlay the environment for this sync only; the engine never records them.
+    env: job.env ? { ...process.env, ...job.env } : process.env,
     onProgress: (progress) => {
       checkAbortFlag();
       post({ type: 'progress', phase: progress.phase, done: progress.done, total: progress.total });
     },
     triggeredBy: job.triggeredBy,
-    history: job.dryRun ? undefined : new ReportingOperationStore(workspace.project.stateDir),
+    history,
+    resume,
+    expectedPlan: job.expectedPlan,
   });
-  post({ type: 'finished', outcome: presentSyncOutcome(outcome), files: job.dryRun ? filesOf(outcome) : [] });
+  const wantsPlan = (job.dryRun && job.answer === 'plan') || outcome.stale !== undefined;
+  const ok = outcome.result !== 'failure' && outcome.result !== 'aborted';
+  post({
+    type: 'finished',
+    outcome: presentSyncOutcome(outcome),
+    files: job.dryRun && job.answer !== 'plan' ? filesOf(outcome) : [],
+    ...(wantsPlan && ok ? { plan: planOf(outcome) } : {}),
+  });
 }
 
 run().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { DiscoveredContainer, FieldInfo, FileContainerInfo, OperationLogEntry } from '../../model';
 import { ConnectorError, type Connector, type ConnectorTarget, type DiscoveryContext, type DiscoveryResult } from '../contract';
@@ -42,13 +43,30 @@ export function openDfsConnector(datastore: DfsTarget): Connector {
   if (!store) {
     throw new ConnectorError(`The root folder '${root ?? ''}' of datastore '${datastore.name}' does not exist or is not a folder. Check 'root' (it is relative to the definition file).`, 'source-not-found');
   }
-  return fileStoreConnector(store, datastore.settings);
+  return {
+    ...fileStoreConnector(store, datastore.settings),
+    // One listing of the root folder: a whole listing could take longer than a test should.
+    check: async () => {
+      let entries: string[];
+      try {
+        entries = fs.readdirSync(root!);
+      } catch (error) {
+        throw new ConnectorError(`The root folder '${root}' of datastore '${datastore.name}' cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Give the user that syncs read access to it.`, 'source-unreadable');
+      }
+      return `The folder ${root} is readable (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} at its top).`;
+    },
+  };
 }
 
 /** The connector over any file store (`root` of the settings is not used: the store has its own). */
 export function fileStoreConnector(store: FileStore, settings: DfsSettings): Connector {
   return {
     discover: async (_request, context) => discover(store, settings, context),
+    check: async (signal) => {
+      const listing = await store.list(new Set(settings.extensions), signal);
+      const files = [...listing.folders.values()].reduce((n, found) => n + found.length, 0) + listing.hives.reduce((n, hive) => n + hive.files.length, 0);
+      return `The file store answers: ${files} file${files === 1 ? '' : 's'} of ${settings.extensions.join(', ')}.`;
+    },
     close: async () => undefined,
   };
 }

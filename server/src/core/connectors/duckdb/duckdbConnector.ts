@@ -33,6 +33,11 @@ export async function openDuckDbConnector(datastore: DuckDbTarget): Promise<SqlC
   return {
     discover: (request, context) => discover(connection, datastore, request, context),
     query: async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJson(),
+    check: async (signal) => {
+      signal.throwIfAborted();
+      const row = (await connection.runAndReadAll('SELECT version() AS version, (SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND NOT internal) + (SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() AND NOT internal) AS objects')).getRowObjectsJson()[0] as { version: string; objects: string | number };
+      return `Opened ${file} read-only (DuckDB ${row.version}; tables and views: ${Number(row.objects)}).`;
+    },
     close: async () => {
       connection.closeSync();
       instance.closeSync();

@@ -36,6 +36,11 @@ export async function openMySqlConnector(datastore: ServerTarget): Promise<SqlCo
       refuseUnlessRead(sql);
       return link.run(sql, signal);
     },
+    check: async (signal) => {
+      const rows = (await link.run('SELECT DATABASE() AS db', signal)) as { db: string | null }[];
+      const { version, user, mariadb } = link.session;
+      return `Connected to ${mariadb ? 'MariaDB' : 'MySQL'} ${version} at ${config.host}:${config.port} as ${user}, database ${rows[0]?.db ?? config.database} (read-only session).`;
+    },
     close: () => link.close(),
   };
 }

@@ -16,6 +16,11 @@ export async function openPostgresConnector(datastore: ServerTarget): Promise<Sq
   return {
     discover: (request, context) => discover(datastore, request, context, session, () => openSession(datastore, config)),
     query: async (sql, signal) => (await session.run(sql, signal)).rows as unknown[],
+    check: async (signal) => {
+      const rows = (await session.run('SELECT current_setting(\'server_version\') AS version, current_user AS "user", current_database() AS database', signal)).rows as { version: string; user: string; database: string }[];
+      const { version, user, database } = rows[0]!;
+      return `Connected to PostgreSQL ${version} at ${config.host}:${config.port} as ${user}, database ${database} (read-only session).`;
+    },
     close: () => session.close(),
   };
 }

@@ -34,6 +34,10 @@ export function openSqliteConnector(datastore: SqliteTarget): SqlConnector {
       const statement = db.prepare(sql);
       return statement.reader ? statement.all() : [statement.run()];
     },
+    check: async () => {
+      const row = db.prepare(`SELECT sqlite_version() AS version, (SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\') AS objects`).get() as { version: string; objects: number };
+      return `Opened ${file} read-only (SQLite ${row.version}; tables and views: ${row.objects}).`;
+    },
     close: async () => {
       db.close();
     },

@@ -1,0 +1,218 @@
+/**
+ * What a person does in the Catalog views of a real workbench (code-server + Chromium), in one
+ * session over a fresh copy of examples/shop, in order: browse the tree and read a tooltip, set an
+ * identifier override from a container's gear, preview a sync from a datastore's inline action and
+ * apply it from the notification, and abort a slow sync from the Operations view. Every step is
+ * screenshotted: test-artifacts/screenshots/catalog-flows-<step>.png.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { buildForVsCodeTests } from '../launch/build';
+import { requireCodeServer } from '../launch/codeServer';
+import { fileSafe } from '../launch/paths';
+import { startSession, type VsCodeSession } from '../launch/session';
+import type { Workbench } from './workbench';
+
+/** Files of the slow sync: enough, and wide enough, that it is still running when Abort is clicked. */
+const BULK_FILES = 4_000;
+const BULK_COLUMNS = 40;
+const BULK_ROWS = 50;
+
+describe('Catalog flows in the browser: browse, override, preview and apply, abort (code-server + Chromium)', function () {
+  let session: VsCodeSession | undefined;
+  let workbench: Workbench;
+
+  before(async function () {
+    this.timeout(3 * 60_000);
+    const bin = requireCodeServer(this);
+    await buildForVsCodeTests();
+    session = await startSession({ name: 'catalog-flows', bin, trust: 'trusted' });
+    workbench = session.workbench;
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await session?.workbench.screenshot(`failed-${fileSafe(this.currentTest.title)}`).catch(() => undefined);
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await session?.stop();
+  });
+
+  it('shows "Catalog" in the status bar, and shop_db down to a container\'s fields, with a container\'s tooltip', async function () {
+    this.timeout(90_000);
+    await workbench.openViewContainer('Catalog');
+    await workbench.expandView('Datastores');
+    await workbench.waitForRows('Datastores', ['analytics', 'landing', 'shop_db'], 60_000);
+    // The item says "Catalog" with $(database) once the server is ready (a spinner before).
+    assert.equal(await workbench.waitForStatusBarItem('database', 'Catalog', 30_000), 'Catalog');
+    assert.match(await workbench.rowDescription('Datastores', 'shop_db'), /^sqlite · 5 containers$/);
+    await workbench.screenshot('01-datastores-and-status-bar');
+
+    await workbench.expandRow('Datastores', 'shop_db');
+    await workbench.waitForRows('Datastores', ['customer_order_totals', 'customers', 'order_items', 'orders', 'products']);
+    assert.match(await workbench.rowDescription('Datastores', 'orders'), /^table · \d+ fields · ↻ updated_at · ▦ ordered_at$/);
+    await workbench.screenshot('02-shop_db-containers');
+
+    const tooltip = await workbench.hoverRow('Datastores', 'orders', 'Incremental identifier');
+    assert.match(tooltip, /Incremental identifier: updated_at \(last_modified, override\)/, tooltip);
+    assert.match(tooltip, /Partition identifier: ordered_at \(\w+, override\)/, tooltip);
+    await workbench.screenshot('03-orders-tooltip');
+    await workbench.moveMouseAway();
+
+    await workbench.expandRow('Datastores', 'customers');
+    await workbench.waitForRows('Datastores', ['id', 'email', 'full_name', 'country', 'created_at', 'updated_at']);
+    assert.match(await workbench.rowDescription('Datastores', 'id'), /primary key/);
+    await workbench.screenshot('04-customers-fields');
+  });
+
+  it('sets an identifier override from a container\'s gear, keeping the Overrides file\'s comment and entries', async function () {
+    this.timeout(60_000);
+    const file = path.join(session!.workspace, 'overrides', 'shop_db.yaml');
+    const before = fs.readFileSync(file, 'utf8');
+    const heading = before.split('\n')[0];
+    assert.match(heading, /^# /, 'the example\'s Overrides file starts with a comment');
+
+    await workbench.clickInlineAction('Datastores', 'customers', 'Identifier Settings…');
+    await workbench.waitForQuickInputTitle('customers: incremental identifier (1/2)');
+    let items: string[] = [];
+    await workbench.waitFor(async () => (items = await workbench.quickPickItems()).length > 2, () => `the incremental identifier choices (shown: ${JSON.stringify(items)})`);
+    assert.equal(items[0], 'Automatic', JSON.stringify(items));
+    assert.equal(items.at(-1), 'None', JSON.stringify(items));
+    const fields = items.slice(1, -1);
+    // A field other than the detected one (updated_at), so the override changes something.
+    const field = fields.find((f) => f !== 'updated_at') ?? fields[0];
+    assert.ok(field, `customers offers a field for its incremental identifier: ${JSON.stringify(items)}`);
+    await workbench.screenshot('05-identifier-incremental-pick');
+    await workbench.pickQuickPickItem(field);
+
+    await workbench.waitForQuickInputTitle('customers: partition identifier (2/2)');
+    await workbench.screenshot('06-identifier-partition-pick');
+    await workbench.pickQuickPickItem('Automatic');
+
+    let parsed: { containers: Record<string, Record<string, string> | undefined> } | undefined;
+    await workbench.waitFor(() => {
+      parsed = parse(fs.readFileSync(file, 'utf8')) as typeof parsed;
+      return parsed?.containers.customers?.incremental_identifier === field;
+    }, () => `overrides/shop_db.yaml to set customers' incremental_identifier to ${field} (now: ${JSON.stringify(parsed?.containers.customers)})`, 15_000);
+    const after = fs.readFileSync(file, 'utf8');
+    assert.equal(after.split('\n')[0], heading, 'the leading comment is kept');
+    assert.equal(parsed!.containers.customers?.partition_identifier, undefined, '"Automatic" writes no partition identifier');
+    assert.deepEqual(parsed!.containers.orders, { incremental_identifier: 'updated_at', partition_identifier: 'ordered_at' }, 'other entries are kept');
+    assert.deepEqual(parsed!.containers.order_items, { incremental_identifier: 'id' }, 'other entries are kept');
+    // The only confirmation: a status bar message.
+    await workbench.waitFor(async () => (await workbench.statusBarTexts()).some((t) => t.includes('Updated overrides/shop_db.yaml: identifiers of customers')),
+      'the status bar message "Updated overrides/shop_db.yaml: identifiers of customers"', 10_000);
+    await workbench.screenshot('07-override-saved');
+  });
+
+  it('previews a sync of landing from its inline action, writes nothing, then applies it from the notification', async function () {
+    this.timeout(90_000);
+    const workspace = session!.workspace;
+    fs.writeFileSync(path.join(workspace, 'data', 'landing', 'carriers.csv'), 'carrier_id,name,country\n1,Royal Mail,GB\n2,DHL,DE\n');
+    const snapshotsBefore = filesUnder(path.join(workspace, 'snapshots'));
+
+    await workbench.collapseRow('Datastores', 'shop_db');
+    await workbench.clickInlineAction('Datastores', 'landing', 'Preview Sync…');
+    await workbench.waitForQuickInputTitle('Preview Sync of landing');
+    assert.deepEqual(await workbench.quickPickItems(), ['Prune', 'Recreate'], 'a file store offers prune and recreate, no tables/views');
+    await workbench.screenshot('08-preview-options');
+    await workbench.page.keyboard.press('Enter');
+
+    await workbench.waitForDiffEditor(45_000);
+    const notification = await workbench.waitForNotification(/^Sync preview of landing: /, 30_000);
+    assert.match(notification, /1 added/, notification);
+    assert.deepEqual(await workbench.notificationButtons('Sync preview of landing'), ['Apply', 'Show Files', 'Discard']);
+    await workbench.screenshot('09-preview-diff-and-notification');
+    assert.deepEqual(filesUnder(path.join(workspace, 'snapshots')), snapshotsBefore, 'a preview writes nothing under snapshots/');
+
+    await workbench.clickNotificationButton('Sync preview of landing', 'Apply');
+    const synced = await workbench.waitForNotification(/^Synced landing \(operation #\d+\)/, 45_000);
+    const operationId = /operation #(\d+)/.exec(synced)![1];
+    assert.match(synced, /1 added/, synced);
+    let written: string[] = [];
+    await workbench.waitFor(() => {
+      written = [...filesUnder(path.join(workspace, 'snapshots')).keys()].filter((f) => !snapshotsBefore.has(f));
+      return written.some((f) => f.startsWith('landing/') && f.includes('carriers'));
+    }, () => `a snapshot of carriers.csv under snapshots/landing/ (new files: ${JSON.stringify(written)})`, 15_000);
+    await workbench.screenshot('10-applied');
+
+    await workbench.expandView('Operations');
+    const label = `#${operationId} landing`;
+    await workbench.waitFor(async () => (await workbench.rowIcon('Operations', label))?.name === 'pass', `the operation ${label} with a success icon ($(pass)) in the Operations view`, 15_000);
+    assert.match(await workbench.rowDescription('Operations', label), /^\+1 · /);
+    await workbench.screenshot('11-operations-success');
+  });
+
+  it('aborts a slow sync from the Operations view\'s inline action; the aborted operation offers Resume, Rerun and Delete', async function () {
+    this.timeout(120_000);
+    const workspace = session!.workspace;
+    // Git need not list the bulk files (the Source Control view would work through 4,000 of them).
+    fs.appendFileSync(path.join(workspace, '.git', 'info', 'exclude'), 'data/bulk/\n');
+    writeBulkFiles(path.join(workspace, 'data', 'bulk'));
+    fs.writeFileSync(path.join(workspace, 'datastores', 'bulk.yaml'), 'kind: Datastore\nname: bulk\ntype: dfs\nroot: ../data/bulk\nextensions: [csv]\n');
+    // The view does not follow definitions written outside the editor: Refresh, as a person would.
+    await workbench.clickViewTitleAction('Datastores', 'Refresh');
+    await workbench.waitForRows('Datastores', ['bulk'], 30_000);
+    await workbench.screenshot('12-bulk-datastore');
+
+    await workbench.clickContextAction('Datastores', 'bulk', 'Sync Now');
+    const running = /^#\d+ bulk$/;
+    const progress = /^[\d,]+\/4,000 · /;
+    const descriptions: string[] = [];
+    let icon: { name: string; spinning: boolean } | undefined;
+    // Running (a spinning $(sync)), with its progress counted against the 4,000 files.
+    await workbench.waitFor(async () => {
+      icon = await workbench.rowIcon('Operations', running);
+      if (icon?.name !== 'sync') return false;
+      const description = await workbench.rowDescription('Operations', running);
+      if (descriptions.at(-1) !== description) descriptions.push(description);
+      return progress.test(description);
+    }, () => `the operation of bulk running with progress like "312/4,000" in the Operations view (icon: ${JSON.stringify(icon)}, descriptions seen: ${JSON.stringify(descriptions)})`, 30_000);
+    assert.ok(icon?.spinning, 'a running operation\'s $(sync) icon spins');
+    await workbench.screenshot('13-bulk-running');
+
+    await workbench.clickInlineAction('Operations', running, 'Abort');
+    const aborted = await workbench.waitForNotification(/Sync of bulk aborted|Synced bulk/, 45_000);
+    assert.match(aborted, /^Sync of bulk aborted \(operation #\d+\)/, `the sync was still running when Abort was clicked: ${aborted}`);
+    await workbench.waitFor(async () => (await workbench.rowIcon('Operations', running))?.name === 'debug-stop', 'the aborted operation of bulk with a $(debug-stop) icon', 15_000);
+    const written = fs.readdirSync(path.join(workspace, 'snapshots', 'bulk')).length;
+    assert.ok(written < BULK_FILES, `an aborted sync wrote only part of the snapshots (${written})`);
+    await workbench.screenshot('14-bulk-aborted');
+
+    const menu = await workbench.openContextMenu('Operations', running);
+    for (const action of ['Resume', 'Rerun', 'Delete']) assert.ok(menu.includes(action), `the aborted operation's menu offers ${action}: ${JSON.stringify(menu)}`);
+    assert.ok(!menu.includes('Abort'), `an aborted operation offers no Abort: ${JSON.stringify(menu)}`);
+    await workbench.screenshot('15-bulk-aborted-menu');
+    await workbench.closeMenu();
+  });
+});
+
+/** Files under `dir` (relative, `/`-separated) with their text. */
+function filesUnder(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    out.set(path.relative(dir, file).split(path.sep).join('/'), fs.readFileSync(file, 'utf8'));
+  }
+  return out;
+}
+
+/** BULK_FILES CSV files with distinct letter-only names (`rowsaaa.csv`…): no two group into one container. */
+function writeBulkFiles(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const header = Array.from({ length: BULK_COLUMNS }, (_, c) => `col_${letters(c)}`).join(',');
+  const row = Array.from({ length: BULK_COLUMNS }, (_, c) => (c % 3 === 0 ? String(c * 1.5) : `text ${c}`)).join(',');
+  const text = `${header}\n${`${row}\n`.repeat(BULK_ROWS)}`;
+  for (let i = 0; i < BULK_FILES; i++) fs.writeFileSync(path.join(dir, `rows${letters(i)}.csv`), text);
+}
+
+/** `aaa`, `aab`, … : three letters, so every name has the same length and no digit. */
+function letters(n: number): string {
+  let out = '';
+  for (let i = 0, rest = n; i < 3; i++, rest = Math.floor(rest / 26)) out = String.fromCharCode(97 + (rest % 26)) + out;
+  return out;
+}

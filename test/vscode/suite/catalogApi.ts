@@ -1,0 +1,70 @@
+/**
+ * The extension's own parts, as its `activate` returns them (client/src/extension.ts), for the
+ * extension-host tests of each view and flow; plus small helpers over the workspace copy.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+// eslint-disable-next-line no-restricted-imports -- the extension-host suite drives the real VS Code API
+import * as vscode from 'vscode';
+import type { CatalogExtensionApi } from '../../../client/src/extension';
+import type { CatalogNode, DatastoreNode } from '../../../client/src/views/datastoresTree';
+import { activeCatalog, waitFor, workspaceFile, workspaceRoot } from './helpers';
+
+export async function catalogApi(): Promise<CatalogExtensionApi> {
+  return (await activeCatalog()) as unknown as CatalogExtensionApi;
+}
+
+/** One datastore's node, waiting (bounded) until the server lists it (a definition just written). */
+export async function datastoreNode(api: CatalogExtensionApi, name: string): Promise<DatastoreNode> {
+  return waitFor(async () => {
+    api.datastores.refresh();
+    return api.datastores.findDatastore(name);
+  }, `datastore ${name} in the Datastores view`, 20_000);
+}
+
+export async function childrenOf(api: CatalogExtensionApi, node: CatalogNode): Promise<CatalogNode[]> {
+  return api.datastores.getChildren(node);
+}
+
+/** Every file under a folder of the workspace, relative path → text (what "writes nothing" compares). */
+export function filesUnder(relative: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const root = workspaceFile(relative);
+  const walk = (dir: string): void => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out.set(path.relative(workspaceRoot(), full), fs.readFileSync(full, 'utf8'));
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** The history records of the workspace (.cac/operations), by file name. */
+export function historyFiles(): string[] {
+  const dir = workspaceFile('.cac/operations');
+  return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+}
+
+/** The diff editors open on a preview's documents. */
+export function previewDiffTabs(): vscode.TabInputTextDiff[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.input)
+    .filter((input): input is vscode.TabInputTextDiff => input instanceof vscode.TabInputTextDiff && input.modified.scheme === 'catalog-preview');
+}
+
+export function writeWorkspaceFile(relative: string, text: string): void {
+  const file = workspaceFile(relative);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
+export function removeWorkspaceFile(relative: string): void {
+  fs.rmSync(workspaceFile(relative), { recursive: true, force: true });
+}
+
+/** Names of the datastores' children that are containers. */
+export function containerNames(nodes: CatalogNode[]): string[] {
+  return nodes.flatMap((n) => (n.kind === 'container' ? [n.item.name] : []));
+}
