@@ -36,6 +36,8 @@ export interface CatalogExtensionApi {
 
 type ViewState = 'loading' | 'ready' | 'noProject' | 'noDatastores' | 'serverFailed';
 let viewState: ViewState = 'loading';
+const stateEmitter = new vscode.EventEmitter<ViewState>();
+const onDidSetState = stateEmitter.event;
 
 /** Context key the welcome views read: loading, ready, noProject, noDatastores, serverFailed. */
 const STATE_KEY = 'catalogAsCode.state';
@@ -63,13 +65,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<Catalo
   const schedulesView = vscode.window.createTreeView('catalogAsCode.schedules', { treeDataProvider: schedules });
   const operationsView = vscode.window.createTreeView('catalogAsCode.operations', { treeDataProvider: operations, showCollapseAll: true });
   context.subscriptions.push(datastoresView, schedulesView, operationsView);
+  // A view message hides its welcome: say "Restricted Mode" only above a catalog there is.
   const restrictedMessage = (): void => {
-    datastoresView.message = vscode.workspace.isTrusted ? undefined : 'Restricted Mode: browsing the committed catalog. Trust the workspace to sync or test connections.';
+    datastoresView.message = vscode.workspace.isTrusted || viewState !== 'ready' ? undefined : 'Restricted Mode: browsing the committed catalog. Trust the workspace to sync or test connections.';
   };
   restrictedMessage();
-  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(restrictedMessage));
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(restrictedMessage), onDidSetState(restrictedMessage));
   // The Operations view's badge counts the operations running now (here or elsewhere).
   const running = new Set<number>();
+
+  // Trees follow definition files, at most every 500 ms (a sync writing 11,000 snapshots is one refresh).
+  let definitionsTimer: NodeJS.Timeout | undefined;
+  const refreshDefinitions = (): void => {
+    clearTimeout(definitionsTimer);
+    definitionsTimer = setTimeout(() => {
+      datastores.refresh();
+      schedules.refresh();
+    }, 500);
+  };
+  const definitionsWatcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
+  context.subscriptions.push({ dispose: () => clearTimeout(definitionsTimer) });
 
   let readyResolve: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (readyResolve = resolve));
@@ -102,6 +117,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Catalo
         decorations.scheduleReload();
       }
     }),
+    // Definitions created or deleted since the load (Create Catalog Project, Add Datastore): the welcome views follow.
+    datastores.onDidLoadDatastores(async (count) => {
+      if (viewState === 'loading' || viewState === 'serverFailed') return;
+      const next = count > 0 ? 'ready' : (await hasProject()) ? 'noDatastores' : 'noProject';
+      if (next !== viewState) {
+        await setState(next);
+        schedules.refresh();
+        operations.refresh();
+      }
+    }),
     sync.onDidPreview((preview) => datastores.markChanges(preview.datastore.item.name, preview.result.changes)),
     sync.onDidEndSync(({ datastore, result }) => {
       datastores.markChanges(datastore, result.changes);
@@ -111,10 +136,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Catalo
     }),
     // Definitions edited by hand or by another tool: the trees follow.
     vscode.workspace.onDidSaveTextDocument((document) => {
-      if (/\.ya?ml$/.test(document.fileName)) {
-        datastores.refresh();
-        schedules.refresh();
-      }
+      if (/\.ya?ml$/.test(document.fileName)) refreshDefinitions();
+    }),
+    // …and definitions written by other tools (git checkout, a generator, the terminal).
+    definitionsWatcher,
+    definitionsWatcher.onDidCreate(refreshDefinitions),
+    definitionsWatcher.onDidDelete(refreshDefinitions),
+    definitionsWatcher.onDidChange((uri) => {
+      if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty)) refreshDefinitions();
     }),
   );
 
@@ -127,7 +156,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Catalo
     await setState('loading');
     await server.restart().catch((error: unknown) => reportRequestError(error, 'Restart of the language server', log));
   });
-  register('catalogAsCode.previewSync', (node?: DatastoreNode) => sync.preview(node));
+  // A tree node, or (from a notification's button) a datastore's name as the second argument.
+  register('catalogAsCode.previewSync', (node?: DatastoreNode, name?: string) => sync.preview(node ?? (name ? { datastore: name } : undefined)));
   register('catalogAsCode.syncNow', (node?: DatastoreNode) => sync.syncNow(node));
   register('catalogAsCode.applyPreview', () => sync.apply());
   register('catalogAsCode.discardPreview', () => sync.discard());
@@ -183,6 +213,7 @@ export function deactivate(): void {
 
 async function setState(state: ViewState): Promise<void> {
   viewState = state;
+  stateEmitter.fire(state);
   await vscode.commands.executeCommand('setContext', STATE_KEY, state);
 }
 

@@ -163,10 +163,15 @@ export class DatastoreSetup {
     if (!converter) throw new Error('The language server is not running.');
     const edit = await converter.asWorkspaceEdit(lspEdit);
     if (!edit || !(await vscode.workspace.applyEdit(edit))) throw new Error('VS Code did not apply the edit (a file may already exist).');
-    for (const entry of edit.entries()) {
-      const document = await vscode.workspace.openTextDocument(entry[0]);
+    const main = vscode.Uri.parse(mainUri);
+    for (const [uri] of edit.entries()) {
+      const document = await vscode.workspace.openTextDocument(uri);
       if (document.isDirty) await document.save();
     }
-    return vscode.Uri.parse(mainUri);
+    // Applying an edit may open the files it creates; only the main one is worth a tab.
+    const others = new Set(edit.entries().map(([uri]) => uri.toString()).filter((uri) => uri !== main.toString()));
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((tab) => tab.input instanceof vscode.TabInputText && others.has(tab.input.uri.toString()) && !tab.isDirty);
+    if (tabs.length > 0) await vscode.window.tabGroups.close(tabs);
+    return main;
   }
 }

@@ -30,7 +30,7 @@ export class OperationActions implements vscode.TextDocumentContentProvider, vsc
   async abort(op: OperationRef): Promise<boolean> {
     try {
       const answer = await this.server.request(AbortOperationRequest.type, { projectUri: op.project.projectUri, operationId: op.item.id });
-      vscode.window.setStatusBarMessage(answer.message, 5000);
+      // When it worked, the row itself turns aborted; only a refusal needs words.
       if (!answer.aborted) void vscode.window.showWarningMessage(answer.message);
       return answer.aborted;
     } catch (error) {

@@ -41,9 +41,9 @@ export class IdentifierSettings {
 
   private async ask(target: ContainerRef): Promise<IdentifierChoice | undefined> {
     const choices = await this.server.request(IdentifierChoicesRequest.type, target);
-    const incremental = await pickIdentifier(`${target.container}: incremental identifier (1/2)`, 'how a sync finds new or changed rows', choices.incremental.current, choices.incremental.candidates);
+    const incremental = await pickIdentifier(`${target.container}: incremental identifier (1/2)`, 'the column that tells new or changed rows', choices.incremental.current, choices.incremental.candidates);
     if (incremental === CANCELLED) return undefined;
-    const partition = await pickIdentifier(`${target.container}: partition identifier (2/2)`, 'how scans split the data', choices.partition.current, choices.partition.candidates);
+    const partition = await pickIdentifier(`${target.container}: partition identifier (2/2)`, 'the column scans split the data by', choices.partition.current, choices.partition.candidates);
     if (partition === CANCELLED) return undefined;
     return { incrementalIdentifier: incremental, partitionIdentifier: partition };
   }
@@ -62,7 +62,12 @@ export class IdentifierSettings {
     // The edit lands in a (possibly unopened) document: save it so the sync reads it.
     const document = await vscode.workspace.openTextDocument(uri);
     await document.save();
-    vscode.window.setStatusBarMessage(`$(check) ${answer.created ? 'Created' : 'Updated'} ${vscode.workspace.asRelativePath(uri)}: identifiers of ${target.container}`, 5000);
+    // The tree shows the snapshot, which changes with the next sync: say when the choice takes effect.
+    const file = vscode.workspace.asRelativePath(uri);
+    void vscode.window.showInformationMessage(`${answer.created ? 'Created' : 'Updated'} ${file}: the next sync of ${target.datastore} uses the identifiers set for ${target.container}.`, 'Preview Sync…', 'Open File').then((pick) => {
+      if (pick === 'Open File') void vscode.window.showTextDocument(uri);
+      else if (pick) void vscode.commands.executeCommand('catalogAsCode.previewSync', undefined, target.datastore);
+    });
     return uri;
   }
 }
@@ -76,7 +81,7 @@ async function pickIdentifier(title: string, what: string, current: IdentifierIt
     {
       label: '$(sparkle) Automatic',
       description: !isOverride && current?.field ? `detected: ${current.field}` : !isOverride ? 'nothing detected' : 'drop the override',
-      detail: `The sync detects ${what}.`,
+      detail: `Let each sync detect ${what}.`,
       value: 'automatic',
       picked: !isOverride,
     },

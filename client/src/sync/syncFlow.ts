@@ -185,12 +185,15 @@ export class SyncFlow implements vscode.Disposable {
     await vscode.commands.executeCommand('setContext', 'catalogAsCode.previewOpen', true);
     this.previewed.fire(preview);
     const files = orderFiles(preview);
-    for (const [index, file] of files.slice(0, openDiffs).entries()) {
-      await this.openDiff(file, preview, { preview: false, preserveFocus: index > 0 });
-    }
+    // Containers' snapshots first; the datastore's index only when nothing else changed.
+    const containers = files.filter((f) => f.container !== undefined);
+    const opened = (containers.length > 0 ? containers : files).slice(0, openDiffs);
+    for (const file of opened) await this.openDiff(file, preview, { preview: false, preserveFocus: true });
+    // The most telling change (deletions first) ends up in front.
+    if (opened.length > 0) await this.openDiff(opened[0], preview, { preview: false });
     if (notify) {
       void vscode.window.showInformationMessage(
-        `Sync preview of ${datastore.item.name}: ${describeSummary(result.summary)}, ${plural(files.length, 'file')} to write or delete. Nothing is written until you apply.`,
+        `Sync preview of ${datastore.item.name}: ${describeSummary(result.summary)} (${plural(files.filter((f) => f.container !== undefined).length, 'snapshot')}). Nothing is written until you apply.`,
         'Apply', 'Show Files', 'Discard',
       ).then(async (pick) => {
         // The answer may come after another preview replaced this one.

@@ -34,6 +34,9 @@ interface LoadedContainers {
 export class DatastoresTree implements vscode.TreeDataProvider<CatalogNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<CatalogNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly loadedRoots = new vscode.EventEmitter<number>();
+  /** The first level loaded again, with how many datastores it holds (the welcome views follow). */
+  readonly onDidLoadDatastores = this.loadedRoots.event;
   private roots: CatalogNode[] | undefined;
   private readonly containers = new Map<string, LoadedContainers>();
   /** Containers the last preview or sync of each datastore changed, with the change. */
@@ -91,7 +94,13 @@ export class DatastoresTree implements vscode.TreeDataProvider<CatalogNode>, vsc
 
   async getChildren(node?: CatalogNode): Promise<CatalogNode[]> {
     try {
-      if (!node) return (this.roots ??= await this.loadRoots());
+      if (!node) {
+        if (!this.roots) {
+          this.roots = await this.loadRoots();
+          this.loadedRoots.fire((await this.datastores()).length);
+        }
+        return this.roots;
+      }
       switch (node.kind) {
         case 'project': return await this.loadDatastores(node.project);
         case 'datastore': {
@@ -174,6 +183,7 @@ export class DatastoresTree implements vscode.TreeDataProvider<CatalogNode>, vsc
 
   dispose(): void {
     this.changed.dispose();
+    this.loadedRoots.dispose();
   }
 
   private async loadRoots(): Promise<CatalogNode[]> {

@@ -118,21 +118,26 @@ export class OperationsTree implements vscode.TreeDataProvider<OperationNode>, v
     if (result === 'running') {
       parts.push(progress.total ? `${formatCount(progress.done)}/${formatCount(progress.total)}` : op.progress.phase ?? 'starting');
     } else {
-      parts.push(summaryText(op));
-      const duration = op.endTime ? Date.parse(op.endTime) - Date.parse(op.startTime) : undefined;
-      if (duration !== undefined) parts.push(formatDuration(duration));
+      if (result === 'aborted') parts.push(op.checkpoint ? `aborted at ${formatCount(op.checkpoint.written)}/${formatCount(op.checkpoint.total)}` : 'aborted');
+      if (result === 'failure') parts.push('failed');
+      const summary = summaryText(op);
+      if (summary) parts.push(summary);
     }
-    parts.push(op.schedule ? `schedule ${op.schedule}` : op.triggeredBy);
     parts.push(relativeTime(op.created));
+    const duration = op.endTime ? Date.parse(op.endTime) - Date.parse(op.startTime) : undefined;
+    if (duration !== undefined) parts.push(formatDuration(duration));
+    parts.push(op.schedule ? `schedule ${op.schedule}` : shortTrigger(op.triggeredBy));
     item.description = parts.filter(Boolean).join(' · ');
     item.iconPath = STATUS_ICONS[result];
     item.contextValue = `operation.${result}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**Operation #${op.id}**: sync of **${op.datastore.name}** (${op.datastore.type}), **${result}**\n\n`);
-    tooltip.appendMarkdown(`Started ${new Date(op.startTime).toLocaleString(vscode.env.language)} by ${op.triggeredBy}${op.schedule ? ` (schedule ${op.schedule})` : ''}\n\n`);
+    tooltip.appendMarkdown(`**Operation #${op.id}**: sync of **${escapeMarkdown(op.datastore.name)}** (${op.datastore.type}), **${result}**\n\n`);
+    tooltip.appendMarkdown(`Started ${new Date(op.startTime).toLocaleString(vscode.env.language)} by ${codeSpan(op.triggeredBy)}${op.schedule ? ` (schedule ${escapeMarkdown(op.schedule)})` : ''}`);
+    if (duration !== undefined) tooltip.appendMarkdown(`, took ${formatDuration(duration)}`);
+    tooltip.appendMarkdown('\n\n');
     tooltip.appendMarkdown(`Options: prune ${op.prune ? 'on' : 'off'}, recreate ${op.recreate ? 'on' : 'off'}${op.include ? `, ${op.include.join(' and ')}` : ''}\n\n`);
-    if (op.message) tooltip.appendMarkdown(`${op.message.replace(/[\\`*_[\]]/g, '\\$&')}\n\n`);
-    if (op.checkpoint) tooltip.appendMarkdown(`Stopped after writing ${formatCount(op.checkpoint.written)} of ${formatCount(op.checkpoint.total)} files; Resume continues from there.`);
+    if (op.checkpoint && result === 'aborted') tooltip.appendMarkdown(`Stopped after writing ${formatCount(op.checkpoint.written)} of ${formatCount(op.checkpoint.total)} snapshot files: **Resume** finishes the writes, **Rerun** syncs again from the start.\n\n`);
+    else if (op.message) tooltip.appendMarkdown(`${escapeMarkdown(op.message)}\n\n`);
     item.tooltip = tooltip;
     return item;
   }
@@ -143,7 +148,7 @@ const STATUS_ICONS: Record<OperationResult, vscode.ThemeIcon> = {
   success: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
   warning: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
   failure: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
-  aborted: new vscode.ThemeIcon('debug-stop', new vscode.ThemeColor('disabledForeground')),
+  aborted: new vscode.ThemeIcon('stop-circle', new vscode.ThemeColor('list.warningForeground')),
 };
 
 const CHANGE_ICONS: Record<string, [string, string]> = {
@@ -164,6 +169,21 @@ function changeItem(change: ContainerChange): vscode.TreeItem {
   item.tooltip = [`${change.name}: ${change.action}`, ...(change.details ?? [])].join('\n');
   item.contextValue = 'operationChange';
   return item;
+}
+
+/** `maintainers@users.noreply.github.com` → `maintainers`: the row has little room; the tooltip has it all. */
+function shortTrigger(triggeredBy: string): string {
+  const at = triggeredBy.indexOf('@');
+  return at > 0 ? triggeredBy.slice(0, at) : triggeredBy;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\*_[\]<>#|]/g, '\\$&');
+}
+
+/** As code, so an e-mail address is shown as written, not turned into a mailto link. */
+function codeSpan(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
 }
 
 function summaryText(op: OperationItem): string {

@@ -70,7 +70,7 @@ export type { CatalogView, FileEdit, FileLocation, TextEdit } from './language/c
 export { DocumentPartsAnalyzer } from './language/documentParts';
 export { completionsAt, type CompletionCandidate } from './language/completion';
 export { hoverAt, type HoverContent } from './language/hover';
-export { containerFields, containerPage, datastoreSummaries, scheduleSummaries, type ContainerPage, type DatastoreSummary, type FieldSummary, type ScheduleSummary } from './language/catalogTree';
+export { containerFields, containerPage, datastoreSummaries, scheduleSummaries, warmDatastore, type ContainerPage, type DatastoreSummary, type FieldSummary, type ScheduleSummary } from './language/catalogTree';
 export { definitionAt, prepareRenameAt, referencesAt, renameAt, unknownDatastoreMessage, type RenameResult } from './language/navigation';
 export { documentSymbols, type CatalogSymbol } from './language/symbols';
 export { codeLenses, type CodeLensData } from './language/codeLenses';

@@ -308,20 +308,31 @@ async function progressFor(context: FeatureContext, workDoneToken: ProgressToken
   }
 }
 
-/** Progress at most every whole percent (or every 100 ms without a total), always increasing. */
+/**
+ * Progress at most every 100 ms, and at once when the phase changes. A sync has several phases
+ * (listing, reading files, writing), each counting from 0: the message says the phase and its
+ * count; the percentage is the current phase's, sent only while it rises (LSP asks percentages
+ * to rise; a client keeps the last one when a new phase starts lower).
+ */
 function throttledProgress(progress: WorkDoneProgressReporter): (p: { phase: string; done: number; total?: number }) => void {
   let lastPercent = -1;
   let lastTime = 0;
+  let lastPhase = '';
   return (p) => {
     const now = Date.now();
+    const phaseChanged = p.phase !== lastPhase;
+    if (!phaseChanged && now - lastTime < 100 && !(p.total !== undefined && p.done === p.total)) return;
+    lastPhase = p.phase;
+    lastTime = now;
     if (p.total !== undefined && p.total > 0) {
       const percent = Math.min(100, Math.floor((p.done / p.total) * 100));
-      if (percent <= lastPercent) return;
-      lastPercent = percent;
-      progress.report(percent, `${p.phase} ${p.done}/${p.total}`);
-    } else if (now - lastTime >= 100) {
-      lastTime = now;
-      progress.report(`${p.phase} ${p.done}`);
+      const message = `${p.phase} ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')}`;
+      if (percent > lastPercent) {
+        lastPercent = percent;
+        progress.report(percent, message);
+      } else progress.report(message);
+    } else {
+      progress.report(`${p.phase} ${p.done.toLocaleString('en-US')}`);
     }
   };
 }

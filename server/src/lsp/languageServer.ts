@@ -8,6 +8,7 @@ import {
   CatalogCommands, TrustChangedNotification, WorkspaceLoadedNotification,
   type CatalogInitializationOptions, type TrustParams, type WorkspaceLoadedParams,
 } from '../protocol/catalogProtocol';
+import { warmDatastore } from '../core';
 import { registerCatalogRequests } from './catalogRequests';
 import { CatalogSession } from './catalogSession';
 import { pathOf } from './convert';
@@ -107,6 +108,7 @@ export function startLanguageServer(connection: Connection): void {
         fileEvents: canWatch ? 'client' : 'server',
       };
       void connection.sendNotification(WorkspaceLoadedNotification.method, ready);
+      warmTrees(session);
     })().catch((error: unknown) => connection.console.error(`Loading the workspace failed: ${(error as Error).stack ?? String(error)}`));
   });
 
@@ -140,6 +142,25 @@ export function startLanguageServer(connection: Connection): void {
 
   documents.listen(connection);
   connection.listen();
+}
+
+/**
+ * While idle after the load, reads each datastore's index and one snapshot (engine
+ * `warmDatastore`), one datastore per turn of the event loop so requests and edits go first.
+ */
+function warmTrees(session: CatalogSession): void {
+  const queue = session.allProjects().flatMap((project) => project.workspace.datastores.map((d) => ({ project, name: d.name })));
+  const next = (): void => {
+    const item = queue.shift();
+    if (!item) return;
+    try {
+      warmDatastore(item.project, item.name);
+    } catch {
+      // A broken snapshot folder is reported when someone expands it; warming is best effort.
+    }
+    setImmediate(next);
+  };
+  setImmediate(next);
 }
 
 /** Edits closer together than this are validated together, this long after the last one (a burst of typing). */

@@ -42,7 +42,7 @@ describe('Catalog views in Restricted Mode (code-server + Chromium)', function (
       () => `the Datastores view's message about Restricted Mode (shown: ${JSON.stringify(message)})`);
     assert.match(message!, /^Restricted Mode: browsing the committed catalog\. Trust the workspace to sync or test connections\.$/);
     await workbench.expandView('Operations');
-    await workbench.waitForWelcome('Operations', /Restricted Mode: history is shown from committed files/);
+    await workbench.waitForWelcome('Operations', /Restricted Mode: syncs, previews and connection tests are off until you trust this workspace/);
     await workbench.waitForStatusBarItem('database', 'Catalog', 30_000);
     await workbench.screenshot('01-restricted-mode');
 

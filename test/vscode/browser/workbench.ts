@@ -25,12 +25,29 @@ export interface OpenOptions {
   name: string;
   /** Bound on the workbench appearing (default 60 s). */
   timeoutMs?: number;
+  /** Runs on the new page before it navigates, e.g. to add an init script (benchmarks: bench/vscode.bench.ts). */
+  beforeGoto?: (page: Page) => Promise<void>;
+  /**
+   * Wait for the workbench and the activity bar by checking every animation frame instead of the
+   * locator's back-off (which polls up to 500 ms apart), so open() returns as soon as they show.
+   */
+  framePolling?: boolean;
+}
+
+/** When open() navigated and when it saw the workbench, in epoch milliseconds (Date.now()). */
+export interface OpenTimes {
+  /** Just before page.goto. */
+  gotoEpochMs: number;
+  /** When open() saw the activity bar (it returned right after). */
+  shownEpochMs: number;
 }
 
 export class Workbench {
   private shots = 0;
   /** Messages the page printed with console.error, for failure messages. */
   readonly consoleErrors: string[] = [];
+  /** Set by open(). */
+  openTimes: OpenTimes = { gotoEpochMs: 0, shownEpochMs: 0 };
 
   private constructor(
     private readonly browser: Browser,
@@ -51,10 +68,18 @@ export class Workbench {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       const workbench = new Workbench(browser, page, options.name);
       const timeout = options.timeoutMs ?? 60_000;
+      await options.beforeGoto?.(page);
+      const gotoEpochMs = Date.now();
       await page.goto(url, { timeout, waitUntil: 'domcontentloaded' });
-      await workbench.waitVisible(page.locator('.monaco-workbench'), 'the VS Code workbench (.monaco-workbench)', timeout);
-      // The activity bar is rendered once the workbench has restored its parts.
-      await workbench.waitVisible(page.locator('.part.activitybar'), 'the activity bar', timeout);
+      if (options.framePolling) {
+        await workbench.waitShownEveryFrame('.monaco-workbench', 'the VS Code workbench (.monaco-workbench)', timeout);
+        await workbench.waitShownEveryFrame('.part.activitybar', 'the activity bar', timeout);
+      } else {
+        await workbench.waitVisible(page.locator('.monaco-workbench'), 'the VS Code workbench (.monaco-workbench)', timeout);
+        // The activity bar is rendered once the workbench has restored its parts.
+        await workbench.waitVisible(page.locator('.part.activitybar'), 'the activity bar', timeout);
+      }
+      workbench.openTimes = { gotoEpochMs, shownEpochMs: Date.now() };
       return workbench;
     } catch (error) {
       await browser.close();
@@ -201,10 +226,19 @@ export class Workbench {
   /** Hovers a row's label and waits for its tooltip (the workbench hover) to contain `expected`; returns the tooltip's text. */
   async hoverRow(viewName: string, label: RowLabel, expected: string | RegExp, timeoutMs = WAIT_MS): Promise<string> {
     const row = await this.row(viewName, label);
-    await row.locator('.label-name').first().hover();
     const hovers = this.page.locator('.workbench-hover');
     let shown: string[] = [];
+    let nextMove = 0;
     await this.waitFor(async () => {
+      // The hover needs the mouse to travel onto the label (one jump there is not always enough): move in steps, again every 3 s.
+      if (Date.now() >= nextMove) {
+        nextMove = Date.now() + 3_000;
+        const box = await row.locator('.label-name').first().boundingBox();
+        if (box) {
+          await this.page.mouse.move(box.x + box.width / 2, box.y + box.height + 60, { steps: 2 });
+          await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 10 });
+        }
+      }
       shown = (await hovers.allTextContents()).map((t) => t.trim()).filter(Boolean);
       return (await hovers.first().isVisible()) && shown.some((t) => (typeof expected === 'string' ? t.includes(expected) : expected.test(t)));
     }, () => `the tooltip of the row ${showLabel(label)} of "${viewName}" with ${String(expected)} (tooltips shown: ${JSON.stringify(shown)})`, timeoutMs);
@@ -380,8 +414,10 @@ export class Workbench {
   /** Saves a screenshot as test-artifacts/screenshots/<name>-<step>.png; returns its path. */
   async screenshot(step: string): Promise<string> {
     fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
-    // Toasts slide in: a shot taken as one appears catches it half drawn.
-    if (await this.page.locator('.notifications-toasts .notification-toast').first().isVisible().catch(() => false)) await this.page.waitForTimeout(250);
+    // Toasts slide in: a shot taken as one appears catches it half drawn. (Not while a tooltip is
+    // shown: that is what the shot is about, and it may close meanwhile.)
+    const visible = (selector: string) => this.page.locator(selector).first().isVisible().catch(() => false);
+    if (await visible('.notifications-toasts .notification-toast') && !(await visible('.workbench-hover'))) await this.page.waitForTimeout(250);
     const file = path.join(SCREENSHOTS_DIR, `${fileSafe(this.name)}-${fileSafe(step)}.png`);
     await this.page.screenshot({ path: file, timeout: 10_000 });
     return file;
@@ -422,6 +458,20 @@ export class Workbench {
       if (await Promise.resolve().then(ready).catch(() => false)) return;
       if (Date.now() > deadline) throw await this.timeoutError(typeof what === 'string' ? what : what(), timeoutMs);
       await this.page.waitForTimeout(100);
+    }
+  }
+
+  /**
+   * Waits for an element matching the CSS `selector` to be visible (a non-empty box, not
+   * visibility: hidden), checking every animation frame in the page: no polling delay.
+   */
+  async waitShownEveryFrame(selector: string, what: string, timeoutMs = WAIT_MS): Promise<void> {
+    // A string expression, not a function: a function's source compiled by tsx may call helpers the page lacks.
+    const shown = `(() => { const e = document.querySelector(${JSON.stringify(selector)}); if (!e) return false; const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; })()`;
+    try {
+      await this.page.waitForFunction(shown, undefined, { polling: 'raf', timeout: timeoutMs });
+    } catch {
+      throw await this.timeoutError(what, timeoutMs);
     }
   }
 

@@ -5,7 +5,7 @@
  * Chromium showing the workbench (code-server starts the extension host only for a connected
  * workbench). `stop()` closes everything and keeps the logs in test-artifacts/vscode/<name>/.
  */
-import { Workbench } from '../browser/workbench';
+import { Workbench, type OpenOptions } from '../browser/workbench';
 import { startCodeServer, prepareEmptyWorkspace, prepareShopWorkspace, removeWorkspace, type CodeServer, type Trust } from './codeServer';
 import { REPO, RUNNER_EXTENSION_DIR } from './paths';
 
@@ -27,6 +27,13 @@ export interface SessionOptions {
   extensionsDir?: string;
   /** The folder opened: a fresh copy of examples/shop (default) or an empty folder without a catalog. */
   workspace?: 'shop' | 'empty';
+  /**
+   * Open this existing folder as it is instead (not copied, and not removed by stop()); `workspace`
+   * is then ignored. For benchmarks over a large prepared catalog (bench/vscode.bench.ts).
+   */
+  workspaceFolder?: string;
+  /** Passed to Workbench.open (e.g. an init script to add before the page navigates). */
+  open?: Omit<OpenOptions, 'name'>;
 }
 
 export interface VsCodeSession {
@@ -37,7 +44,11 @@ export interface VsCodeSession {
 }
 
 export async function startSession(options: SessionOptions): Promise<VsCodeSession> {
-  const workspace = options.workspace === 'empty' ? prepareEmptyWorkspace() : prepareShopWorkspace();
+  const own = options.workspaceFolder === undefined;
+  const workspace = options.workspaceFolder ?? (options.workspace === 'empty' ? prepareEmptyWorkspace() : prepareShopWorkspace());
+  const remove = (): void => {
+    if (own) removeWorkspace(workspace);
+  };
   let server: CodeServer | undefined;
   try {
     server = await startCodeServer(options.bin, {
@@ -51,7 +62,7 @@ export async function startSession(options: SessionOptions): Promise<VsCodeSessi
     });
     let workbench: Workbench;
     try {
-      workbench = await Workbench.open(server.folderUrl, { name: options.name });
+      workbench = await Workbench.open(server.folderUrl, { ...options.open, name: options.name });
     } catch (error) {
       throw new Error(`${error instanceof Error ? error.message : String(error)}\ncode-server's output (${server.logFile}):\n${server.logTail()}`, { cause: error });
     }
@@ -64,12 +75,12 @@ export async function startSession(options: SessionOptions): Promise<VsCodeSessi
       stop: () => (stopped ??= (async () => {
         await workbench.close();
         await started.stop();
-        removeWorkspace(workspace);
+        remove();
       })()),
     };
   } catch (error) {
     await server?.stop();
-    removeWorkspace(workspace);
+    remove();
     throw error;
   }
 }

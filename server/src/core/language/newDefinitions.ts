@@ -147,7 +147,8 @@ function firstDatastoreText(): string {
   const types = datastoreTypes().map((t) => t.type).join(', ');
   return `# A first datastore to fill in: a folder of CSV, TSV, JSON and Parquet files.
 # Point 'root' at the folder to catalog, or change 'type' (${types})
-# and its settings; completion and hover in this file list them. Then sync it: cac sync files
+# and its settings; completion and hover in this file list them.
+# Then sync it: Preview Sync in the editor's Catalog view, or \`cac sync files\`.
 kind: Datastore
 name: files
 type: dfs
