@@ -11,7 +11,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
 import Mocha from 'mocha';
-// eslint-disable-next-line no-restricted-imports -- test-only extension: it runs inside the extension host
 import * as vscode from 'vscode';
 import { GREP_ENV, RESULTS_ENV, type ResultError, type SuiteResults, type TestResult } from '../launch/results';
 

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-// eslint-disable-next-line no-restricted-imports -- the extension-host suite drives the real VS Code API
 import * as vscode from 'vscode';
 import { TRUST_ENV } from '../launch/results';
 import { EXTENSION_ID, MANIFEST, activeCatalog, catalogExtension, exists, waitFor, workspaceRoot } from './helpers';

@@ -4,7 +4,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-// eslint-disable-next-line no-restricted-imports -- the extension-host suite drives the real VS Code API
 import * as vscode from 'vscode';
 import type { CatalogExtensionApi } from '../../../client/src/extension';
 import type { CatalogNode, DatastoreNode } from '../../../client/src/views/datastoresTree';

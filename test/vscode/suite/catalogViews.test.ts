@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-// eslint-disable-next-line no-restricted-imports -- the extension-host suite drives the real VS Code API
 import * as vscode from 'vscode';
 import type { ContainerNode, FieldNode } from '../../../client/src/views/datastoresTree';
 import { catalogApi, childrenOf, containerNames, datastoreNode } from './catalogApi';

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
-// eslint-disable-next-line no-restricted-imports -- the extension-host suite drives the real VS Code API
 import * as vscode from 'vscode';
 import { PreviewPlanRequest, SyncRequest, TestConnectionRequest } from '../../../server/src/protocol/catalogProtocol';
 import { TRUST_ENV } from '../launch/results';

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-// eslint-disable-next-line no-restricted-imports -- the extension-host suite drives the real VS Code API
 import * as vscode from 'vscode';
 import { catalogApi, datastoreNode, writeWorkspaceFile } from './catalogApi';
 import { workspaceRoot } from './helpers';

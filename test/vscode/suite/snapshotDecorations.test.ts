@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-// eslint-disable-next-line no-restricted-imports -- the extension-host suite drives the real VS Code API
 import * as vscode from 'vscode';
 import { treeResourceUri } from '../../../client/src/decorations/snapshotDecorations';
 import { catalogApi } from './catalogApi';
