@@ -1,6 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import listQuerySchema from '../../../schemas/api/list-operations-query.schema.json';
 import actionSchema from '../../../schemas/api/operation-action.schema.json';
+import activityQuerySchema from '../../../schemas/api/operation-activity-query.schema.json';
 import runSchema from '../../../schemas/api/run-operation.schema.json';
 import { ApiError } from './http';
 
@@ -55,12 +56,30 @@ export function validateListQuery(params: URLSearchParams): ListOperationsQuery 
   return check(validators().list, query, 'query') as ListOperationsQuery;
 }
 
+export interface ActivityQueryParams {
+  from?: string;
+  to?: string;
+  datastore?: string;
+}
+
+/** `GET /api/operations/activity`: from, to and datastore, each at most once. */
+export function validateActivityQuery(params: URLSearchParams): ActivityQueryParams {
+  const query: Record<string, unknown> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    if (values.length > 1) throw new ApiError(400, 'invalid-query', `Query parameter '${key}' is given ${values.length} times; give it once.`);
+    query[key] = values[0];
+  }
+  return check(validators().activity, query, 'query') as ActivityQueryParams;
+}
+
 const RUN_EXAMPLE = '{"type": "catalog", "datastore_id": <id or name>, "prune": false, "recreate": false, "include": ["table", "view"]}';
 
 interface Validators {
   run: ValidateFunction;
   action: ValidateFunction;
   list: ValidateFunction;
+  activity: ValidateFunction;
 }
 
 let compiled: Validators | undefined;
@@ -69,7 +88,7 @@ function validators(): Validators {
   if (!compiled) {
     const strict = new Ajv({ allErrors: true, strict: false });
     const coercing = new Ajv({ allErrors: true, strict: false, coerceTypes: true });
-    compiled = { run: strict.compile(runSchema), action: strict.compile(actionSchema), list: coercing.compile(listQuerySchema) };
+    compiled = { run: strict.compile(runSchema), action: strict.compile(actionSchema), list: coercing.compile(listQuerySchema), activity: strict.compile(activityQuerySchema) };
   }
   return compiled;
 }

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  checkRerun, checkResume, definitionProblem, deleteOperation, didYouMean, findDatastore, nearestNames, loadWorkspace, OperationStore, presentOperation, queryOperations, readProjectSettings, requestOperationAbort, settle, type OperationPage, type SyncOutcome, type Workspace,
+  activityQueryProblem, activityRange, checkRerun, checkResume, definitionProblem, deleteOperation, didYouMean, findDatastore, nearestNames, loadWorkspace, OperationStore, operationActivity, presentOperation, readProjectSettings, requestOperationAbort, settle, type OperationPage, type SyncOutcome, type Workspace,
 } from '../core';
-import { validateActionBody, validateListQuery, validateRunBody } from './apiSchemas';
+import { validateActionBody, validateActivityQuery, validateListQuery, validateRunBody } from './apiSchemas';
 import { ApiError, readJsonBody, sendJson, sendNoContent } from './http';
 import type { SyncLauncher } from './syncLauncher';
 
@@ -13,6 +13,7 @@ import type { SyncLauncher } from './syncLauncher';
  * |---|---|
  * | `POST /api/operations/run` | 202, the new operation (`Location` names it) |
  * | `GET /api/operations` | 200, a page: `{items, total, page, size, pages}` |
+ * | `GET /api/operations/activity?from=&to=&datastore=` | 200, operations per UTC day, totals, longest and failing ones |
  * | `GET /api/operations/{id}` | 200, the seed's page with that one operation |
  * | `POST /api/operations/{id}/abort` | 202, the operation (it ends `aborted` moments later) |
  * | `POST /api/operations/{id}/resume` | 202, the operation, running again |
@@ -27,14 +28,18 @@ export async function routeOperations(request: IncomingMessage, response: Server
   const method = request.method ?? 'GET';
   if (path === '/api/operations') {
     allow(method, ['GET']);
-    return sendJson(response, 200, page(queryOperations(store(context).list(), validateListQuery(url.searchParams), context.clock())));
+    return sendJson(response, 200, page(store(context).query(validateListQuery(url.searchParams), context.clock())));
   }
   if (path === '/api/operations/run') {
     allow(method, ['POST']);
     return runOperation(response, await readJsonBody(request), context);
   }
+  if (path === '/api/operations/activity') {
+    allow(method, ['GET']);
+    return sendJson(response, 200, activity(url.searchParams, context));
+  }
   const match = /^\/api\/operations\/([^/]+)(?:\/(abort|resume|rerun))?$/.exec(path);
-  if (!match) throw new ApiError(404, 'not-found', `No route ${path}. The API serves /api/operations, /api/operations/run and /api/operations/{id}[/abort|/resume|/rerun].`);
+  if (!match) throw new ApiError(404, 'not-found', `No route ${path}. The API serves /api/operations, /api/operations/run, /api/operations/activity and /api/operations/{id}[/abort|/resume|/rerun].`);
   const id = operationId(match[1]!);
   const action = match[2];
   if (!action) {
@@ -95,6 +100,16 @@ function refusal(outcome: SyncOutcome): ApiError {
   const holder = outcome.refused?.holder;
   if (holder) return new ApiError(409, 'datastore-busy', outcome.message ?? 'The datastore is busy.', holder.operation_id !== null ? { operation_id: holder.operation_id } : {});
   return new ApiError(409, 'not-startable', outcome.message ?? 'The operation could not be started.');
+}
+
+/** The activity of [from, to) (UTC days; by default the last 365 up to today), as `cac history activity --format json` prints it. */
+function activity(params: URLSearchParams, context: RouteContext): ReturnType<typeof operationActivity> {
+  const given = validateActivityQuery(params);
+  const now = context.clock();
+  const query = { ...activityRange(now, given.from, given.to), datastore: given.datastore };
+  const problem = activityQueryProblem(query);
+  if (problem) throw new ApiError(400, 'invalid-query', problem);
+  return operationActivity(store(context).list(), query, now);
 }
 
 function page(result: OperationPage): Record<string, unknown> {

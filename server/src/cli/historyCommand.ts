@@ -1,5 +1,5 @@
 import {
-  describeSummary, durationMs, OperationStore, presentOperation, queryOperations, readProjectSettings, visible, type OperationQuery, type OperationRecord, type OperationResult,
+  describeSummary, durationMs, OperationStore, presentOperation, readProjectSettings, visible, type OperationQuery, type OperationRecord, type OperationResult,
 } from '../core';
 import { CliError, colorsFor, writeJson, type CliIo, type OutputFormat } from './output';
 
@@ -29,7 +29,7 @@ export function historyListCommand(io: CliIo, options: HistoryListOptions): numb
     search: options.search, sort: options.sort, order: options.order, type: options.type, status: options.status,
     datastore: options.datastore, container: options.container, page: options.page ?? 1, size: options.limit,
   };
-  const page = queryOperations(store.list(), query, options.now);
+  const page = store.query(query, options.now);
   if (options.format === 'json') {
     writeJson(io, { ...page, items: page.items.map(presentOperation) });
     return 0;

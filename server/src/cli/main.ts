@@ -6,6 +6,7 @@ import { diffCommand } from './diffCommand';
 import { clockOf, type ApiStarter, type CommandContext } from './commandContext';
 import { registerDaemonCommand } from './daemonCommand';
 import { registerHistoryActions } from './historyActionsCommand';
+import { historyActivityCommand } from './historyActivityCommand';
 import { historyListCommand, historyShowCommand } from './historyCommand';
 import { registerScheduleCommands } from './scheduleCommand';
 import { registerOverrideCommands } from './overrideCommand';
@@ -119,6 +120,15 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     .action((id: string) => {
       const { root, format } = common();
       exitCode = historyShowCommand(io, root, id, format, clockOf(io.env)());
+    });
+  history.command('activity')
+    .description('operations per UTC day as a heatmap (weeks × weekdays), totals per result, the longest and the failing ones')
+    .option('--from <day>', 'first UTC day, YYYY-MM-DD (default: 365 days before --to)')
+    .option('--to <day>', 'the UTC day after the last one shown, YYYY-MM-DD, excluded (default: tomorrow, so today is the last day)')
+    .option('--datastore <name>', 'only this datastore (name or id)')
+    .action((opts: { from?: string; to?: string; datastore?: string }) => {
+      const { root, format } = common();
+      exitCode = historyActivityCommand(io, { root, format, ...opts, now: clockOf(io.env)() });
     });
   // The operation actions, schedules, the daemon and the API register themselves; see each file.
   const context: CommandContext = { io, signal, common, setExitCode: (code) => { exitCode = code; }, startApi };

@@ -39,8 +39,13 @@ export { removeContainers, type RemoveRequest } from './sync/removeContainers';
 
 // Operations and their history.
 export { OperationStore } from './history/operationStore';
+export { type OperationRow } from './history/operationIndex';
 export { OPERATION_RESULTS, presentOperation, type OperationRecord, type OperationResult, type OperationSummary } from './history/operationRecord';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, durationMs, queryOperations, type OperationPage, type OperationQuery } from './history/operationQuery';
+export {
+  activityLevel, activityQueryProblem, activityRange, ActivityQueryError, DEFAULT_ACTIVITY_LIMIT, isUtcDay, operationActivity,
+  type ActivityCounts, type ActivityDay, type ActivityOperation, type ActivityQuery, type OperationActivity,
+} from './history/activity';
 export {
   ActionRefused, checkRerun, checkResume, definitionProblem, deleteOperation, findDatastore, requestOperationAbort, settle,
   type ActionCheck, type ActionRefusal,

@@ -4,17 +4,17 @@ import {
   type CancellationToken, type ProgressToken, type WorkDoneProgressReporter, type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import {
-  checkRerun, checkResume, deleteOperation, MAX_PAGE_SIZE, OperationStore, planOverrideEdit, queryOperations, requestOperationAbort, triggeredBy, unknownDatastoreMessage,
+  activityQueryProblem, activityRange, checkRerun, checkResume, deleteOperation, MAX_PAGE_SIZE, OperationStore, operationActivity, planOverrideEdit, requestOperationAbort, triggeredBy, unknownDatastoreMessage,
   type ActionCheck, type CatalogProject,
 } from '../core';
 import {
-  AbortOperationRequest, ApplyPreviewRequest, CatalogCommands, DeleteOperationRequest, ListOperationsRequest, OperationChangedNotification, OverrideEditRequest,
+  AbortOperationRequest, ApplyPreviewRequest, CatalogCommands, DeleteOperationRequest, ListOperationsRequest, OperationActivityRequest, OperationChangedNotification, OverrideEditRequest,
   PlanFileTextRequest, PreviewPlanRequest, PreviewRequest, RerunOperationRequest, ResumeOperationRequest, SyncRequest,
   type AbortOperationParams, type AbortOperationResult, type ApplyPreviewParams, type ApplyPreviewResult, type DeleteOperationResult, type ListOperationsParams,
-  type ListOperationsResult, type OperationActionParams, type OperationChangedParams, type OverrideEditParams, type OverrideEditResult, type PlanFileText,
+  type ListOperationsResult, type OperationActionParams, type OperationActivityParams, type OperationActivityResult, type OperationChangedParams, type OverrideEditParams, type OverrideEditResult, type PlanFileText,
   type PlanFileTextParams, type PlanPreviewResult, type PreviewResult, type SyncParams, type SyncResult,
 } from '../protocol/catalogProtocol';
-import { pathOf, toOperationItem, toSyncResult, toWorkspaceEdit, uriOf } from './convert';
+import { pathOf, toOperationActivityResult, toOperationItem, toSyncResult, toWorkspaceEdit, uriOf } from './convert';
 import { onCatalogRequest } from './onCatalogRequest';
 import { registerTreeRequests } from './treeRequests';
 import { refuseWhenRestricted, type FeatureContext } from './features/featureContext';
@@ -41,6 +41,7 @@ export function registerCatalogRequests(context: FeatureContext, runner: SyncRun
   onCatalogRequest(connection, DeleteOperationRequest.type, (params) => deleteOperationRequest(context, params));
   onCatalogRequest(connection, AbortOperationRequest.type, (params) => abortOperation(context, runner, params));
   onCatalogRequest(connection, ListOperationsRequest.type, (params) => listOperations(context, params));
+  onCatalogRequest(connection, OperationActivityRequest.type, (params) => operationActivityRequest(context, params));
   onCatalogRequest(connection, OverrideEditRequest.type, (params) => overrideEdit(context, params));
   registerTreeRequests(context);
   if (executeCommands) {
@@ -346,8 +347,22 @@ function listOperations(context: FeatureContext, params: ListOperationsParams): 
     return new ResponseError(ErrorCodes.InvalidParams, `size must be an integer from 1 to ${MAX_PAGE_SIZE}.`);
   }
   if (query.page !== undefined && !(Number.isInteger(query.page) && query.page >= 1)) return new ResponseError(ErrorCodes.InvalidParams, 'page must be an integer from 1.');
-  const page = queryOperations(new OperationStore(project.settings.stateDir).list(), query, new Date());
+  const page = new OperationStore(project.settings.stateDir).query(query, new Date());
   return { ...page, items: page.items.map(toOperationItem) };
+}
+
+/** `catalog/operationActivity`: the engine's activity of one project (core/history/activity.ts). */
+function operationActivityRequest(context: FeatureContext, params: OperationActivityParams): OperationActivityResult | ResponseError<void> {
+  const project = context.session.projectAt(params?.projectUri ? pathOf(params.projectUri) : undefined);
+  if (!project) return new ResponseError(ErrorCodes.InvalidParams, 'Several projects are open: pass projectUri (a file or folder of the project).');
+  for (const key of ['from', 'to', 'datastore'] as const) {
+    if (params?.[key] !== undefined && typeof params[key] !== 'string') return new ResponseError(ErrorCodes.InvalidParams, `${key} must be a string.`);
+  }
+  const now = new Date();
+  const query = { ...activityRange(now, params?.from, params?.to), datastore: params?.datastore };
+  const problem = activityQueryProblem(query);
+  if (problem) return new ResponseError(ErrorCodes.InvalidParams, problem);
+  return toOperationActivityResult(operationActivity(new OperationStore(project.settings.stateDir).list(), query, now));
 }
 
 function overrideEdit(context: FeatureContext, params: OverrideEditParams): OverrideEditResult | ResponseError<void> {

@@ -4,9 +4,9 @@ import {
   type CompletionItem, type Diagnostic, type DocumentSymbol, type Location, type Range, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import {
-  ProblemCode, type CatalogSymbol, type CompletionCandidate, type FileLocation, type OperationRecord, type Problem, type SyncOutcomeView,
+  ProblemCode, type ActivityOperation as EngineActivityOperation, type CatalogSymbol, type CompletionCandidate, type FileLocation, type OperationActivity, type OperationRecord, type Problem, type SyncOutcomeView,
 } from '../core';
-import type { ChangeAction, OperationItem, SyncResult } from '../protocol/catalogProtocol';
+import type { ActivityOperation, ChangeAction, OperationActivityResult, OperationItem, SyncResult } from '../protocol/catalogProtocol';
 
 /**
  * Maps the engine's plain data to LSP types and to the payloads of the catalog protocol, and
@@ -154,6 +154,34 @@ export function toOperationItem(record: OperationRecord): OperationItem {
     // Records are local files: an action this engine does not know is passed on as it is.
     changes: record.changes.map((change) => ({ ...change, action: change.action as ChangeAction })),
     logs: record.logs,
+  };
+}
+
+/** The engine's activity in the protocol's shape (camelCase). */
+export function toOperationActivityResult(activity: OperationActivity): OperationActivityResult {
+  return {
+    from: activity.from,
+    to: activity.to,
+    datastore: activity.datastore,
+    days: activity.days.map((day) => ({ ...day })),
+    totals: { ...activity.totals },
+    maxPerDay: activity.max_per_day,
+    longest: activity.longest.map(toActivityOperation),
+    running: activity.running.map(toActivityOperation),
+    failing: activity.failing.map(toActivityOperation),
+  };
+}
+
+function toActivityOperation(operation: EngineActivityOperation): ActivityOperation {
+  return {
+    id: operation.id,
+    datastore: { id: operation.datastore.id, name: operation.datastore.name },
+    result: operation.result,
+    created: operation.created,
+    startTime: operation.start_time,
+    endTime: operation.end_time,
+    durationMs: operation.duration_ms,
+    message: operation.message,
   };
 }
 

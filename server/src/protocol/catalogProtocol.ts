@@ -610,3 +610,65 @@ export namespace TrustChangedNotification {
 
 /** The code of the error the server answers in restricted mode. */
 export const RESTRICTED_MODE_ERROR = -32901;
+
+/**
+ * The Activity insights (`cac history activity`, `GET /api/operations/activity`): days are UTC
+ * days, `YYYY-MM-DD`; the range is [from, to), by default the last 365 days up to today.
+ */
+export interface OperationActivityParams extends ProjectScoped {
+  /** First UTC day, included. */
+  from?: string;
+  /** The UTC day after the last one, excluded. */
+  to?: string;
+  /** A datastore name or numeric id. */
+  datastore?: string;
+}
+
+export interface ActivityCounts {
+  total: number;
+  running: number;
+  success: number;
+  warning: number;
+  failure: number;
+  aborted: number;
+}
+
+export interface ActivityDay extends ActivityCounts {
+  date: string;
+  /** Heatmap intensity: 0 for none, then 1–4 by quarters of `maxPerDay`. */
+  level: 0 | 1 | 2 | 3 | 4;
+}
+
+export interface ActivityOperation {
+  id: number;
+  datastore: { id: number; name: string };
+  result: OperationResult;
+  created: string;
+  startTime: string;
+  endTime: string | null;
+  /** Working time when finished, elapsed time when running. */
+  durationMs: number;
+  message: string | null;
+}
+
+export interface OperationActivityResult {
+  from: string;
+  to: string;
+  datastore: string | null;
+  /** One per UTC day of [from, to), in order. */
+  days: ActivityDay[];
+  totals: ActivityCounts;
+  maxPerDay: number;
+  /** Finished operations, longest first. */
+  longest: ActivityOperation[];
+  /** Running operations, longest elapsed first. */
+  running: ActivityOperation[];
+  /** Failures and warnings, newest first. */
+  failing: ActivityOperation[];
+}
+
+/** client → server: operations per UTC day, totals per result, the longest and failing ones (the Activity heatmap). */
+export namespace OperationActivityRequest {
+  export const method = 'catalog/operationActivity' as const;
+  export const type = new RequestType<OperationActivityParams, OperationActivityResult, void>(method);
+}

@@ -6,18 +6,40 @@ import type { OperationRecord, OperationResult } from './operationRecord';
  * `cac history list` and `GET /api/operations`, so both always agree.
  */
 export function queryOperations(records: readonly OperationRecord[], query: OperationQuery, now: Date): OperationPage {
+  return selectOperations(records, query, now, touchesContainer);
+}
+
+/**
+ * What the search, filters and sort of `queryOperations` read of an operation: a whole record, or
+ * the summary row an index keeps of it (history/operationIndex.ts), so both answer alike.
+ */
+export interface QueryableOperation {
+  id: number;
+  created: string;
+  start_time: string;
+  end_time: string | null;
+  result: OperationResult;
+  resumed_at?: string | null;
+  worked_ms?: number;
+  datastore: { id: number; name: string };
+  schedule: string | null;
+  triggered_by: string;
+}
+
+/** `queryOperations` over any operation shape; `touches` answers the container filter. */
+export function selectOperations<T extends QueryableOperation>(records: readonly T[], query: OperationQuery, now: Date, touches: (record: T, container: string) => boolean): Page<T> {
   const search = query.search?.trim().toLowerCase();
   const statuses = query.status && query.status.length > 0 ? new Set(query.status) : undefined;
   const matching = records.filter((record) => {
     if (query.type !== undefined && !OPERATION_TYPES_OF_RECORD.includes(query.type)) return false;
     if (statuses && !statuses.has(record.result)) return false;
     if (query.datastore !== undefined && record.datastore.name !== query.datastore && String(record.datastore.id) !== query.datastore) return false;
-    if (query.container !== undefined && !touchesContainer(record, query.container)) return false;
     if (search && !matchesSearch(record, search)) return false;
+    if (query.container !== undefined && !touches(record, query.container)) return false;
     return true;
   });
   const descending = (query.order ?? 'desc') === 'desc';
-  const key = query.sort === 'duration' ? (r: OperationRecord): number => durationMs(r, now) : (r: OperationRecord): number => Date.parse(r.created);
+  const key = query.sort === 'duration' ? (r: T): number => durationMs(r, now) : (r: T): number => Date.parse(r.created);
   const sorted = [...matching].sort((a, b) => {
     const difference = key(a) - key(b);
     // Ties (same millisecond, same duration) fall back to the id, which is the creation order.
@@ -46,8 +68,10 @@ export interface OperationQuery {
 }
 
 /** The seed's paged shape (`GET /api/operations/{id}` answers it too, with one item). */
-export interface OperationPage {
-  items: OperationRecord[];
+export type OperationPage = Page<OperationRecord>;
+
+export interface Page<T> {
+  items: T[];
   total: number;
   page: number;
   size: number;
@@ -61,7 +85,7 @@ export const MAX_PAGE_SIZE = 1000;
  * Working time from start to end; a running operation counts until now. A resumed operation counts
  * the time it worked before its abort (`worked_ms`) and since its resume, not the gap between.
  */
-export function durationMs(record: OperationRecord, now: Date): number {
+export function durationMs(record: Pick<QueryableOperation, 'start_time' | 'end_time' | 'resumed_at' | 'worked_ms'>, now: Date): number {
   const end = record.end_time ? Date.parse(record.end_time) : now.getTime();
   if (record.resumed_at && record.worked_ms !== undefined) return record.worked_ms + Math.max(0, end - Date.parse(record.resumed_at));
   return Math.max(0, end - Date.parse(record.start_time));
@@ -69,11 +93,11 @@ export function durationMs(record: OperationRecord, now: Date): number {
 
 const OPERATION_TYPES_OF_RECORD: readonly string[] = ['catalog', 'sync'];
 
-function matchesSearch(record: OperationRecord, search: string): boolean {
+function matchesSearch(record: QueryableOperation, search: string): boolean {
   if (/^#?[0-9]+$/.test(search)) return record.id === Number(search.replace('#', ''));
   return [record.datastore.name, record.schedule ?? '', record.triggered_by].some((text) => text.toLowerCase().includes(search));
 }
 
-function touchesContainer(record: OperationRecord, container: string): boolean {
+export function touchesContainer(record: Pick<OperationRecord, 'changes' | 'logs'>, container: string): boolean {
   return record.changes.some((change) => change.name === container) || record.logs.some((log) => log.container === container);
 }

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { hostname } from 'node:os';
 import { writeFileAtomicallySync } from '../fs/atomicFiles';
+import { OperationIndex, rowOf, sameRow, type IndexedRow, type OperationRow } from './operationIndex';
+import { queryOperations, selectOperations, touchesContainer, type OperationPage, type OperationQuery } from './operationQuery';
 import { upgradeRecord, type OperationRecord } from './operationRecord';
 
 /**
@@ -13,9 +15,11 @@ import { upgradeRecord, type OperationRecord } from './operationRecord';
  */
 export class OperationStore {
   readonly folder: string;
+  private readonly index: OperationIndex;
 
   constructor(stateDir: string) {
     this.folder = path.join(stateDir, 'operations');
+    this.index = new OperationIndex(this.folder, path.join(stateDir, 'operations.index.json'));
   }
 
   /** Stores a new record and returns it with its id. */
@@ -73,6 +77,54 @@ export class OperationStore {
       if (record) records.push(record);
     }
     return records;
+  }
+
+  /**
+   * `queryOperations(this.list(), query, now)`, without reading every record: the search, filters
+   * and sort run on the summary index (history/operationIndex.ts, checked against the folder on
+   * every call), then only the page's records are read. Each is checked against the summary it
+   * was chosen by; if one changed or went in between, the query runs again (and, should records
+   * keep changing under it, falls back to reading them all).
+   */
+  query(query: OperationQuery, now: Date): OperationPage {
+    for (let attempt = 0; attempt < QUERY_ATTEMPTS; attempt++) {
+      const fileIds = new Map<OperationRow, number>();
+      const rows = this.summaryRows().map(({ fileId, row }) => {
+        fileIds.set(row, fileId);
+        return row;
+      });
+      const fullRecords = new Map<number, OperationRecord | undefined>();
+      const full = (fileId: number): OperationRecord | undefined => {
+        if (!fullRecords.has(fileId)) fullRecords.set(fileId, this.get(fileId));
+        return fullRecords.get(fileId);
+      };
+      const touches = (row: OperationRow, container: string): boolean => {
+        if (row.containers) return row.containers.includes(container);
+        const record = full(fileIds.get(row)!);
+        return record !== undefined && touchesContainer(record, container);
+      };
+      const page = selectOperations(rows, query, now, touches);
+      const items: OperationRecord[] = [];
+      for (const row of page.items) {
+        const record = full(fileIds.get(row)!);
+        if (!record || !sameRow(rowOf(record), row)) break;
+        items.push(record);
+      }
+      if (items.length === page.items.length) return { ...page, items };
+    }
+    return queryOperations(this.list(), query, now);
+  }
+
+  /**
+   * A summary of every record, newest first, with liveness applied (what `list()` gives, without
+   * progress, summary, changes or logs); read from the index, so cheap however long the history.
+   */
+  summaries(): OperationRow[] {
+    return this.summaryRows().map((entry) => entry.row);
+  }
+
+  private summaryRows(): IndexedRow[] {
+    return this.index.rows().map((entry) => ({ fileId: entry.fileId, row: rowWithLiveness(entry.row) }));
   }
 
   /** Removes a record and the files kept beside it; false when there was no such record. */
@@ -160,6 +212,15 @@ function withLiveness(record: OperationRecord): OperationRecord {
   const next = record.checkpoint ? `resume it with \`cac history resume ${record.id}\` to finish its writes, or re-run the sync` : 're-run the sync';
   return { ...record, result: 'failure', message: `The process running this operation ended before it finished (killed or crashed). Snapshots are each either old or new; ${next}.` };
 }
+
+function rowWithLiveness(row: OperationRow): OperationRow {
+  if (row.result !== 'running' || !row.process) return row;
+  if (row.process.host === hostname() && isAlive(row.process.pid)) return row;
+  return { ...row, result: 'failure' };
+}
+
+/** Tries of a query whose page changed while it was read, before it reads every record instead. */
+const QUERY_ATTEMPTS = 3;
 
 /** Whether a process of this host is still running (signal 0 only checks; EPERM means it exists). */
 export function isAlive(pid: number): boolean {
