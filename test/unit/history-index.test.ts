@@ -67,6 +67,29 @@ function recordOpens(work: () => void): number {
   return opens;
 }
 
+/** How many times `work` stats a record file. */
+function recordStats(work: () => void): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('node:fs') as typeof import('node:fs');
+  const original = fs.statSync;
+  let stats = 0;
+  (fs as { statSync: typeof fs.statSync }).statSync = ((file: fs.PathLike, ...rest: unknown[]) => {
+    if (/[0-9]{8}\.json$/.test(String(file))) stats++;
+    return (original as (...args: unknown[]) => unknown)(file, ...rest);
+  }) as typeof fs.statSync;
+  try {
+    work();
+  } finally {
+    (fs as { statSync: typeof fs.statSync }).statSync = original;
+  }
+  return stats;
+}
+
+function ageFolder(folder: string): void {
+  const old = new Date(Date.now() - 3_600_000);
+  fs.utimesSync(folder, old, old);
+}
+
 describe('history index (operationIndex.ts)', () => {
   let state: string;
   let store: OperationStore;
@@ -94,6 +117,18 @@ describe('history index (operationIndex.ts)', () => {
     assert.equal(recordOpens(() => store.query({ size: 10 }, NOW)), 10);
     OperationIndex.forgetCached();
     assert.equal(recordOpens(() => new OperationStore(state).query({ size: 10, page: 2 }, NOW)), 10);
+  });
+
+  it('stats no record while the folder is unchanged (this process, and a new one from the index), and sees a new record at once', () => {
+    ageFolder(store.folder);
+    store.query({}, NOW);
+    assert.equal(recordStats(() => store.query({ size: 10 }, NOW)), 0, 'warm, unchanged folder');
+    OperationIndex.forgetCached();
+    assert.equal(recordStats(() => new OperationStore(state).query({ size: 10 }, NOW)), 0, 'a new process, the index written for this folder');
+    // Any writer creates, replaces or deletes a file: the folder changes, the next query looks again.
+    const added = store.create({ ...recordAt(900), datastore: { ...recordAt(900).datastore, name: 'after-the-index' } });
+    assert.equal(store.query({ datastore: 'after-the-index' }, NOW).items[0]?.id, added.id);
+    assertSameAnswers(store);
   });
 
   it('rebuilds a truncated, empty or foreign index file', () => {

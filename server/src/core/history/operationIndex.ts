@@ -129,14 +129,17 @@ export class OperationIndex {
       return { entries, drift: 0, onDisk: false };
     }
     try {
-      const parsed = JSON.parse(text) as { version?: unknown; entries?: unknown };
+      const parsed = JSON.parse(text) as { version?: unknown; entries?: unknown; folder?: unknown };
       if (parsed.version !== INDEX_VERSION || !Array.isArray(parsed.entries)) return { entries, drift: 0, onDisk: false };
       for (const item of parsed.entries) {
         const entry = decodeEntry(item);
         if (!entry) return { entries: new Map(), drift: 0, onDisk: false };
         entries.set(entry[0], entry[1]);
       }
-      return { entries, drift: 0, onDisk: true };
+      // The folder's stamp when these entries matched it: a new process skips the stats while it holds.
+      const folder = parsed.folder;
+      const folderStamp = Array.isArray(folder) && folder.length === 2 && folder.every((n) => typeof n === 'number') ? { mtimeMs: folder[0] as number, ino: folder[1] as number } : undefined;
+      return { entries, drift: 0, onDisk: true, folderStamp };
     } catch {
       // Truncated or not ours: rebuilt from the records.
       return { entries: new Map(), drift: 0, onDisk: false };
@@ -151,7 +154,8 @@ export class OperationIndex {
     }
     const entries = [...cache.entries].map(([name, entry]) => encodeEntry(name, entry));
     try {
-      writeFileAtomicallySync(this.indexFile, JSON.stringify({ version: INDEX_VERSION, entries }));
+      const folder = cache.folderStamp ? [cache.folderStamp.mtimeMs, cache.folderStamp.ino] : null;
+      writeFileAtomicallySync(this.indexFile, JSON.stringify({ version: INDEX_VERSION, folder, entries }));
       cache.onDisk = true;
       cache.drift = 0;
     } catch {
