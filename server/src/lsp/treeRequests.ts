@@ -19,7 +19,8 @@ import type { FeatureContext } from './features/featureContext';
 export function registerTreeRequests(context: FeatureContext): void {
   const { connection } = context;
   onCatalogRequest(connection, ListDatastoresRequest.type, (params) => withProject(context, params, (project) => ({
-    items: datastoreSummaries(project, new OperationStore(project.settings.stateDir).list()).map(toDatastoreItem),
+    // The history index's summaries: the last operation of each datastore without reading every record.
+    items: datastoreSummaries(project, new OperationStore(project.settings.stateDir).summaries()).map(toDatastoreItem),
   })));
   onCatalogRequest(connection, ListContainersRequest.type, (params) => withProject(context, params, (project) => {
     const offset = params.offset ?? 0;

@@ -3,6 +3,7 @@ import { storeTypeOf } from '../connectors/registry';
 import { envReferencesOf, syncDefaultsOf, type SyncDefaults } from '../definitions/datastoreFacts';
 import { nextRuns } from '../definitions/scheduleTiming';
 import type { OperationRecord } from '../history/operationRecord';
+import type { QueryableOperation } from '../history/operationQuery';
 import type { IdentifierInfo } from '../model';
 import { datastoreSnapshotDir } from '../snapshots/fileNames';
 import { compareByName } from '../text/order';
@@ -14,8 +15,8 @@ import { describeTiming } from './scheduleText';
  * datastores, one datastore's containers a page at a time (a datastore of 50,000 reads only the
  * page asked for), one container's fields, the schedules and their next runs. Plain data, for any host.
  */
-export function datastoreSummaries(view: CatalogView, history: readonly OperationRecord[]): DatastoreSummary[] {
-  const latest = new Map<string, OperationRecord>();
+export function datastoreSummaries(view: CatalogView, history: readonly QueryableOperation[]): DatastoreSummary[] {
+  const latest = new Map<string, QueryableOperation>();
   // History comes newest first: the first record of a datastore is its last operation.
   for (const record of history) if (!latest.has(record.datastore.name)) latest.set(record.datastore.name, record);
   return [...view.workspace.datastores].sort(compareByName).map((datastore) => {
