@@ -57,7 +57,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Catalo
   const identifiers = new IdentifierSettings(server);
   const setup = new DatastoreSetup(server, secrets, sync);
   const operationActions = new OperationActions(server, secrets, datastores);
-  const decorations = new SnapshotDecorations(server);
+  // One watcher of YAML files: the trees follow definitions, the decorations follow snapshots.
+  const yamlWatcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
+  const decorations = new SnapshotDecorations(server, yamlWatcher);
   const statusBar = new CatalogStatusBar();
   context.subscriptions.push(server, datastores, schedules, operations, previews, sync, operationActions, decorations, statusBar);
 
@@ -83,7 +85,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Catalo
       schedules.refresh();
     }, 500);
   };
-  const definitionsWatcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
   context.subscriptions.push({ dispose: () => clearTimeout(definitionsTimer) });
 
   let readyResolve: () => void = () => undefined;
@@ -139,10 +140,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Catalo
       if (/\.ya?ml$/.test(document.fileName)) refreshDefinitions();
     }),
     // …and definitions written by other tools (git checkout, a generator, the terminal).
-    definitionsWatcher,
-    definitionsWatcher.onDidCreate(refreshDefinitions),
-    definitionsWatcher.onDidDelete(refreshDefinitions),
-    definitionsWatcher.onDidChange((uri) => {
+    yamlWatcher,
+    yamlWatcher.onDidCreate(refreshDefinitions),
+    yamlWatcher.onDidDelete(refreshDefinitions),
+    yamlWatcher.onDidChange((uri) => {
       if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty)) refreshDefinitions();
     }),
   );
@@ -166,7 +167,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Catalo
   register(CatalogCommands.preview, (params?: SyncParams) => sync.preview(params?.datastore ? { datastore: params.datastore, projectUri: params.projectUri } : undefined));
   register(CatalogCommands.sync, (params?: SyncParams) => sync.syncNow(params?.datastore ? { datastore: params.datastore, projectUri: params.projectUri } : undefined));
   register('catalogAsCode.testConnection', async (node?: DatastoreNode) => {
-    const target = node ?? await pickDatastore(datastores, 'Test the connection of which datastore?');
+    const target = node ?? await datastores.pick('Test the connection of which datastore?');
     if (target) await setup.testDatastore(target);
   });
   register('catalogAsCode.addDatastore', () => setup.add());
@@ -178,7 +179,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Catalo
     if (node?.item.snapshotUri) await vscode.window.showTextDocument(vscode.Uri.parse(node.item.snapshotUri), { preview: true });
   });
   register('catalogAsCode.openDefinition', async (node?: DatastoreNode) => {
-    const target = node ?? await pickDatastore(datastores, 'Open the definition of which datastore?');
+    const target = node ?? await datastores.pick('Open the definition of which datastore?');
     if (target) await vscode.window.showTextDocument(vscode.Uri.parse(target.item.definitionUri));
   });
   register('catalogAsCode.compareWithCommitted', async (node?: ContainerNode | vscode.Uri) => {
@@ -224,13 +225,6 @@ async function hasProject(): Promise<boolean> {
 
 function containerRef(node: ContainerNode): ContainerRef {
   return { projectUri: node.parent.project.projectUri, datastore: node.parent.item.name, container: node.item.name };
-}
-
-async function pickDatastore(tree: DatastoresTree, title: string): Promise<DatastoreNode | undefined> {
-  const all = await tree.datastores();
-  if (all.length <= 1) return all[0];
-  const pick = await vscode.window.showQuickPick(all.map((node) => ({ label: node.item.name, description: node.item.type, node })), { title });
-  return pick?.node;
 }
 
 async function setPassword(tree: DatastoresTree, secrets: SecretEnv, node?: DatastoreNode): Promise<void> {

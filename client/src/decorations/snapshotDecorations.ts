@@ -35,10 +35,10 @@ export class SnapshotDecorations implements vscode.FileDecorationProvider, vscod
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly server: CatalogServer) {
+  /** `watcher`: the extension's watcher of YAML files (its owner disposes it). */
+  constructor(private readonly server: CatalogServer, watcher: vscode.FileSystemWatcher) {
     this.disposables.push(vscode.window.registerFileDecorationProvider(this));
-    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
-    this.disposables.push(watcher, watcher.onDidChange(() => this.scheduleReload()), watcher.onDidCreate(() => this.scheduleReload()), watcher.onDidDelete(() => this.scheduleReload()));
+    this.disposables.push(watcher.onDidChange(() => this.scheduleReload()), watcher.onDidCreate(() => this.scheduleReload()), watcher.onDidDelete(() => this.scheduleReload()));
   }
 
   /** The snapshot changes known now, by URI. */

@@ -259,18 +259,13 @@ export class SyncFlow implements vscode.Disposable {
       if (!found) void vscode.window.showErrorMessage(`No datastore named '${target.datastore}' in this workspace.`);
       return found;
     }
-    const all = await this.datastores.datastores();
-    if (all.length === 0) {
+    if ((await this.datastores.datastores()).length === 0) {
       void vscode.window.showInformationMessage('This workspace has no datastores yet.', 'Add Datastore…').then((pick) => {
         if (pick) void vscode.commands.executeCommand('catalogAsCode.addDatastore');
       });
       return undefined;
     }
-    if (all.length === 1) return all[0];
-    const pick = await vscode.window.showQuickPick(all.map((node) => ({
-      label: node.item.name, description: node.item.type, detail: node.item.containers ? plural(node.item.containers, 'container') : 'not synced yet', node,
-    })), { title: question, matchOnDescription: true });
-    return pick?.node;
+    return this.datastores.pick(question);
   }
 
   /**

@@ -5,7 +5,7 @@ import {
 } from '../../../server/src/protocol/catalogProtocol';
 import { treeResourceUri } from '../decorations/snapshotDecorations';
 import type { CatalogServer } from '../server/catalogServer';
-import { formatCount, isNoProjectMessage, plural, relativeTime, workspaceProjects, type ProjectRef } from './catalogProjects';
+import { escapeMarkdown, formatCount, isNoProjectMessage, plural, relativeTime, workspaceProjects, type ProjectRef } from './catalogProjects';
 
 /** Containers fetched per page: a datastore of 50,000 shows its first page at once, the rest on "Load more". */
 export const CONTAINER_PAGE = 200;
@@ -79,6 +79,16 @@ export class DatastoresTree implements vscode.TreeDataProvider<CatalogNode>, vsc
   async findDatastore(name: string, projectUri?: string): Promise<DatastoreNode | undefined> {
     const all = await this.datastores();
     return all.find((d) => d.item.name === name && (projectUri === undefined || d.project.projectUri === undefined || d.project.projectUri === projectUri));
+  }
+
+  /** Asks which datastore (the only one without asking; undefined when there is none or the pick is dismissed). */
+  async pick(title: string): Promise<DatastoreNode | undefined> {
+    const all = await this.datastores();
+    if (all.length <= 1) return all[0];
+    const picked = await vscode.window.showQuickPick(all.map((node) => ({
+      label: node.item.name, description: node.item.type, detail: node.item.containers ? plural(node.item.containers, 'container') : 'not synced yet', node,
+    })), { title, matchOnDescription: true });
+    return picked?.node;
   }
 
   /** The node of one container, loading pages until it is there (for Reveal in Catalog). */
@@ -299,8 +309,4 @@ function onOff(value: boolean): string {
 
 function datastoreKey(node: DatastoreNode): string {
   return `${node.project.projectUri ?? ''}\u0000${node.item.name}`;
-}
-
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

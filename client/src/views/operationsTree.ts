@@ -4,7 +4,7 @@ import {
   type ContainerChange, type OperationChangedParams, type OperationItem, type OperationLog, type OperationResult,
 } from '../../../server/src/protocol/catalogProtocol';
 import type { CatalogServer } from '../server/catalogServer';
-import { formatCount, formatDuration, isNoProjectMessage, relativeTime, workspaceProjects, type ProjectRef } from './catalogProjects';
+import { escapeMarkdown, formatCount, formatDuration, isNoProjectMessage, relativeTime, workspaceProjects, type ProjectRef } from './catalogProjects';
 
 /** How many operations the view lists (newest first); the Activity view and `cac history` page further. */
 const LISTED = 100;
@@ -175,10 +175,6 @@ function changeItem(change: ContainerChange): vscode.TreeItem {
 function shortTrigger(triggeredBy: string): string {
   const at = triggeredBy.indexOf('@');
   return at > 0 ? triggeredBy.slice(0, at) : triggeredBy;
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\*_[\]<>#|]/g, '\\$&');
 }
 
 /** As code, so an e-mail address is shown as written, not turned into a mailto link. */
