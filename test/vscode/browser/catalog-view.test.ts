@@ -15,7 +15,8 @@ function shopDatastores(): string[] {
 }
 
 describe('Catalog view in the browser (code-server + Chromium)', function () {
-  const browser = browserSession({ name: 'catalog-view', trust: 'trusted' });
+  // In the dark theme (the other browser sessions use the default light one): screenshots of both.
+  const browser = browserSession({ name: 'catalog-view', trust: 'trusted', settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
 
   it('shows the shop example\'s datastores in the Datastores view', async function () {
     this.timeout(90_000);
