@@ -19,7 +19,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         // One TypeScript project per layer; a file is checked by the first that includes it.
-        project: ['server/src/protocol/tsconfig.json', 'server/src/core/tsconfig.json', 'server/src/tsconfig.json', 'client/tsconfig.json', 'test/tsconfig.json'],
+        project: ['server/src/protocol/tsconfig.json', 'server/src/core/tsconfig.json', 'server/src/tsconfig.json', 'client/tsconfig.json', 'client/webview/tsconfig.json', 'test/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -73,6 +73,22 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [LSP_SERVER_LIBRARY, { group: ['**/server/src/core', '**/server/src/core/**', '**/server/src/cli/**', '**/server/src/api/**', '**/server/src/lsp/**'], message: 'The extension\'s only door is server/src/protocol.' }],
+      }],
+    },
+  },
+  {
+    // Webview code runs in the webview's browser page: no vscode API, no Node; it talks to its host
+    // through the messages of client/src/activity/activityMessages.ts.
+    files: ['client/webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'A webview has no vscode API: post a message to its host.' }],
+        patterns: [
+          LSP_SERVER_LIBRARY,
+          { group: ['node:*'], message: 'A webview runs in a browser page, without Node.' },
+          { group: ['**/server/src/core', '**/server/src/core/**', '**/server/src/cli/**', '**/server/src/api/**', '**/server/src/lsp/**'], message: 'The extension\'s only door is server/src/protocol.' },
+          { regex: '^(\\.\\./)+src/(?!activity/activityMessages$)', message: 'Webviews share only their message types with the extension (and the protocol\'s payloads).' },
+        ],
       }],
     },
   },

@@ -5,7 +5,8 @@
  *
  *   cold   the first query of a process: the in-process cache is empty, the on-disk index
  *          (`<state>/operations.index.json`) is read and checked against the folder
- *   warm   repeated queries in one process (the language server, `cac serve`, a daemon)
+ *   warm   repeated queries in one process (the language server, `cac serve`, a daemon), also the
+ *          Activity view's (a month of created days and a status, with facet counts)
  *   +1     a query after a new record was added (warm, and cold: the on-disk index is one behind)
  * plus, once each, the cost without any index: the first query ever (builds it) and
  * `queryOperations(store.list(), …)`, which reads every record.
@@ -77,6 +78,10 @@ function series(work: () => void, runs = RUNS): number {
 
 const PAGE: OperationQuery = { page: 1, size: 50 };
 const FILTERED: OperationQuery = { status: ['failure'], sort: 'duration', page: 3, size: 50 };
+/** What the Activity view asks: a month of created days, a status, and the facet counts of the filter panel. */
+const ACTIVITY: OperationQuery = { from: '2025-09-01', to: '2025-10-01', status: ['failure'], facets: true, page: 1, size: 50 };
+/** The facets of the whole history (no range, no filter): every row counted. */
+const ALL_FACETS: OperationQuery = { facets: true, page: 1, size: 50 };
 
 function floor(): number {
   return series(() => {
@@ -112,6 +117,12 @@ function main(): void {
   rows.push(['warm: repeated query, same process', ms(warm), ratio(warm / F)]);
   const warmFiltered = series(() => store.query(FILTERED, NOW), RUNS * 2);
   rows.push(['warm: status + sort by duration, page 3', ms(warmFiltered), ratio(warmFiltered / F)]);
+  const warmActivity = series(() => store.query(ACTIVITY, NOW), RUNS * 2);
+  rows.push(['warm: a month + status, with facets', ms(warmActivity), ratio(warmActivity / F)]);
+  const warmAllFacets = series(() => store.query(ALL_FACETS, NOW), RUNS * 2);
+  rows.push(['warm: the whole history, with facets', ms(warmAllFacets), ratio(warmAllFacets / F)]);
+  const facets = store.query(ACTIVITY, NOW).facets!;
+  assertSame([facets.status.failure + facets.status.success + facets.status.warning + facets.status.aborted, facets.type.catalog], [store.query({ ...ACTIVITY, status: undefined, facets: false }, NOW).total, store.query(ACTIVITY, NOW).total]);
 
   // One new record per sample (its file is racy, so it is also read again on later samples).
   const template = record(1);

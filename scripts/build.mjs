@@ -1,6 +1,6 @@
 // Bundles each entry point into one CommonJS file under dist/. Native database drivers stay
 // external: they are loaded from node_modules at run time.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -26,3 +26,23 @@ await build({
   define: { CAC_VERSION: JSON.stringify(version) },
   logLevel: 'warning',
 });
+
+// The webviews run in VS Code's browser page: one script each, no Node, no remote loads. Their
+// stylesheets and the codicon font are copied beside them (the webview may load nothing else).
+await build({
+  entryPoints: { activity: 'client/webview/activity/main.ts' },
+  outdir: 'dist/webview',
+  bundle: true,
+  platform: 'browser',
+  target: 'chrome120',
+  format: 'iife',
+  sourcemap: true,
+  minify: true,
+  logLevel: 'warning',
+});
+mkdirSync('dist/webview', { recursive: true });
+for (const [from, to] of [
+  ['client/webview/activity/activity.css', 'activity.css'],
+  ['node_modules/@vscode/codicons/dist/codicon.css', 'codicon.css'],
+  ['node_modules/@vscode/codicons/dist/codicon.ttf', 'codicon.ttf'],
+]) copyFileSync(from, `dist/webview/${to}`);

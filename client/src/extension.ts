@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CatalogCommands, LocateRequest, type SyncParams } from '../../server/src/protocol/catalogProtocol';
+import { ActivityPanel } from './activity/activityPanel';
 import { DatastoreSetup } from './datastores/addDatastore';
 import { SnapshotDecorations } from './decorations/snapshotDecorations';
 import { OperationActions, type OperationRef } from './operations/operationActions';
@@ -23,6 +24,7 @@ export interface CatalogExtensionApi {
   identifiers: IdentifierSettings;
   setup: DatastoreSetup;
   operationActions: OperationActions;
+  activity: ActivityPanel;
   decorations: SnapshotDecorations;
   statusBar: CatalogStatusBar;
   secrets: SecretEnv;
@@ -61,7 +63,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Catalo
   const yamlWatcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
   const decorations = new SnapshotDecorations(server, yamlWatcher);
   const statusBar = new CatalogStatusBar();
-  context.subscriptions.push(server, datastores, schedules, operations, previews, sync, operationActions, decorations, statusBar);
+  const activity = new ActivityPanel(context.extensionUri, server, operationActions, () => operations.refresh());
+  context.subscriptions.push(server, datastores, schedules, operations, previews, sync, operationActions, activity, decorations, statusBar);
 
   const datastoresView = vscode.window.createTreeView('catalogAsCode.datastores', { treeDataProvider: datastores, showCollapseAll: true });
   const schedulesView = vscode.window.createTreeView('catalogAsCode.schedules', { treeDataProvider: schedules });
@@ -112,6 +115,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Catalo
       else running.delete(params.operationId);
       operationsView.badge = running.size > 0 ? { value: running.size, tooltip: `${running.size} running` } : undefined;
       operations.operationChanged(params);
+      activity.operationChanged(params);
       statusBar.operationChanged(params);
       if (params.result !== 'running') {
         datastores.refresh();
@@ -194,9 +198,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Catalo
   register('catalogAsCode.resumeOperation', (node: OperationRef) => operationActions.resume(node));
   register('catalogAsCode.rerunOperation', (node: OperationRef) => operationActions.rerun(node));
   register('catalogAsCode.deleteOperation', async (node: OperationRef) => {
-    if (await operationActions.delete(node)) operations.refresh();
+    if (await operationActions.delete(node)) {
+      operations.refresh();
+      activity.historyChanged();
+    }
   });
   register('catalogAsCode.showOperationLogs', (node: OperationRef) => operationActions.showLogs(node));
+  // From the Operations view's title, a datastore (its operations) or an operation (its detail).
+  register('catalogAsCode.showActivity', (node?: DatastoreNode | OperationNode) => {
+    if (node?.kind === 'datastore') return activity.open({ datastore: node.item.name, projectUri: node.project.projectUri });
+    if (node?.kind === 'operation') return activity.open({ operationId: node.item.id, projectUri: node.project.projectUri });
+    return activity.open();
+  });
 
   try {
     await server.start();
@@ -205,7 +218,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Catalo
   }
   void decorations.reload();
 
-  return { server, datastores, schedules, operations, sync, identifiers, setup, operationActions, decorations, statusBar, secrets, ready: () => ready, get state() { return viewState; }, logUri: context.logUri };
+  return { server, datastores, schedules, operations, sync, identifiers, setup, operationActions, activity, decorations, statusBar, secrets, ready: () => ready, get state() { return viewState; }, logUri: context.logUri };
 }
 
 export function deactivate(): void {

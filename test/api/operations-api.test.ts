@@ -241,7 +241,34 @@ describe('HTTP API (cac serve), with a real HTTP client', function () {
     assert.equal((await call('GET', '/api/operations?type=catalog&container=nothing')).body.total, 0);
   });
 
-  for (const [query, message] of [['size=0', /'size'/], ['size=5000', /'size'/], ['page=x', /'page' must be integer/], ['sort=name', /'sort' must be one of/], ['status=done', /'status'/], ['limit=5', /unknown property 'limit'/], ['page=1&page=2', /given 2 times/]] as const) {
+  it('GET /api/operations?from=&to=&facets=true lists the operations created in [from, to) of UTC days, with the facet counts the page schema describes', async () => {
+    const all = await call('GET', '/api/operations?size=1000');
+    assert.equal('facets' in all.body, false, 'facets only when asked');
+    const items = all.body.items as { id: number; created: string; result: string; datastore: { name: string } }[];
+    const day = items[0]!.created.slice(0, 10);
+    const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const onDay = items.filter((i) => i.created.slice(0, 10) === day);
+    const answer = await call('GET', `/api/operations?from=${day}&to=${next}&facets=true&size=1000`);
+    assert.equal(answer.status, 200);
+    assert.ok(conforms(validPage, answer.body), JSON.stringify(validPage.errors));
+    assert.deepEqual(answer.body.items.map((i: { id: number }) => i.id), onDay.map((i) => i.id));
+    const byResult = { running: 0, success: 0, warning: 0, failure: 0, aborted: 0 } as Record<string, number>;
+    for (const item of onDay) byResult[item.result]!++;
+    assert.deepEqual(answer.body.facets, { status: byResult, type: { catalog: onDay.length }, datastores: [{ name: 'shop', count: onDay.length }] });
+    // The status facet ignores the status filter; the others honour it.
+    const failures = await call('GET', `/api/operations?from=${day}&to=${next}&status=aborted&facets=true`);
+    assert.ok(conforms(validPage, failures.body), JSON.stringify(validPage.errors));
+    assert.deepEqual(failures.body.facets.status, byResult);
+    assert.deepEqual([failures.body.total, failures.body.facets.type.catalog], [byResult.aborted, byResult.aborted]);
+    const empty = await call('GET', `/api/operations?from=${next}&facets=false`);
+    assert.deepEqual([empty.body.total, 'facets' in empty.body], [0, false]);
+    assert.equal((await call('GET', `/api/operations?from=${day}&to=${day}`)).body.total, 0, 'from = to is an empty range');
+  });
+
+  for (const [query, message] of [
+    ['size=0', /'size'/], ['size=5000', /'size'/], ['page=x', /'page' must be integer/], ['sort=name', /'sort' must be one of/], ['status=done', /'status'/], ['limit=5', /unknown property 'limit'/], ['page=1&page=2', /given 2 times/],
+    ['from=2026-3-1', /'from' must match pattern/], ['from=2026-02-30', /^from must be a date as YYYY-MM-DD/], ['from=2026-03-02&to=2026-03-01', /^from \(2026-03-02\) is after to \(2026-03-01\)/], ['facets=maybe', /'facets' must be boolean/],
+  ] as const) {
     it(`answers 400 to the list query ${query}`, async () => {
       const answer = await call('GET', `/api/operations?${query}`);
       assert.deepEqual([answer.status, answer.body.code], [400, 'invalid-query']);

@@ -1,25 +1,18 @@
 import assert from 'node:assert/strict';
 import Ajv from 'ajv';
-import { main } from '../../server/src/cli/main';
-import type { CliIo } from '../../server/src/cli/output';
 import { operationActivity, OperationStore, readProjectSettings } from '../../server/src/core';
 import activitySchema from '../../schemas/api/operation-activity.schema.json';
 import { activityRecord, writeRecords } from '../helpers/activityRecords';
 import { runCac } from '../helpers/builtCli';
+import { cacInProcess } from '../helpers/inProcessCli';
 import { makeCatalog, removeCatalog } from '../helpers/syncFixtures';
 
 const NOW = '2026-12-06T12:00:00Z';
 const ESC = '\x1b[';
 
-/** `cac` in process, with streams whose isTTY the test chooses. */
-async function cac(args: string[], options: { tty?: boolean; env?: Record<string, string> } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const stream = (append: (s: string) => void): NodeJS.WritableStream & { isTTY?: boolean } =>
-    ({ isTTY: options.tty, write: (chunk: string | Uint8Array) => (append(String(chunk)), true) }) as unknown as NodeJS.WritableStream & { isTTY?: boolean };
-  const io: CliIo = { stdout: stream((s) => (stdout += s)), stderr: stream((s) => (stderr += s)), env: { CAC_NOW: NOW, ...options.env }, cwd: process.cwd() };
-  const code = await main(args, io, new AbortController().signal);
-  return { code, stdout, stderr };
+/** `cac` in process at the test's time, with streams whose isTTY the test chooses. */
+function cac(args: string[], options: { tty?: boolean; env?: Record<string, string> } = {}): ReturnType<typeof cacInProcess> {
+  return cacInProcess(args, { tty: options.tty, env: { CAC_NOW: NOW, ...options.env } });
 }
 
 describe('cac history activity', function () {

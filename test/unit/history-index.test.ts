@@ -30,6 +30,9 @@ const QUERIES: OperationQuery[] = [
   { order: 'asc' }, { status: ['failure', 'aborted'] }, { status: ['running'] }, { type: 'sync' }, { datastore: 'crm' }, { datastore: '3' },
   { container: 't5' }, { container: 'log2', size: 5 }, { container: 't89', sort: 'duration' }, { container: 'nowhere' },
   { search: '#12' }, { search: '40' }, { search: 'nightly' }, { search: 'OPS@' }, { search: 'shop', status: ['success'], sort: 'duration', order: 'asc' },
+  // The Activity view's created range and facets (t5 is also among the changes of records with too many containers for a row).
+  { facets: true }, { facets: true, status: ['failure'], datastore: 'crm' }, { facets: true, container: 't5', type: 'sync', size: 5 },
+  { facets: true, search: 'nightly', from: '2026-04-01', to: '2026-04-02', status: ['success', 'aborted'] }, { from: '2026-04-02' }, { to: '2026-04-01', facets: true },
 ];
 
 /** Records whose mtime is an hour old are past the racy window: the cache trusts their stamps. */
@@ -67,22 +70,32 @@ function recordOpens(work: () => void): number {
   return opens;
 }
 
-/** How many times `work` stats a record file. */
-function recordStats(work: () => void): number {
+/** How many times `work` calls `fs[method]` on a path `counted` accepts (patched on the module object the engine's imports read through). */
+function callsOf(method: 'statSync' | 'readFileSync', counted: (file: string) => boolean, work: () => void): number {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fs = require('node:fs') as typeof import('node:fs');
-  const original = fs.statSync;
-  let stats = 0;
-  (fs as { statSync: typeof fs.statSync }).statSync = ((file: fs.PathLike, ...rest: unknown[]) => {
-    if (/[0-9]{8}\.json$/.test(String(file))) stats++;
-    return (original as (...args: unknown[]) => unknown)(file, ...rest);
-  }) as typeof fs.statSync;
+  const fs = require('node:fs') as Record<typeof method, (...args: unknown[]) => unknown>;
+  const original = fs[method];
+  let calls = 0;
+  fs[method] = (file: unknown, ...rest: unknown[]) => {
+    if (typeof file !== 'number' && counted(String(file))) calls++;
+    return original(file, ...rest);
+  };
   try {
     work();
   } finally {
-    (fs as { statSync: typeof fs.statSync }).statSync = original;
+    fs[method] = original;
   }
-  return stats;
+  return calls;
+}
+
+/** How many times `work` stats a record file. */
+function recordStats(work: () => void): number {
+  return callsOf('statSync', (file) => /[0-9]{8}\.json$/.test(file), work);
+}
+
+/** How many times `work` reads the on-disk index file. */
+function indexReads(indexFile: string, work: () => void): number {
+  return callsOf('readFileSync', (file) => file === indexFile, work);
 }
 
 function ageFolder(folder: string): void {
@@ -117,6 +130,11 @@ describe('history index (operationIndex.ts)', () => {
     assert.equal(recordOpens(() => store.query({ size: 10 }, NOW)), 10);
     OperationIndex.forgetCached();
     assert.equal(recordOpens(() => new OperationStore(state).query({ size: 10, page: 2 }, NOW)), 10);
+    // Facets and the created range are counted on the index's rows: still only the page is read.
+    const activityPage: OperationQuery = { size: 10, facets: true, from: '2026-04-01', to: '2026-04-02', status: ['failure', 'success'], datastore: 'crm' };
+    assert.equal(recordOpens(() => store.query(activityPage, NOW)), 10);
+    const { total, facets } = store.query(activityPage, NOW);
+    assert.deepEqual([total, facets!.status.failure, facets!.status.success, facets!.status.warning], [24, 8, 16, 8]);
   });
 
   it('stats no record while the folder is unchanged (this process, and a new one from the index), and sees a new record at once', () => {
@@ -125,6 +143,7 @@ describe('history index (operationIndex.ts)', () => {
     assert.equal(recordStats(() => store.query({ size: 10 }, NOW)), 0, 'warm, unchanged folder');
     OperationIndex.forgetCached();
     assert.equal(recordStats(() => new OperationStore(state).query({ size: 10 }, NOW)), 0, 'a new process, the index written for this folder');
+    assert.equal(indexReads(indexFile, () => new OperationStore(state).query({ size: 10, page: 2 }, NOW)), 0, 'the index it read is kept for the next query');
     // Any writer creates, replaces or deletes a file: the folder changes, the next query looks again.
     const added = store.create({ ...recordAt(900), datastore: { ...recordAt(900).datastore, name: 'after-the-index' } });
     assert.equal(store.query({ datastore: 'after-the-index' }, NOW).items[0]?.id, added.id);

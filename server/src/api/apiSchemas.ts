@@ -29,6 +29,10 @@ export interface ListOperationsQuery {
   status?: ('running' | 'success' | 'warning' | 'failure' | 'aborted')[];
   datastore?: string;
   container?: string;
+  /** UTC days, `YYYY-MM-DD`: created in [from, to). */
+  from?: string;
+  to?: string;
+  facets?: boolean;
 }
 
 export function validateRunBody(body: unknown): RunOperationBody {

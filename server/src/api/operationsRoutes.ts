@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  activityQueryProblem, activityRange, checkRerun, checkResume, definitionProblem, deleteOperation, didYouMean, findDatastore, nearestNames, loadWorkspace, OperationStore, operationActivity, presentOperation, readProjectSettings, requestOperationAbort, settle, type OperationPage, type SyncOutcome, type Workspace,
+  activityQueryProblem, activityRange, checkRerun, checkResume, definitionProblem, deleteOperation, didYouMean, findDatastore, nearestNames, loadWorkspace, OperationStore, operationActivity, operationQueryProblem, presentOperation, readProjectSettings, requestOperationAbort, settle, type OperationPage, type SyncOutcome, type Workspace,
 } from '../core';
-import { validateActionBody, validateActivityQuery, validateListQuery, validateRunBody } from './apiSchemas';
+import { validateActionBody, validateActivityQuery, validateListQuery, validateRunBody, type ListOperationsQuery } from './apiSchemas';
 import { ApiError, readJsonBody, sendJson, sendNoContent } from './http';
 import type { SyncLauncher } from './syncLauncher';
 
@@ -12,7 +12,7 @@ import type { SyncLauncher } from './syncLauncher';
  * | route | answer |
  * |---|---|
  * | `POST /api/operations/run` | 202, the new operation (`Location` names it) |
- * | `GET /api/operations` | 200, a page: `{items, total, page, size, pages}` |
+ * | `GET /api/operations` | 200, a page: `{items, total, page, size, pages}`, and `facets` with `facets=true` |
  * | `GET /api/operations/activity?from=&to=&datastore=` | 200, operations per UTC day, totals, longest and failing ones |
  * | `GET /api/operations/{id}` | 200, the seed's page with that one operation |
  * | `POST /api/operations/{id}/abort` | 202, the operation (it ends `aborted` moments later) |
@@ -28,7 +28,7 @@ export async function routeOperations(request: IncomingMessage, response: Server
   const method = request.method ?? 'GET';
   if (path === '/api/operations') {
     allow(method, ['GET']);
-    return sendJson(response, 200, page(store(context).query(validateListQuery(url.searchParams), context.clock())));
+    return sendJson(response, 200, page(store(context).query(listQuery(url.searchParams), context.clock())));
   }
   if (path === '/api/operations/run') {
     allow(method, ['POST']);
@@ -112,8 +112,18 @@ function activity(params: URLSearchParams, context: RouteContext): ReturnType<ty
   return operationActivity(store(context).list(), query, now);
 }
 
+/** The list's query: the schema's rules, then the created range as the engine checks it (a real day, from not after to). */
+function listQuery(params: URLSearchParams): ListOperationsQuery {
+  const query = validateListQuery(params);
+  const problem = operationQueryProblem(query);
+  if (problem) throw new ApiError(400, 'invalid-query', problem);
+  return query;
+}
+
 function page(result: OperationPage): Record<string, unknown> {
-  return { items: result.items.map(presentOperation), total: result.total, page: result.page, size: result.size, pages: result.pages };
+  const shown: Record<string, unknown> = { items: result.items.map(presentOperation), total: result.total, page: result.page, size: result.size, pages: result.pages };
+  if (result.facets) shown.facets = result.facets;
+  return shown;
 }
 
 function operationId(text: string): number {

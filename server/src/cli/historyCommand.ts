@@ -1,5 +1,5 @@
 import {
-  describeSummary, durationMs, OperationStore, presentOperation, readProjectSettings, visible, type OperationQuery, type OperationRecord, type OperationResult,
+  describeSummary, durationMs, operationQueryProblem, OperationStore, presentOperation, readProjectSettings, visible, type OperationQuery, type OperationRecord, type OperationResult,
 } from '../core';
 import { CliError, colorsFor, writeJson, type CliIo, type OutputFormat } from './output';
 
@@ -13,6 +13,12 @@ export interface HistoryListOptions {
   status?: OperationResult[];
   type?: 'catalog' | 'sync';
   container?: string;
+  /** Created on or after this UTC day (`YYYY-MM-DD`). */
+  from?: string;
+  /** Created before this UTC day (`YYYY-MM-DD`, excluded). */
+  to?: string;
+  /** With `--format json`: the counts per status, type and datastore as well. */
+  facets?: boolean;
   search?: string;
   sort: 'created' | 'duration';
   order?: 'asc' | 'desc';
@@ -27,8 +33,12 @@ export function historyListCommand(io: CliIo, options: HistoryListOptions): numb
   const store = new OperationStore(readProjectSettings(options.root).project.stateDir);
   const query: OperationQuery = {
     search: options.search, sort: options.sort, order: options.order, type: options.type, status: options.status,
-    datastore: options.datastore, container: options.container, page: options.page ?? 1, size: options.limit,
+    datastore: options.datastore, container: options.container, from: options.from, to: options.to, facets: options.facets,
+    page: options.page ?? 1, size: options.limit,
   };
+  const problem = operationQueryProblem(query);
+  if (problem) throw new CliError(problem.replace(/^(from|to) must/, '--$1 must'));
+  if (options.facets && options.format !== 'json') throw new CliError('--facets is for --format json; the table shows one page of operations.');
   const page = store.query(query, options.now);
   if (options.format === 'json') {
     writeJson(io, { ...page, items: page.items.map(presentOperation) });
@@ -103,7 +113,7 @@ function progressText(record: OperationRecord): string {
 }
 
 function filtered(options: HistoryListOptions): boolean {
-  return Boolean(options.datastore || options.status?.length || options.type || options.container || options.search);
+  return Boolean(options.datastore || options.status?.length || options.type || options.container || options.search || options.from || options.to);
 }
 
 function summaryText(record: OperationRecord): string {

@@ -108,9 +108,15 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     .option('--status <results>', `only these results, comma-separated: ${OPERATION_RESULTS.join(', ')}`, parseResults)
     .addOption(new Option('--type <type>', 'only this operation type (a sync; the seed calls it catalog)').choices(['catalog', 'sync']))
     .option('--container <name>', 'only operations that changed or logged this container (table)')
+    .option('--from <day>', 'only operations created on or after this UTC day, YYYY-MM-DD')
+    .option('--to <day>', 'only operations created before this UTC day, YYYY-MM-DD (excluded: one day D is --from D --to D+1)')
+    .option('--facets', 'with --format json: also count the operations per status, type and datastore, each ignoring its own filter')
     .addOption(new Option('--sort <key>', 'order by').choices(['created', 'duration']).default('created'))
     .addOption(new Option('--order <order>', 'desc: newest or longest first').choices(['asc', 'desc']).default('desc'))
-    .action((opts: { limit: number; page: number; search?: string; datastore?: string; status?: OperationResult[]; type?: 'catalog' | 'sync'; container?: string; sort: 'created' | 'duration'; order: 'asc' | 'desc' }) => {
+    .action((opts: {
+      limit: number; page: number; search?: string; datastore?: string; status?: OperationResult[]; type?: 'catalog' | 'sync'; container?: string;
+      from?: string; to?: string; facets?: boolean; sort: 'created' | 'duration'; order: 'asc' | 'desc';
+    }) => {
       const { root, format } = common();
       exitCode = historyListCommand(io, { root, format, ...opts, now: clockOf(io.env)() });
     });

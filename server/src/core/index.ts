@@ -41,11 +41,14 @@ export { removeContainers, type RemoveRequest } from './sync/removeContainers';
 export { OperationStore } from './history/operationStore';
 export { type OperationRow } from './history/operationIndex';
 export { OPERATION_RESULTS, presentOperation, type OperationRecord, type OperationResult, type OperationSummary } from './history/operationRecord';
-export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, durationMs, queryOperations, type OperationPage, type OperationQuery } from './history/operationQuery';
 export {
-  activityLevel, activityQueryProblem, activityRange, ActivityQueryError, DEFAULT_ACTIVITY_LIMIT, isUtcDay, operationActivity,
+  DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, durationMs, operationQueryProblem, OperationQueryError, queryOperations, type OperationFacets, type OperationPage, type OperationQuery,
+} from './history/operationQuery';
+export {
+  activityLevel, activityQueryProblem, activityRange, ActivityQueryError, DEFAULT_ACTIVITY_LIMIT, operationActivity,
   type ActivityCounts, type ActivityDay, type ActivityOperation, type ActivityQuery, type OperationActivity,
 } from './history/activity';
+export { isUtcDay } from './history/utcDays';
 export {
   ActionRefused, checkRerun, checkResume, definitionProblem, deleteOperation, findDatastore, requestOperationAbort, settle,
   type ActionCheck, type ActionRefusal,
@@ -75,7 +78,7 @@ export type { CatalogView, FileEdit, FileLocation, TextEdit } from './language/c
 export { DocumentPartsAnalyzer } from './language/documentParts';
 export { completionsAt, type CompletionCandidate } from './language/completion';
 export { hoverAt, type HoverContent } from './language/hover';
-export { containerFields, containerPage, datastoreSummaries, scheduleSummaries, warmDatastore, type ContainerPage, type DatastoreSummary, type FieldSummary, type ScheduleSummary } from './language/catalogTree';
+export { containerFields, containerPage, datastoreSummaries, scheduleSummaries, snapshotFileLocator, warmDatastore, type ContainerPage, type DatastoreSummary, type FieldSummary, type ScheduleSummary } from './language/catalogTree';
 export { definitionAt, prepareRenameAt, referencesAt, renameAt, unknownDatastoreMessage, type RenameResult } from './language/navigation';
 export { documentSymbols, type CatalogSymbol } from './language/symbols';
 export { codeLenses, type CodeLensData } from './language/codeLenses';

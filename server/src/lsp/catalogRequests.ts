@@ -4,7 +4,7 @@ import {
   type CancellationToken, type ProgressToken, type WorkDoneProgressReporter, type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import {
-  activityQueryProblem, activityRange, checkRerun, checkResume, deleteOperation, MAX_PAGE_SIZE, OperationStore, operationActivity, planOverrideEdit, requestOperationAbort, triggeredBy, unknownDatastoreMessage,
+  activityQueryProblem, activityRange, checkRerun, checkResume, deleteOperation, MAX_PAGE_SIZE, OperationStore, operationActivity, operationQueryProblem, planOverrideEdit, snapshotFileLocator, requestOperationAbort, triggeredBy, unknownDatastoreMessage,
   type ActionCheck, type CatalogProject,
 } from '../core';
 import {
@@ -347,8 +347,22 @@ function listOperations(context: FeatureContext, params: ListOperationsParams): 
     return new ResponseError(ErrorCodes.InvalidParams, `size must be an integer from 1 to ${MAX_PAGE_SIZE}.`);
   }
   if (query.page !== undefined && !(Number.isInteger(query.page) && query.page >= 1)) return new ResponseError(ErrorCodes.InvalidParams, 'page must be an integer from 1.');
-  const page = new OperationStore(project.settings.stateDir).query(query, new Date());
-  return { ...page, items: page.items.map(toOperationItem) };
+  for (const key of ['from', 'to'] as const) {
+    if (query[key] !== undefined && typeof query[key] !== 'string') return new ResponseError(ErrorCodes.InvalidParams, `${key} must be a string.`);
+  }
+  if (query.facets !== undefined && typeof query.facets !== 'boolean') return new ResponseError(ErrorCodes.InvalidParams, 'facets must be a boolean.');
+  const problem = operationQueryProblem(query);
+  if (problem) return new ResponseError(ErrorCodes.InvalidParams, problem);
+  const now = new Date();
+  const page = new OperationStore(project.settings.stateDir).query(query, now);
+  // Each datastore's catalog is read once for the page, however many changes it lists.
+  const locators = new Map<string, ReturnType<typeof snapshotFileLocator>>();
+  const snapshotUriOf = (datastore: string, change: { name: string; kind?: string }): string | null => {
+    if (!locators.has(datastore)) locators.set(datastore, snapshotFileLocator(project, datastore));
+    const locate = locators.get(datastore);
+    return locate ? uriOf(locate(change.name, change.kind)) : null;
+  };
+  return { ...page, items: page.items.map((record) => toOperationItem(record, (change) => snapshotUriOf(record.datastore.name, change), now)) };
 }
 
 /** `catalog/operationActivity`: the engine's activity of one project (core/history/activity.ts). */

@@ -4,7 +4,7 @@ import {
   type CompletionItem, type Diagnostic, type DocumentSymbol, type Location, type Range, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import {
-  ProblemCode, type ActivityOperation as EngineActivityOperation, type CatalogSymbol, type CompletionCandidate, type FileLocation, type OperationActivity, type OperationRecord, type Problem, type SyncOutcomeView,
+  durationMs, ProblemCode, type ActivityOperation as EngineActivityOperation, type CatalogSymbol, type CompletionCandidate, type FileLocation, type OperationActivity, type OperationRecord, type Problem, type SyncOutcomeView,
 } from '../core';
 import type { ActivityOperation, ChangeAction, OperationActivityResult, OperationItem, SyncResult } from '../protocol/catalogProtocol';
 
@@ -130,8 +130,11 @@ export function toSyncResult(view: SyncOutcomeView): SyncResult {
   };
 }
 
-/** An operation record in the protocol's shape: camelCase, no internal fields. */
-export function toOperationItem(record: OperationRecord): OperationItem {
+/**
+ * An operation record in the protocol's shape: camelCase, no internal fields; `snapshotUriOf`
+ * gives each change its snapshot file (null when not known).
+ */
+export function toOperationItem(record: OperationRecord, snapshotUriOf: (change: OperationRecord['changes'][number]) => string | null, now: Date): OperationItem {
   return {
     id: record.id,
     type: record.type,
@@ -148,11 +151,12 @@ export function toOperationItem(record: OperationRecord): OperationItem {
     recreate: record.recreate,
     forcePrune: record.force_prune ?? false,
     progress: record.progress,
+    durationMs: durationMs(record, now),
     checkpoint: record.checkpoint ?? null,
     resumedAt: record.resumed_at ?? null,
     summary: record.summary,
     // Records are local files: an action this engine does not know is passed on as it is.
-    changes: record.changes.map((change) => ({ ...change, action: change.action as ChangeAction })),
+    changes: record.changes.map((change) => ({ ...change, action: change.action as ChangeAction, snapshotUri: snapshotUriOf(change) })),
     logs: record.logs,
   };
 }

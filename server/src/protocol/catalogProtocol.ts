@@ -41,6 +41,11 @@ export interface ContainerChange {
   kind?: string;
   /** What happened, in short sentences (`field phone added (TEXT)`). */
   details?: string[];
+  /**
+   * The snapshot file of this container (where it was, for a removed or pruned one), filled by
+   * catalog/listOperations; null when not known (its datastore is no longer defined).
+   */
+  snapshotUri?: string | null;
 }
 
 /** A message an operation logged: a permission gap, an unreadable file, an override that cannot apply. */
@@ -127,6 +132,12 @@ export interface ListOperationsParams extends ProjectScoped {
   datastore?: string;
   /** Operations that changed or logged this container (table). */
   container?: string;
+  /** Operations created on or after this UTC day, `YYYY-MM-DD` (included). */
+  from?: string;
+  /** Operations created before this UTC day, `YYYY-MM-DD` (excluded): one day D is `from: D, to: D+1`. */
+  to?: string;
+  /** true: the result also carries `facets`, the counts a filter panel shows. */
+  facets?: boolean;
   /** 1-based page of `size` items (default 1 and 50; at most 1,000 per page). */
   page?: number;
   size?: number;
@@ -138,6 +149,22 @@ export interface ListOperationsResult {
   page: number;
   size: number;
   pages: number;
+  /** Present when the params asked for `facets`. */
+  facets?: OperationFacets;
+}
+
+/**
+ * Counts for a filter panel, as faceted search counts them: each dimension counts the operations
+ * matching every other filter of the params (search, container, from and to included) and
+ * ignores its own, so the status counts are what each status would find with the other filters.
+ */
+export interface OperationFacets {
+  /** Every result, 0 included. */
+  status: Record<OperationResult, number>;
+  /** Every operation is a sync (`catalog`, also called `sync`). */
+  type: { catalog: number };
+  /** The datastores with at least one operation, sorted by name. */
+  datastores: { name: string; count: number }[];
 }
 
 /** One operation of the history (the seed's Operation Detail). */
@@ -160,6 +187,8 @@ export interface OperationItem {
   recreate: boolean;
   forcePrune: boolean;
   progress: { done: number; total: number | null; phase?: 'discovering' | 'writing' | 'finished' };
+  /** Working time in ms: start to end (a resumed operation leaves out the time it stood aborted); a running one until the answer was made. */
+  durationMs: number;
   /** Where an aborted operation stopped writing; null before writing started. */
   checkpoint: { written: number; total: number } | null;
   resumedAt: string | null;

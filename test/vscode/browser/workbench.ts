@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { ARTIFACTS_DIR, fileSafe } from '../launch/paths';
 
 export const SCREENSHOTS_DIR = path.join(ARTIFACTS_DIR, 'screenshots');
@@ -407,6 +407,32 @@ export class Workbench {
       && (await diff.locator('.editor.original .view-lines .view-line').count()) > 0
       && (await diff.locator('.editor.modified .view-lines .view-line').count()) > 0,
     'a diff editor (.monaco-diff-editor) with text on both sides in the active editor group', timeoutMs);
+  }
+
+  // ---- webviews ---------------------------------------------------------------------------
+
+  /**
+   * The content of the webview that holds `selector` (a webview is an iframe in an iframe: the
+   * host frame VS Code owns, and `#active-frame` with the extension's page).
+   */
+  async webviewFrame(selector: string, timeoutMs = WAIT_MS): Promise<Frame> {
+    let found: Frame | undefined;
+    await this.waitFor(async () => {
+      for (const frame of this.page.frames()) {
+        if (frame.name() !== 'active-frame' && !frame.url().includes('fake.html')) continue;
+        if (await frame.locator(selector).count().catch(() => 0)) {
+          found = frame;
+          return true;
+        }
+      }
+      return false;
+    }, `a webview showing ${selector}`, timeoutMs);
+    return found!;
+  }
+
+  /** The webview host frames' locator (for what sits around the extension's page). */
+  webviewHost(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready');
   }
 
   // ---- evidence ----------------------------------------------------------------------------

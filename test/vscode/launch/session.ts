@@ -32,6 +32,8 @@ export interface SessionOptions {
    * is then ignored. For benchmarks over a large prepared catalog (bench/vscode.bench.ts).
    */
   workspaceFolder?: string;
+  /** Runs on the fresh workspace copy before code-server starts (e.g. to give it an operation history). */
+  prepare?: (workspace: string) => void;
   /** Passed to Workbench.open (e.g. an init script to add before the page navigates). */
   open?: Omit<OpenOptions, 'name'>;
 }
@@ -51,6 +53,7 @@ export async function startSession(options: SessionOptions): Promise<VsCodeSessi
   };
   let server: CodeServer | undefined;
   try {
+    options.prepare?.(workspace);
     server = await startCodeServer(options.bin, {
       name: options.name,
       workspace,

@@ -67,3 +67,24 @@ export function removeWorkspaceFile(relative: string): void {
 export function containerNames(nodes: CatalogNode[]): string[] {
   return nodes.flatMap((n) => (n.kind === 'container' ? [n.item.name] : []));
 }
+
+/** `a`, `b`, … `aa`, `ab`…: distinct letter-only names, so no two files group into one container. */
+function letters(n: number): string {
+  let out = '';
+  let i = n;
+  do {
+    out = String.fromCharCode(97 + (i % 26)) + out;
+    i = Math.floor(i / 26) - 1;
+  } while (i >= 0);
+  return `t${out}`;
+}
+
+/**
+ * A file store of `files` one-line CSV files with letter-only names (none group), defined as
+ * `name`: enough work that a sync is still running when a test aborts it, even with a warm worker.
+ */
+export async function bulkDatastore(api: CatalogExtensionApi, name: string, files = 8000): Promise<DatastoreNode> {
+  for (let i = 0; i < files; i++) writeWorkspaceFile(`data/${name}/${letters(i)}.csv`, `id,${letters(i)}_value\n1,2\n`);
+  writeWorkspaceFile(`datastores/${name}.yaml`, `kind: Datastore\nname: ${name}\ntype: dfs\nroot: ../data/${name}\nextensions: [csv]\n`);
+  return datastoreNode(api, name);
+}

@@ -55,6 +55,21 @@ describe('packaged extension (installed from its VSIX)', function () {
     assert.deepEqual(names, ['analytics', 'landing', 'shop_db']);
   });
 
+  it('shows the Activity panel from the installed bundle (its webview loads and asks for data)', async function () {
+    const api = await catalogApi();
+    const asked: string[] = [];
+    const listener = api.activity.onDidPost((m) => asked.push(m.type));
+    try {
+      await vscode.commands.executeCommand('catalogAsCode.showActivity');
+      // The webview posts ready only once its script ran: loaded from the extension's dist/webview.
+      await waitFor(() => asked.includes('init') && asked.includes('runs') && asked.includes('activity'), 'the Activity webview to load and ask for its data', 30_000);
+      assert.match(api.activity.webview?.html ?? '', new RegExp(`${EXTENSION_ID.split('.')[1]}-[^/]+/dist/webview/activity\\.js`));
+    } finally {
+      listener.dispose();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   for (const [datastore, driver] of [['shop_db', 'SQLite'], ['analytics', 'DuckDB']] as const) {
     it(`syncs ${datastore} (${driver}) with the packaged native driver`, async function () {
       const api = await catalogApi();

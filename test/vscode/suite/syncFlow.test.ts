@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { previewUri } from '../../../client/src/sync/previewDocuments';
-import { catalogApi, datastoreNode, filesUnder, historyFiles, previewDiffTabs, writeWorkspaceFile } from './catalogApi';
+import { bulkDatastore, catalogApi, filesUnder, historyFiles, previewDiffTabs, writeWorkspaceFile } from './catalogApi';
 import { waitFor, workspaceFile } from './helpers';
 
 const NO_PRUNE = { prune: false, recreate: false };
@@ -74,10 +74,7 @@ describe('sync flow: preview, apply, cancel', function () {
 
   it('records a sync whose progress is cancelled as aborted, and resumes it', async () => {
     const api = await catalogApi();
-    // Enough files that the sync is still running when it is cancelled.
-    for (let i = 0; i < 3000; i++) writeWorkspaceFile(`data/bulk/${letters(i)}.csv`, `id,${letters(i)}_value\n1,2\n`);
-    writeWorkspaceFile('datastores/bulk.yaml', 'kind: Datastore\nname: bulk\ntype: dfs\nroot: ../data/bulk\nextensions: [csv]\n');
-    const bulk = await datastoreNode(api, 'bulk');
+    const bulk = await bulkDatastore(api, 'bulk');
     const cancel = new vscode.CancellationTokenSource();
     const started = new Promise<void>((resolve) => {
       const listener = api.server.onDidChangeOperation((event) => {
@@ -102,13 +99,3 @@ describe('sync flow: preview, apply, cancel', function () {
   });
 });
 
-/** `a`, `b`, … `aa`, `ab`…: distinct letter-only names, so no two files group into one container. */
-function letters(n: number): string {
-  let out = '';
-  let i = n;
-  do {
-    out = String.fromCharCode(97 + (i % 26)) + out;
-    i = Math.floor(i / 26) - 1;
-  } while (i >= 0);
-  return `t${out}`;
-}

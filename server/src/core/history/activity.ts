@@ -1,5 +1,6 @@
 import { durationMs } from './operationQuery';
 import type { OperationRecord, OperationResult } from './operationRecord';
+import { DAY_MS, dayKeyOf, dayRangeProblem, dayStart, isUtcDay, utcDayOf } from './utcDays';
 
 /**
  * The seed's Activity insights, computed once for every host (`cac history activity`,
@@ -119,11 +120,9 @@ export const MAX_ACTIVITY_DAYS = 3660;
 
 /** Why a query cannot be answered (a message for the user), or undefined when it can. */
 export function activityQueryProblem(query: ActivityQuery): string | undefined {
-  for (const key of ['from', 'to'] as const) {
-    if (!isUtcDay(query[key])) return `${key} must be a date as YYYY-MM-DD (a UTC day), not ${JSON.stringify(String(query[key]).slice(0, 40))}.`;
-  }
+  const problem = dayRangeProblem(query, true);
+  if (problem) return problem;
   const days = (dayStart(query.to) - dayStart(query.from)) / DAY_MS;
-  if (days < 0) return `from (${query.from}) is after to (${query.to}); to is the day after the last one shown.`;
   if (days > MAX_ACTIVITY_DAYS) return `The range ${query.from} to ${query.to} is ${days} days; ask for at most ${MAX_ACTIVITY_DAYS}.`;
   if (query.limit !== undefined && !(Number.isInteger(query.limit) && query.limit >= 0 && query.limit <= 1000)) return 'limit must be an integer from 0 to 1000.';
   return undefined;
@@ -148,38 +147,10 @@ export function activityLevel(count: number, maxPerDay: number): ActivityDay['le
   return Math.min(4, Math.max(1, Math.ceil((count / maxPerDay) * 4))) as ActivityDay['level'];
 }
 
-/** `YYYY-MM-DD` of a real calendar day. */
-export function isUtcDay(text: unknown): text is string {
-  if (typeof text !== 'string' || !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text)) return false;
-  const ms = dayStart(text);
-  return Number.isFinite(ms) && dayKeyOf(ms) === text;
-}
-
-const DAY_MS = 86_400_000;
 const RESULT_KEYS: ReadonlySet<string> = new Set<OperationResult>(['running', 'success', 'warning', 'failure', 'aborted']);
 
 function emptyCounts(): ActivityCounts {
   return { total: 0, running: 0, success: 0, warning: 0, failure: 0, aborted: 0 };
-}
-
-/** Milliseconds of a day's UTC midnight (NaN for a malformed day). */
-function dayStart(day: string): number {
-  return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
-}
-
-function dayKeyOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-/**
- * The UTC day of a record's timestamp. The engine writes `YYYY-MM-DDTHH:MM:SS.ssssssZ`, whose
- * first ten characters are the day; anything else (an offset, a hand-edited file) is parsed.
- */
-function utcDayOf(timestamp: string): string {
-  if (typeof timestamp !== 'string') return '';
-  if (timestamp.length >= 20 && timestamp.charCodeAt(10) === 84 /* T */ && timestamp.charCodeAt(timestamp.length - 1) === 90 /* Z */) return timestamp.slice(0, 10);
-  const ms = Date.parse(timestamp);
-  return Number.isFinite(ms) ? dayKeyOf(ms) : '';
 }
 
 /** The `limit` entries with the largest key, largest first; ties by the higher (newer) id. */

@@ -78,7 +78,12 @@ export class OperationIndex {
 
   /** One summary per readable record, newest (highest file number) first. */
   rows(): IndexedRow[] {
-    const cache = caches.get(this.folder) ?? this.load();
+    let cache = caches.get(this.folder);
+    if (!cache) {
+      // Kept at once: an unchanged folder answers from it below without passing through the rescan that stores it.
+      cache = this.load();
+      caches.set(this.folder, cache);
+    }
     const folderStat = fs.statSync(this.folder, { throwIfNoEntry: false });
     const folderStamp = folderStat ? { mtimeMs: folderStat.mtimeMs, ino: folderStat.ino } : undefined;
     if (folderStamp && cache.folderStamp && cache.folderStamp.mtimeMs === folderStamp.mtimeMs && cache.folderStamp.ino === folderStamp.ino

@@ -1,9 +1,12 @@
-import type { OperationRecord, OperationResult } from './operationRecord';
+import { compareText } from '../text/order';
+import { OPERATION_RESULTS, type OperationRecord, type OperationResult } from './operationRecord';
+import { dayRangeProblem, utcDayOf } from './utcDays';
 
 /**
  * The seed's Activity list: search by operation id, sort by created date or duration, filter by
- * operation type, status and table (container), one page at a time. The same function answers
- * `cac history list` and `GET /api/operations`, so both always agree.
+ * operation type, status, table (container) and created UTC days, one page at a time, with the
+ * facet counts a filter panel shows. The same function answers `cac history list`,
+ * `GET /api/operations` and `catalog/listOperations`, so they always agree.
  */
 export function queryOperations(records: readonly OperationRecord[], query: OperationQuery, now: Date): OperationPage {
   return selectOperations(records, query, now, touchesContainer);
@@ -26,29 +29,71 @@ export interface QueryableOperation {
   triggered_by: string;
 }
 
-/** `queryOperations` over any operation shape; `touches` answers the container filter. */
+/**
+ * `queryOperations` over any operation shape; `touches` answers the container filter. One pass
+ * over the records filters them and, when the query asks for facets, counts them: a record that
+ * misses one of the faceted filters (type, status, datastore) still counts in that filter's facet.
+ * Throws an {@link OperationQueryError} for a query `operationQueryProblem` refuses.
+ */
 export function selectOperations<T extends QueryableOperation>(records: readonly T[], query: OperationQuery, now: Date, touches: (record: T, container: string) => boolean): Page<T> {
+  const problem = operationQueryProblem(query);
+  if (problem) throw new OperationQueryError(problem);
   const search = query.search?.trim().toLowerCase();
   const statuses = query.status && query.status.length > 0 ? new Set(query.status) : undefined;
-  const matching = records.filter((record) => {
-    if (query.type !== undefined && !OPERATION_TYPES_OF_RECORD.includes(query.type)) return false;
-    if (statuses && !statuses.has(record.result)) return false;
-    if (query.datastore !== undefined && record.datastore.name !== query.datastore && String(record.datastore.id) !== query.datastore) return false;
-    if (search && !matchesSearch(record, search)) return false;
-    if (query.container !== undefined && !touches(record, query.container)) return false;
-    return true;
-  });
+  const typeMisses = query.type !== undefined && !OPERATION_TYPES_OF_RECORD.includes(query.type);
+  const { from, to } = query;
+  const counting = query.facets === true;
+  const status = counting ? emptyStatusCounts() : undefined;
+  const datastores = new Map<string, number>();
+  let catalog = 0;
+  const matching: T[] = [];
+  for (const record of records) {
+    const statusMisses = statuses !== undefined && !statuses.has(record.result);
+    const datastoreMisses = query.datastore !== undefined && record.datastore.name !== query.datastore && String(record.datastore.id) !== query.datastore;
+    const misses = Number(typeMisses) + Number(statusMisses) + Number(datastoreMisses);
+    // Missing two faceted filters, a record counts nowhere: the costlier filters below are not asked.
+    if (misses > (counting ? 1 : 0)) continue;
+    if (from !== undefined || to !== undefined) {
+      const day = utcDayOf(record.created);
+      if (day === '' || (from !== undefined && day < from) || (to !== undefined && day >= to)) continue;
+    }
+    if (search && !matchesSearch(record, search)) continue;
+    if (query.container !== undefined && !touches(record, query.container)) continue;
+    if (misses === 0) matching.push(record);
+    if (!status) continue;
+    if (!statusMisses && !datastoreMisses) catalog++;
+    if (!typeMisses && !datastoreMisses && Object.hasOwn(status, record.result)) status[record.result]++;
+    if (!typeMisses && !statusMisses && typeof record.datastore.name === 'string') datastores.set(record.datastore.name, (datastores.get(record.datastore.name) ?? 0) + 1);
+  }
   const descending = (query.order ?? 'desc') === 'desc';
   const key = query.sort === 'duration' ? (r: T): number => durationMs(r, now) : (r: T): number => Date.parse(r.created);
-  const sorted = [...matching].sort((a, b) => {
-    const difference = key(a) - key(b);
+  // Each key computed once, not twice per comparison: a duration parses two timestamps.
+  const keyed = matching.map((record) => ({ record, key: key(record) }));
+  keyed.sort((a, b) => {
+    const difference = a.key - b.key;
     // Ties (same millisecond, same duration) fall back to the id, which is the creation order.
-    return (difference !== 0 ? difference : a.id - b.id) * (descending ? -1 : 1);
+    return (difference !== 0 ? difference : a.record.id - b.record.id) * (descending ? -1 : 1);
   });
+  const sorted = keyed.map((entry) => entry.record);
   const size = query.size ?? DEFAULT_PAGE_SIZE;
   const page = query.page ?? 1;
-  return { items: sorted.slice((page - 1) * size, page * size), total: sorted.length, page, size, pages: Math.ceil(sorted.length / size) };
+  const result: Page<T> = { items: sorted.slice((page - 1) * size, page * size), total: sorted.length, page, size, pages: Math.ceil(sorted.length / size) };
+  if (status) {
+    const byName = [...datastores].map(([name, count]) => ({ name, count })).sort((a, b) => compareText(a.name, b.name));
+    result.facets = { status, type: { catalog }, datastores: byName };
+  }
+  return result;
 }
+
+/**
+ * Why a query cannot be answered (a message for the user), or undefined when it can: its created
+ * range is checked as the Activity's is (utcDays.ts), either end optional.
+ */
+export function operationQueryProblem(query: Pick<OperationQuery, 'from' | 'to'>): string | undefined {
+  return dayRangeProblem(query);
+}
+
+export class OperationQueryError extends Error {}
 
 export interface OperationQuery {
   /** Matches an operation id exactly, or a part of the datastore, schedule or triggered-by text. */
@@ -62,6 +107,12 @@ export interface OperationQuery {
   datastore?: string;
   /** Operations that changed this container or logged about it. */
   container?: string;
+  /** First UTC day of `created`, `YYYY-MM-DD`, included (as the Activity's range). */
+  from?: string;
+  /** The UTC day after the last one of `created`, `YYYY-MM-DD`, excluded: one day D is from D to D+1. */
+  to?: string;
+  /** Also count the operations per status, type and datastore (`Page.facets`). */
+  facets?: boolean;
   /** 1-based. */
   page?: number;
   size?: number;
@@ -76,6 +127,22 @@ export interface Page<T> {
   page: number;
   size: number;
   pages: number;
+  /** Present when the query asked for facets. */
+  facets?: OperationFacets;
+}
+
+/**
+ * A filter panel's counts, as faceted search counts: each dimension counts the operations that
+ * match every other filter of the query (search, container and created range included) and
+ * ignores its own, so a panel shows what choosing another value would find.
+ */
+export interface OperationFacets {
+  /** Every result, 0 included. */
+  status: Record<OperationResult, number>;
+  /** Every operation is a sync (`catalog`, also called `sync`). */
+  type: { catalog: number };
+  /** The datastores with at least one operation, by name. */
+  datastores: { name: string; count: number }[];
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -92,6 +159,10 @@ export function durationMs(record: Pick<QueryableOperation, 'start_time' | 'end_
 }
 
 const OPERATION_TYPES_OF_RECORD: readonly string[] = ['catalog', 'sync'];
+
+function emptyStatusCounts(): Record<OperationResult, number> {
+  return Object.fromEntries(OPERATION_RESULTS.map((result) => [result, 0])) as Record<OperationResult, number>;
+}
 
 function matchesSearch(record: QueryableOperation, search: string): boolean {
   if (/^#?[0-9]+$/.test(search)) return record.id === Number(search.replace('#', ''));

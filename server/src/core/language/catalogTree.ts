@@ -5,7 +5,7 @@ import { nextRuns } from '../definitions/scheduleTiming';
 import type { OperationRecord } from '../history/operationRecord';
 import type { QueryableOperation } from '../history/operationQuery';
 import type { IdentifierInfo } from '../model';
-import { datastoreSnapshotDir } from '../snapshots/fileNames';
+import { datastoreSnapshotDir, snapshotFileOf } from '../snapshots/fileNames';
 import { compareByName } from '../text/order';
 import type { CatalogView } from './catalogView';
 import { describeTiming } from './scheduleText';
@@ -94,6 +94,24 @@ export interface IdentifierSummary {
   field: string | null;
   strategy: string;
   source: 'detected' | 'override';
+}
+
+/**
+ * Where one datastore's snapshot files are, or were, by container (absolute paths): the file its
+ * catalog lists for a container it has, else the file the naming scheme gives the name
+ * (snapshots/fileNames.ts), where a removed or pruned container's snapshot was. A file store's
+ * containers (`kind` file, or of a file store when the kind is not known) mirror their folders.
+ * Undefined when the datastore is no longer defined. The catalog is read once per call, so a
+ * history page locates every change of a datastore with one lookup each.
+ */
+export function snapshotFileLocator(view: CatalogView, datastore: string): ((container: string, kind?: string) => string) | undefined {
+  const definition = view.workspace.datastores.find((d) => d.name === datastore);
+  if (!definition) return undefined;
+  const state = view.snapshots.catalogState(view.snapshots.snapshotsDir, datastore);
+  const dir = state?.dir ?? datastoreSnapshotDir(view.workspace.project.snapshotsDir, datastore);
+  const listed = new Map((state?.index.containers ?? []).map((entry) => [entry.name, entry.file]));
+  const fileStore = storeTypeOf(definition.type) === 'dfs';
+  return (container, kind) => path.join(dir, listed.get(container) ?? snapshotFileOf(container, kind === undefined ? fileStore : kind === 'file'));
 }
 
 /** One container's fields, each marked where it serves as an identifier; undefined when the container has no snapshot. */

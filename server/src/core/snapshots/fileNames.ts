@@ -42,6 +42,14 @@ export function assignSnapshotFiles(names: readonly string[], existing: Readonly
   return assigned;
 }
 
+/**
+ * The file this scheme gives a container with no other name contending for its file: where the
+ * snapshot of a container no longer listed (removed, pruned) was, short of a collision suffix.
+ */
+export function snapshotFileOf(name: string, nested: boolean): string {
+  return assignSnapshotFiles([name], new Map(), () => nested).get(name)!;
+}
+
 /** The file (without `.yaml`) this scheme gives a name, before collision handling. */
 function preferredBase(name: string, nested: boolean): string {
   if (!nested) return encodeSnapshotBase(name);
