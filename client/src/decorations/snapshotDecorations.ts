@@ -9,6 +9,9 @@ const BADGES: Record<SnapshotChange['change'], { badge: string; color: string; t
   deleted: { badge: 'D', color: 'gitDecoration.deletedResourceForeground', tooltip: 'Snapshot deleted since the last commit' },
 };
 
+/** More badge changes than this are announced as one "everything changed" event. */
+const MAX_NAMED_CHANGES = 500;
+
 /** The scheme of the Datastores tree's container rows: decorated by this provider only, never by git's. */
 const TREE_SCHEME = 'catalog-snapshot';
 
@@ -66,9 +69,15 @@ export class SnapshotDecorations implements vscode.FileDecorationProvider, vscod
         this.server.log.debug(`Snapshot changes not loaded: ${(error as Error).message}`);
       }
     }
-    const touched = new Set([...this.changes.keys(), ...next.keys()]);
+    // Only the files whose badge changed: a sync that added 20,000 snapshots keeps them added
+    // across reloads, and an event naming each of them again floods the extension host.
+    const touched: string[] = [];
+    for (const [uri, change] of next) if (this.changes.get(uri)?.change !== change.change) touched.push(uri);
+    for (const uri of this.changes.keys()) if (!next.has(uri)) touched.push(uri);
     this.changes = next;
-    this.changedEmitter.fire([...touched].flatMap((uri) => [vscode.Uri.parse(uri), treeResourceUri(uri)]));
+    if (touched.length === 0) return;
+    // Past a few hundred, "everything changed" is one event and VS Code asks only for what it shows.
+    this.changedEmitter.fire(touched.length > MAX_NAMED_CHANGES ? undefined : touched.flatMap((uri) => [vscode.Uri.parse(uri), treeResourceUri(uri)]));
   }
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {

@@ -62,6 +62,8 @@ const model = {
   /** The heatmap square that holds the keyboard focus. */
   focusDay: undefined as string | undefined,
   changesShown: CHANGES_SHOWN,
+  /** What each running operation is doing now, from the live notifications (`staging`, `describing`…). */
+  phases: new Map<number, string>(),
   /** When the last runs or detail answer arrived: running operations count on from there. */
   receivedAt: Date.now(),
   /** The operation whose Delete asks for confirmation. */
@@ -166,6 +168,8 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       const row = model.runs?.items.find((item) => item.id === params.operationId);
       const live = row && row.result === params.result && params.result === 'running';
       if (row && params.progress) row.progress = { ...row.progress, done: params.progress.done, total: params.progress.total };
+      if (params.progress?.phase && params.result === 'running') model.phases.set(params.operationId, params.progress.phase);
+      else if (params.result !== 'running') model.phases.delete(params.operationId);
       if (!live) scheduleRefresh();
       break;
     }
@@ -411,7 +415,9 @@ function statusIcon(result: OperationResult): TemplateResult {
 function progress(item: OperationItem, compact: boolean): TemplateResult {
   if (item.result !== 'running') return finishedProgress(item);
   const { done, total } = item.progress;
-  const text = total ? `${formatCount(done)} / ${formatCount(total)}` : `${formatCount(done)}`;
+  const phase = model.phases.get(item.id) ?? item.progress.phase;
+  const counted = total ? `${formatCount(done)} / ${formatCount(total)}` : done > 0 ? formatCount(done) : '';
+  const text = [phase, counted].filter(Boolean).join(' ') || 'starting';
   const elapsed = formatDuration(elapsedMs(item, model.receivedAt, Date.now()));
   return html`<div class=${classMap({ progress: true, compact })}>
     <vscode-progress-bar .value=${total ? done : undefined} .max=${total ?? 1} ?indeterminate=${!total} aria-label=${`Progress: ${text}`}></vscode-progress-bar>
@@ -420,7 +426,8 @@ function progress(item: OperationItem, compact: boolean): TemplateResult {
 
 /** A finished operation's bar: full when it completed, where it stopped when aborted or failed. */
 function finishedProgress(item: OperationItem): TemplateResult {
-  const stopped = item.checkpoint ?? (item.progress.total ? { written: item.progress.done, total: item.progress.total } : null);
+  // Only a checkpoint says how far the writes got: other progress counts what discovery read.
+  const stopped = item.checkpoint;
   const complete = item.result === 'success' || item.result === 'warning';
   const text = complete ? 'Completed' : stopped ? `Stopped at ${formatCount(stopped.written)} of ${formatCount(stopped.total)}` : item.result === 'failure' ? 'Failed before writing' : 'Stopped before writing';
   return html`<div class="progress">

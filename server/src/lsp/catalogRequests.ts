@@ -275,7 +275,7 @@ async function runJob(
 }
 
 /** `catalog/operationChanged` for an operation this server runs: once started, then its progress at most every 250 ms. */
-function operationNotifier(context: FeatureContext, datastore: string): { started(operationId: number): void; progressed(p: { done: number; total?: number }): void } {
+function operationNotifier(context: FeatureContext, datastore: string): { started(operationId: number): void; progressed(p: { done: number; total?: number; phase?: string }): void } {
   let operationId: number | undefined;
   let last = 0;
   const send = (params: OperationChangedParams): void => void context.connection.sendNotification(OperationChangedNotification.method, params);
@@ -290,7 +290,7 @@ function operationNotifier(context: FeatureContext, datastore: string): { starte
       const now = Date.now();
       if (operationId === undefined || now - last < OPERATION_PROGRESS_MS) return;
       last = now;
-      send({ operationId, datastore, result: 'running', progress: { done: p.done, total: p.total ?? null } });
+      send({ operationId, datastore, result: 'running', progress: { done: p.done, total: p.total ?? null, ...(p.phase ? { phase: p.phase } : {}) } });
     },
   };
 }

@@ -223,7 +223,8 @@ export interface OperationChangedParams {
   operationId: number;
   datastore: string;
   result: OperationResult;
-  progress?: { done: number; total: number | null };
+  /** `phase`: what the sync is counting (`listing`, `describing`, `staging`, `writing`…), when this server runs it. */
+  progress?: { done: number; total: number | null; phase?: string };
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Frame, Locator } from 'playwright-core';
+import { writeBulkDefinition, writeBulkFiles } from '../launch/bulkStore';
 import { writeShopHistory, type ShopHistory } from '../launch/shopHistory';
 import { browserSession } from './browserSession';
 
@@ -176,12 +177,42 @@ describe('Activity view in the browser (code-server + Chromium)', function () {
     await waitRows('every datastore again', (r) => new Set(r.map((t) => t.split('\t')[2])).size > 1);
   });
 
+  it('shows a running sync live with its progress bar and aborts it from the detail', async function () {
+    this.timeout(150_000);
+    const workspace = browser.session.workspace;
+    writeBulkDefinition(workspace, 'bulk');
+    await browser.workbench.refreshUntilRow('Datastores', 'bulk');
+    // Twice the files of the Operations view's abort test: the detail is a click further away.
+    writeBulkFiles(workspace, 'bulk', 20_000);
+    await browser.workbench.clickContextAction('Datastores', 'bulk', 'Sync Now');
+    // The row appears from the server's notifications with its progress bar; abort it at once
+    // from its detail (the sync takes seconds), then look at the running row and the pending abort.
+    const row = frame.locator('tr.run', { hasText: 'bulk' }).first();
+    await row.locator('vscode-progress-bar').waitFor({ timeout: 60_000 });
+    await row.click();
+    await frame.locator('.detail .actions vscode-button[data-action="abort"]').click();
+    await browser.workbench.screenshot('running');
+    assert.match(await row.locator('.progress-text').innerText().catch(() => 'aborted already'), /^(\w+ )?([\d,]+( \/ [\d,]+)? )?· [\d.]+ (ms|s)$|^starting · |aborted already/);
+    await browser.workbench.waitFor(async () => (await row.innerText()).includes('Aborted'), 'the row to turn aborted', 45_000);
+    const actions = (await frame.locator('.detail .actions vscode-button').allInnerTexts()).map((a) => a.trim());
+    assert.deepEqual(actions, ['Resume', 'Rerun', 'Delete']);
+    assert.match(await frame.locator('table.params').innerText(), /Stopped (at [\d,]+ of 20,000|before writing)/);
+  });
+
   it('follows the dark theme', async function () {
     this.timeout(60_000);
     await browser.workbench.runCommand('Preferences: Toggle between Light/Dark Themes');
     await browser.workbench.waitFor(async () => frame.evaluate<boolean>("document.body.classList.contains('vscode-dark')"), 'the webview to switch to the dark theme');
     await runRows().nth(2).click();
     await browser.workbench.screenshot('dark');
+  });
+
+  it('follows a high contrast theme', async function () {
+    this.timeout(60_000);
+    await browser.workbench.runCommand('Preferences: Color Theme');
+    await browser.workbench.pickQuickPickItem('Dark High Contrast');
+    await browser.workbench.waitFor(async () => frame.evaluate<boolean>("document.body.classList.contains('vscode-high-contrast')"), 'the webview to switch to high contrast');
+    await browser.workbench.screenshot('high-contrast');
   });
 
   it('logged no Content Security Policy violation', function () {

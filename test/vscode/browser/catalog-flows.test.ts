@@ -9,15 +9,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { BULK_FILES, writeBulkDefinition, writeBulkFiles } from '../launch/bulkStore';
 import { browserSession } from './browserSession';
 
 /**
  * Files of the slow sync: enough, and wide enough, that it is still running when Abort is clicked
  * (about 5 s for the CLI on an idle machine; 40 MB, written in about 1 s).
  */
-const BULK_FILES = 10_000;
-const BULK_COLUMNS = 40;
-const BULK_ROWS = 3;
 
 describe('Catalog flows in the browser: browse, override, preview and apply, abort (code-server + Chromium)', function () {
   const browser = browserSession({ name: 'catalog-flows', trust: 'trusted' });
@@ -131,20 +129,10 @@ describe('Catalog flows in the browser: browse, override, preview and apply, abo
     this.timeout(120_000);
     const workspace = browser.session.workspace;
     // The definition first: VS Code's file watcher, flooded by the 10,000 data files, may miss it.
-    fs.writeFileSync(path.join(workspace, 'datastores', 'bulk.yaml'), 'kind: Datastore\nname: bulk\ntype: dfs\nroot: ../data/bulk\nextensions: [csv]\n');
+    writeBulkDefinition(workspace, 'bulk');
     // The view does not follow definitions written outside the editor: Refresh, as a person would.
-    let nextRefresh = 0;
-    await browser.workbench.waitFor(async () => {
-      if ((await browser.workbench.rowLabels('Datastores')).includes('bulk')) return true;
-      if (Date.now() >= nextRefresh) {
-        nextRefresh = Date.now() + 2_000;
-        await browser.workbench.clickViewTitleAction('Datastores', 'Refresh');
-      }
-      return false;
-    }, 'the datastore bulk (datastores/bulk.yaml) in the Datastores view after Refresh', 30_000);
-    // Git need not list the bulk files (the Source Control view would work through 10,000 of them).
-    fs.appendFileSync(path.join(workspace, '.git', 'info', 'exclude'), 'data/bulk/\n');
-    writeBulkFiles(path.join(workspace, 'data', 'bulk'));
+    await browser.workbench.refreshUntilRow('Datastores', 'bulk');
+    writeBulkFiles(workspace, 'bulk');
     await browser.workbench.screenshot('12-bulk-datastore');
 
     await browser.workbench.clickContextAction('Datastores', 'bulk', 'Sync Now');
@@ -199,18 +187,3 @@ function filesUnder(dir: string): Map<string, string> {
   return out;
 }
 
-/** BULK_FILES CSV files with distinct letter-only names (`rowsaaa.csv`…): no two group into one container. */
-function writeBulkFiles(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const header = Array.from({ length: BULK_COLUMNS }, (_, c) => `col_${letters(c)}`).join(',');
-  const row = Array.from({ length: BULK_COLUMNS }, (_, c) => (c % 3 === 0 ? String(c * 1.5) : `text ${c}`)).join(',');
-  const text = `${header}\n${`${row}\n`.repeat(BULK_ROWS)}`;
-  for (let i = 0; i < BULK_FILES; i++) fs.writeFileSync(path.join(dir, `rows${letters(i)}.csv`), text);
-}
-
-/** `aaa`, `aab`, … (up to 26³ names): three letters, so every name has the same length and no digit. */
-function letters(n: number): string {
-  let out = '';
-  for (let i = 0, rest = n; i < 3; i++, rest = Math.floor(rest / 26)) out = String.fromCharCode(97 + (rest % 26)) + out;
-  return out;
-}

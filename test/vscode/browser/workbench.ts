@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { ARTIFACTS_DIR, fileSafe } from '../launch/paths';
 
 export const SCREENSHOTS_DIR = path.join(ARTIFACTS_DIR, 'screenshots');
@@ -127,6 +127,19 @@ export class Workbench {
     const action = header.locator(`.actions .action-label[aria-label^="${cssString(actionTitle)}"]`).first();
     await this.waitVisible(action, `the title action "${actionTitle}" of the "${viewName}" view`);
     await action.click();
+  }
+
+  /** Clicks the view's Refresh every 2 s until a row labelled `label` shows (a file written outside the editor). */
+  async refreshUntilRow(viewName: string, label: string, timeoutMs = 30_000): Promise<void> {
+    let nextRefresh = 0;
+    await this.waitFor(async () => {
+      if ((await this.rowLabels(viewName)).includes(label)) return true;
+      if (Date.now() >= nextRefresh) {
+        nextRefresh = Date.now() + 2_000;
+        await this.clickViewTitleAction(viewName, 'Refresh');
+      }
+      return false;
+    }, `a row "${label}" in the "${viewName}" view after Refresh`, timeoutMs);
   }
 
   /** Rows of a view's tree (all rendered ones). */
@@ -428,11 +441,6 @@ export class Workbench {
       return false;
     }, `a webview showing ${selector}`, timeoutMs);
     return found!;
-  }
-
-  /** The webview host frames' locator (for what sits around the extension's page). */
-  webviewHost(): FrameLocator {
-    return this.page.frameLocator('iframe.webview.ready');
   }
 
   // ---- evidence ----------------------------------------------------------------------------
