@@ -77,6 +77,14 @@ describe('language server: catalog/listOperations (range, facets, snapshot files
     assert.deepEqual(retired.changes, [{ name: 'ledger', action: 'changed', kind: 'table', snapshotUri: null }]);
   });
 
+  it('leaves out changes and logs for a runs list (summaryOnly), keeping the summary and the duration', async () => {
+    const full = (await list({ datastore: 'shop', order: 'asc' })).items;
+    const rows = (await list({ datastore: 'shop', order: 'asc', summaryOnly: true })).items;
+    assert.deepEqual(rows.map((o) => [o.id, o.changes, o.logs]), full.map((o) => [o.id, [], []]));
+    assert.deepEqual(rows.map((o) => [o.summary, o.durationMs]), full.map((o) => [o.summary, o.durationMs]));
+    assert.ok(full[0]!.changes.length > 0 && full.every((o) => Number.isInteger(o.durationMs) && o.durationMs >= 0));
+  });
+
   it('refuses a malformed or reversed range and a facets that is not a boolean as invalid params', async () => {
     const refused = async (params: object, message: RegExp): Promise<void> => {
       await assert.rejects(client.request(ListOperationsRequest.method, params), (error: { code: number; message: string }) => {
@@ -89,5 +97,6 @@ describe('language server: catalog/listOperations (range, facets, snapshot files
     await refused({ to: 20260301 }, /^to must be a string/);
     await refused({ from: '2026-03-04', to: '2026-03-01' }, /^from \(2026-03-04\) is after to \(2026-03-01\)/);
     await refused({ facets: 'yes' }, /^facets must be a boolean/);
+    await refused({ summaryOnly: 1 }, /^summaryOnly must be a boolean/);
   });
 });

@@ -14,15 +14,15 @@ function days(from: string, count: number): ActivityDay[] {
 
 describe('Activity view (webview logic)', () => {
   it('asks the server for a heatmap day as the UTC range [day, day + 1), across month and year ends', () => {
-    assert.deepEqual(runsQueryParams({ ...QUERY, day: '2026-12-31' }), { sort: 'created', order: 'desc', page: 1, size: 50, facets: true, from: '2026-12-31', to: '2027-01-01' });
+    assert.deepEqual(runsQueryParams({ ...QUERY, day: '2026-12-31' }), { sort: 'created', order: 'desc', page: 1, size: 50, facets: true, summaryOnly: true, from: '2026-12-31', to: '2027-01-01' });
     assert.equal(nextUtcDay('2028-02-28'), '2028-02-29');
     assert.equal(nextUtcDay('2026-03-28'), '2026-03-29', 'no daylight-saving shift: days are UTC');
   });
 
   it('sends only the filters that are set, trimmed', () => {
     const params = runsQueryParams({ ...QUERY, search: '  42 ', status: ['failure', 'warning'], container: ' orders ', datastore: 'shop_db', type: 'catalog', sort: 'duration', order: 'asc', page: 3 });
-    assert.deepEqual(params, { sort: 'duration', order: 'asc', page: 3, size: 50, facets: true, search: '42', status: ['failure', 'warning'], type: 'catalog', datastore: 'shop_db', container: 'orders' });
-    assert.deepEqual(Object.keys(runsQueryParams({ ...QUERY, search: '   ', container: '' })).sort(), ['facets', 'order', 'page', 'size', 'sort']);
+    assert.deepEqual(params, { sort: 'duration', order: 'asc', page: 3, size: 50, facets: true, summaryOnly: true, search: '42', status: ['failure', 'warning'], type: 'catalog', datastore: 'shop_db', container: 'orders' });
+    assert.deepEqual(Object.keys(runsQueryParams({ ...QUERY, search: '   ', container: '' })).sort(), ['facets', 'order', 'page', 'size', 'sort', 'summaryOnly']);
   });
 
   it('offers the seed\'s actions for each status', () => {

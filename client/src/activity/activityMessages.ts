@@ -66,10 +66,13 @@ export function actionsFor(result: OperationResult): OperationAction[] {
   }
 }
 
-/** The `catalog/listOperations` parameters of a runs query: a heatmap day is the range [day, day + 1). */
+/**
+ * The `catalog/listOperations` parameters of a runs query: a heatmap day is the range
+ * [day, day + 1); rows need no changes or logs (the detail asks for its operation).
+ */
 export function runsQueryParams(query: RunsQuery): Omit<ListOperationsParams, 'projectUri'> {
   const params: Omit<ListOperationsParams, 'projectUri'> = {
-    sort: query.sort, order: query.order, page: query.page, size: query.size, facets: true,
+    sort: query.sort, order: query.order, page: query.page, size: query.size, facets: true, summaryOnly: true,
   };
   const search = query.search.trim();
   if (search) params.search = search;

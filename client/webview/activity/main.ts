@@ -66,6 +66,8 @@ const model = {
   phases: new Map<number, string>(),
   /** When the last runs or detail answer arrived: running operations count on from there. */
   receivedAt: Date.now(),
+  /** Whether `detail` holds the operation's changes and logs (a row of the runs list has none). */
+  detailLoaded: false,
   /** The operation whose Delete asks for confirmation. */
   confirmDelete: undefined as number | undefined,
 };
@@ -110,8 +112,10 @@ function select(id: number | undefined): void {
   saved.selected = id;
   model.changesShown = CHANGES_SHOWN;
   save();
+  // The row's summary shows at once; its changes and logs come with the detail.
   model.detail = id === undefined ? undefined : model.runs?.items.find((item) => item.id === id);
-  if (id !== undefined && model.detail === undefined) requestDetail(id);
+  model.detailLoaded = false;
+  if (id !== undefined) requestDetail(id);
   update();
 }
 
@@ -149,10 +153,6 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       model.runs = message.result;
       model.receivedAt = Date.now();
       model.error = undefined;
-      if (saved.selected !== undefined) {
-        const fresh = message.result.items.find((item) => item.id === saved.selected);
-        if (fresh) model.detail = fresh;
-      }
       break;
     case 'activity':
       if (message.seq !== latest.activity) return;
@@ -161,13 +161,16 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     case 'detail':
       if (message.seq !== latest.detail) return;
       model.detail = message.item;
+      model.detailLoaded = true;
       model.receivedAt = Date.now();
       break;
     case 'operationChanged': {
       const { params } = message;
       const row = model.runs?.items.find((item) => item.id === params.operationId);
       const live = row && row.result === params.result && params.result === 'running';
-      if (row && params.progress) row.progress = { ...row.progress, done: params.progress.done, total: params.progress.total };
+      for (const shown of [row, model.detail?.id === params.operationId ? model.detail : undefined]) {
+        if (shown && params.progress) shown.progress = { ...shown.progress, done: params.progress.done, total: params.progress.total };
+      }
       if (params.progress?.phase && params.result === 'running') model.phases.set(params.operationId, params.progress.phase);
       else if (params.result !== 'running') model.phases.delete(params.operationId);
       if (!live) scheduleRefresh();
@@ -517,8 +520,7 @@ function detail(): TemplateResult {
       .value=${saved.detailFilter} @input=${(e: Event) => { saved.detailFilter = (e.target as HTMLInputElement).value; save(); update(); }}>
       <vscode-icon slot="content-before" name="filter"></vscode-icon>
     </vscode-textfield>
-    ${changesSection(item)}
-    ${logsSection(item)}`;
+    ${model.detailLoaded ? html`${changesSection(item)}${logsSection(item)}` : html`<vscode-progress-bar indeterminate aria-label="Loading the changes and logs"></vscode-progress-bar>`}`;
 }
 
 function included(item: OperationItem, kind: 'table' | 'view'): string {

@@ -350,11 +350,14 @@ function listOperations(context: FeatureContext, params: ListOperationsParams): 
   for (const key of ['from', 'to'] as const) {
     if (query[key] !== undefined && typeof query[key] !== 'string') return new ResponseError(ErrorCodes.InvalidParams, `${key} must be a string.`);
   }
-  if (query.facets !== undefined && typeof query.facets !== 'boolean') return new ResponseError(ErrorCodes.InvalidParams, 'facets must be a boolean.');
+  for (const key of ['facets', 'summaryOnly'] as const) {
+    if (query[key] !== undefined && typeof query[key] !== 'boolean') return new ResponseError(ErrorCodes.InvalidParams, `${key} must be a boolean.`);
+  }
+  const { summaryOnly, ...engineQuery } = query;
   const problem = operationQueryProblem(query);
   if (problem) return new ResponseError(ErrorCodes.InvalidParams, problem);
   const now = new Date();
-  const page = new OperationStore(project.settings.stateDir).query(query, now);
+  const page = new OperationStore(project.settings.stateDir).query(engineQuery, now);
   // Each datastore's catalog is read once for the page, however many changes it lists.
   const locators = new Map<string, ReturnType<typeof snapshotFileLocator>>();
   const snapshotUriOf = (datastore: string, change: { name: string; kind?: string }): string | null => {
@@ -362,6 +365,7 @@ function listOperations(context: FeatureContext, params: ListOperationsParams): 
     const locate = locators.get(datastore);
     return locate ? uriOf(locate(change.name, change.kind)) : null;
   };
+  if (summaryOnly) return { ...page, items: page.items.map((record) => toOperationItem({ ...record, changes: [], logs: [] }, () => null, now)) };
   return { ...page, items: page.items.map((record) => toOperationItem(record, (change) => snapshotUriOf(record.datastore.name, change), now)) };
 }
 

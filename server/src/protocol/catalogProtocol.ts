@@ -138,6 +138,12 @@ export interface ListOperationsParams extends ProjectScoped {
   to?: string;
   /** true: the result also carries `facets`, the counts a filter panel shows. */
   facets?: boolean;
+  /**
+   * true: the items leave out `changes` and `logs` (empty arrays; `summary` still counts the
+   * changes), so a runs list stays small when a sync changed 20,000 containers. Ask for one
+   * operation (`search: '#12'`) to get them.
+   */
+  summaryOnly?: boolean;
   /** 1-based page of `size` items (default 1 and 50; at most 1,000 per page). */
   page?: number;
   size?: number;

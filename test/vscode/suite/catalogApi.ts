@@ -81,10 +81,29 @@ function letters(n: number): string {
 
 /**
  * A file store of `files` one-line CSV files with letter-only names (none group), defined as
- * `name`: enough work that a sync is still running when a test aborts it, even with a warm worker.
+ * `name`: enough work that a sync is still running when a test aborts it.
  */
 export async function bulkDatastore(api: CatalogExtensionApi, name: string, files = 8000): Promise<DatastoreNode> {
+  // Git need not list them (its extension would work through every untracked file).
+  fs.appendFileSync(workspaceFile('.git/info/exclude'), `data/${name}/\n`);
   for (let i = 0; i < files; i++) writeWorkspaceFile(`data/${name}/${letters(i)}.csv`, `id,${letters(i)}_value\n1,2\n`);
   writeWorkspaceFile(`datastores/${name}.yaml`, `kind: Datastore\nname: ${name}\ntype: dfs\nroot: ../data/${name}\nextensions: [csv]\n`);
-  return datastoreNode(api, name);
+  const node = await datastoreNode(api, name);
+  await extensionHostSettled();
+  return node;
+}
+
+/**
+ * Waits (at most 60 s) until this extension host's event loop runs on time again: thousands of
+ * files just written arrive as file events, and a notification queued behind them (an operation
+ * started) would reach a test only after the sync it announces has ended.
+ */
+export async function extensionHostSettled(): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let calm = 0;
+  while (calm < 5 && Date.now() < deadline) {
+    const start = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    calm = Date.now() - start < 150 ? calm + 1 : 0;
+  }
 }

@@ -88,7 +88,7 @@ describe('sync flow: preview, apply, cancel', function () {
     await started;
     cancel.cancel();
     const result = await running;
-    assert.equal(result?.result, 'aborted', result?.message ?? '');
+    assert.equal(result?.result, 'aborted', `the sync ended ${result?.result} after ${result?.durationMs} ms, before the cancel took effect: ${result?.message ?? ''}`);
     assert.ok(result?.operationId);
     api.operations.refresh();
     const node = (await api.operations.getChildren()).find((n) => n.kind === 'operation' && n.item.id === result.operationId);
