@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { HostMessage, RunsQuery, WebviewMessage } from '../../../client/src/activity/activityMessages';
 import type { CatalogExtensionApi } from '../../../client/src/extension';
 import type { OperationItem } from '../../../server/src/protocol/catalogProtocol';
-import { bulkDatastore, catalogApi, datastoreNode, writeWorkspaceFile } from './catalogApi';
+import { bulkDatastore, catalogApi, datastoreNode, removeBulkDatastore, writeWorkspaceFile } from './catalogApi';
 import { waitFor } from './helpers';
 
 type Reply<T extends HostMessage['type']> = Extract<HostMessage, { type: T }>;
@@ -179,9 +179,13 @@ describe('Activity view', function () {
     const result = await running;
     assert.equal(result?.result, 'aborted');
     assert.equal((await detail(id))?.result, 'aborted');
-    const resumed = await act('resume', id);
-    assert.ok(resumed.ok, JSON.stringify(resumed));
-    assert.ok(['success', 'warning'].includes((await detail(resumed.newOperationId ?? id))?.result ?? ''));
+    try {
+      const resumed = await act('resume', id);
+      assert.ok(resumed.ok, JSON.stringify(resumed));
+      assert.ok(['success', 'warning'].includes((await detail(resumed.newOperationId ?? id))?.result ?? ''));
+    } finally {
+      await removeBulkDatastore('activity_bulk');
+    }
   });
 });
 

@@ -83,7 +83,7 @@ function letters(n: number): string {
  * A file store of `files` one-line CSV files with letter-only names (none group), defined as
  * `name`: enough work that a sync is still running when a test aborts it.
  */
-export async function bulkDatastore(api: CatalogExtensionApi, name: string, files = 8000): Promise<DatastoreNode> {
+export async function bulkDatastore(api: CatalogExtensionApi, name: string, files = 4000): Promise<DatastoreNode> {
   // Git need not list them (its extension would work through every untracked file).
   fs.appendFileSync(workspaceFile('.git/info/exclude'), `data/${name}/\n`);
   for (let i = 0; i < files; i++) writeWorkspaceFile(`data/${name}/${letters(i)}.csv`, `id,${letters(i)}_value\n1,2\n`);
@@ -106,4 +106,10 @@ export async function extensionHostSettled(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
     calm = Date.now() - start < 150 ? calm + 1 : 0;
   }
+}
+
+/** Removes a bulk datastore's definition, data and snapshots, so later tests run on a workspace of the usual size. */
+export async function removeBulkDatastore(name: string): Promise<void> {
+  for (const relative of [`datastores/${name}.yaml`, `data/${name}`, `snapshots/${name}`]) fs.rmSync(workspaceFile(relative), { recursive: true, force: true });
+  await extensionHostSettled();
 }
