@@ -6,22 +6,12 @@ import activitySchema from '../../schemas/api/operation-activity.schema.json';
 import errorSchema from '../../schemas/api/error.schema.json';
 import { activityRecord, writeRecords } from '../helpers/activityRecords';
 import { removeCatalog, sqliteCatalog } from '../helpers/syncFixtures';
+import { conforms, type Answer } from '../helpers/apiAnswers';
 
 const NOW = new Date('2026-12-06T12:00:00.000Z');
 const ajv = new Ajv({ strict: false, allErrors: true });
 const validActivity = ajv.compile(activitySchema);
 const validError = ajv.compile(errorSchema);
-
-/** A plain boolean (not a type guard), so a checked answer keeps its `any` type. */
-function conforms(validate: (value: unknown) => boolean, value: unknown): boolean {
-  return validate(value);
-}
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
 
 describe('HTTP API: GET /api/operations/activity', function () {
   this.timeout(30_000);

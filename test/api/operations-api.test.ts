@@ -12,6 +12,7 @@ import operationSchema from '../../schemas/api/operation.schema.json';
 import pageSchema from '../../schemas/api/operation-page.schema.json';
 import { removeCatalog, sqliteCatalog } from '../helpers/syncFixtures';
 import { waitFor } from '../helpers/waitFor';
+import { conforms, type Answer } from '../helpers/apiAnswers';
 
 /** The seed's payloads, verbatim but for the placeholder (sync-operation.md, "API Payload Examples"). */
 const SEED_RUN = { type: 'catalog', datastore_id: 'shop', prune: false, recreate: false, include: ['table', 'view'] };
@@ -23,17 +24,6 @@ ajv.addSchema(operationSchema);
 const validPage = ajv.compile(pageSchema);
 const validOperation = ajv.getSchema('operation.schema.json')!;
 const validError = ajv.compile(errorSchema);
-
-/** A plain boolean (not a type guard), so a checked answer keeps its `any` type. */
-function conforms(validate: (value: unknown) => boolean, value: unknown): boolean {
-  return validate(value);
-}
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
 
 describe('HTTP API (cac serve), with a real HTTP client', function () {
   this.timeout(30_000);
