@@ -14,9 +14,32 @@ const entryPoints = {
   client: 'client/src/extension.ts',
 };
 
-await build({
-  entryPoints,
-  outdir: 'dist',
+// Object store connectors carry their cloud SDKs (several MB): each is a bundle of its own under
+// dist/connectors/, required on the first sync of such a datastore, so that starting the CLI or the
+// language server never parses an SDK that no datastore needs.
+const lazyConnectors = {
+  s3Connector: 'server/src/core/connectors/objectStore/s3/s3Connector.ts',
+  azureBlobConnector: 'server/src/core/connectors/objectStore/azure/azureBlobConnector.ts',
+  gcsConnector: 'server/src/core/connectors/objectStore/gcs/gcsConnector.ts',
+};
+const LAZY_IMPORT = new RegExp(`/(${Object.keys(lazyConnectors).join('|')})$`);
+
+/** Leaves `import('./s3Connector')` and the like as a require of the connector's bundle, `where` relative to the importing bundle. */
+function lazyConnectorsPlugin(where) {
+  return {
+    name: 'lazy-connectors',
+    setup(plugin) {
+      plugin.onResolve({ filter: LAZY_IMPORT }, (args) => {
+        const name = LAZY_IMPORT.exec(args.path)[1];
+        // A connector's own entry point is bundled as usual.
+        if (args.kind === 'entry-point') return undefined;
+        return { path: `${where}${name}.js`, external: true };
+      });
+    },
+  };
+}
+
+const nodeBuild = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -25,7 +48,10 @@ await build({
   external: ['better-sqlite3', '@duckdb/node-api', 'vscode'],
   define: { CAC_VERSION: JSON.stringify(version) },
   logLevel: 'warning',
-});
+};
+
+await build({ ...nodeBuild, entryPoints, outdir: 'dist', plugins: [lazyConnectorsPlugin('./connectors/')] });
+await build({ ...nodeBuild, entryPoints: lazyConnectors, outdir: 'dist/connectors', plugins: [lazyConnectorsPlugin('./')] });
 
 // The webviews run in VS Code's browser page: one script each, no Node, no remote loads. Their
 // stylesheets and the codicon font are copied beside them (the webview may load nothing else).

@@ -9,7 +9,7 @@ const REPO = path.resolve(__dirname, '..', '..');
 export const CLI = path.join(REPO, 'bin', 'cac.js');
 
 /** The bundles the binaries load. */
-const BUNDLES = ['cli.js', 'server.js', 'lspSyncWorker.js'].map((name) => path.join(REPO, 'dist', name));
+const BUNDLES = ['cli.js', 'server.js', 'lspSyncWorker.js', 'connectors/s3Connector.js', 'connectors/azureBlobConnector.js', 'connectors/gcsConnector.js'].map((name) => path.join(REPO, 'dist', name));
 
 let built = false;
 

@@ -69,7 +69,7 @@ describe('language server: completion and hover', function () {
 
     it('offers enum values with the property\'s documentation', async () => {
       const items = await complete('datastores/new.yaml', 'kind: Datastore\nname: fresh\ntype: |\n');
-      assert.deepEqual(labels(items), ['postgresql', 'mysql', 'mariadb', 'sqlite', 'duckdb', 'dfs']);
+      assert.deepEqual(labels(items), ['postgresql', 'mysql', 'mariadb', 'sqlite', 'duckdb', 'dfs', 's3', 'azure_blob', 'gcs']);
       const include = await complete('datastores/new.yaml', 'kind: Datastore\nname: fresh\ntype: sqlite\ninclude: [table, |]\n');
       assert.deepEqual(labels(include), ['table', 'view']);
       const globbing = await complete('datastores/new.yaml', 'kind: Datastore\nname: fresh\ntype: dfs\nglobbing: |\n');

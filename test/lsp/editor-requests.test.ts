@@ -103,13 +103,17 @@ describe('language server: the requests behind the editor\'s flows', function ()
 
   it('catalog/listDatastoreTypes: every registered type with its settings, required first, secrets marked', async () => {
     const { items } = await client.request<{ items: DatastoreTypeItem[] }>('catalog/listDatastoreTypes', {});
-    assert.deepEqual(items.map((t) => t.type), ['postgresql', 'mysql', 'mariadb', 'sqlite', 'duckdb', 'dfs']);
+    assert.deepEqual(items.map((t) => t.type), ['postgresql', 'mysql', 'mariadb', 'sqlite', 'duckdb', 'dfs', 's3', 'azure_blob', 'gcs']);
     const postgres = items.find((t) => t.type === 'postgresql')!;
     assert.deepEqual(postgres.settings.slice(0, 3).map((s) => [s.path.join('.'), s.required, s.kind]), [['connection.host', true, 'string'], ['connection.database', true, 'string'], ['connection.port', false, 'number']]);
     assert.deepEqual(postgres.settings.filter((s) => s.secret).map((s) => s.path.join('.')), ['connection.password']);
     assert.deepEqual(items.find((t) => t.type === 'sqlite')!.settings, [{ path: ['connection', 'path'], title: 'Path', required: true, secret: false, kind: 'path' }]);
     const dfs = items.find((t) => t.type === 'dfs')!;
     assert.deepEqual([dfs.storeType, dfs.settings[0]], ['dfs', { path: ['root'], title: 'Root', required: true, secret: false, kind: 'path' }]);
+    const s3 = items.find((t) => t.type === 's3')!;
+    assert.deepEqual([s3.storeType, s3.settings[0]!.path, s3.settings[0]!.required], ['dfs', ['bucket'], true]);
+    assert.deepEqual(s3.settings.filter((s) => s.secret).map((s) => s.path.join('.')), ['connection.access_key_id', 'connection.secret_access_key', 'connection.session_token']);
+    assert.deepEqual(items.find((t) => t.type === 'azure_blob')!.settings.filter((s) => s.secret).map((s) => s.path.join('.')).sort(), ['connection.account_key', 'connection.connection_string', 'connection.sas_token']);
   });
 
   describe('catalog/newDatastore', () => {

@@ -21,7 +21,7 @@ describe('datastore types (connectors/registry.ts)', () => {
   it('offers exactly the registered types as `type`, each with the keys it declares', () => {
     const schema = datastoreSchema() as { properties: Record<string, { enum?: string[] }>; definitions: { connection: { properties: object } } };
     assert.deepEqual(schema.properties.type!.enum, datastoreTypes().map((entry) => entry.type));
-    assert.deepEqual(schema.properties.type!.enum, ['postgresql', 'mysql', 'mariadb', 'sqlite', 'duckdb', 'dfs']);
+    assert.deepEqual(schema.properties.type!.enum, ['postgresql', 'mysql', 'mariadb', 'sqlite', 'duckdb', 'dfs', 's3', 'azure_blob', 'gcs']);
     for (const entry of datastoreTypes()) {
       for (const key of Object.keys(entry.schema.properties ?? {})) assert.ok(key in schema.properties, `${entry.type}: ${key}`);
       for (const key of Object.keys(entry.schema.connection ?? {})) assert.ok(key in schema.definitions.connection.properties, `${entry.type}: connection.${key}`);

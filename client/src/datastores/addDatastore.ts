@@ -99,7 +99,7 @@ export class DatastoreSetup {
       const key = setting.path.join('.');
       const title = `Add Datastore (3/3): ${name}, ${setting.title} (${index + 1}/${type.settings.length})`;
       if (setting.secret) {
-        const value = await this.askSecret(title, name, setting.title);
+        const value = await this.askSecret(title, name, setting.title, setting.path[setting.path.length - 1]!);
         if (value === undefined) return undefined;
         if (value) settings[key] = value;
         continue;
@@ -127,16 +127,16 @@ export class DatastoreSetup {
   }
 
   /** A secret is written only as `${env:VAR}`; its value, if given, goes to secret storage. Returns '' to skip. */
-  private async askSecret(title: string, name: string, what: string): Promise<string | undefined> {
+  private async askSecret(title: string, name: string, what: string, key: string): Promise<string | undefined> {
     const pick = await vscode.window.showQuickPick([
       { label: '$(key) Store the value in VS Code\'s secret storage', description: 'the definition references an environment variable', id: 'store' },
       { label: '$(symbol-variable) Reference an environment variable', description: 'set it in the environment of CI, the CLI and VS Code', id: 'env' },
-      { label: 'No password', id: 'none' },
+      { label: `No ${what.toLowerCase()}`, description: 'leave it out of the definition', id: 'none' },
     ], { title, placeHolder: `${what}: it never goes into a committed file`, ignoreFocusOut: true });
     if (!pick) return undefined;
     if (pick.id === 'none') return '';
     const variable = await vscode.window.showInputBox({
-      title, prompt: 'Environment variable name', value: `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_PASSWORD`, ignoreFocusOut: true,
+      title, prompt: 'Environment variable name', value: `${name}_${key}`.toUpperCase().replace(/[^A-Z0-9]/g, '_'), ignoreFocusOut: true,
       validateInput: (v) => (isVariableName(v) ? undefined : 'Letters, digits and _, not starting with a digit.'),
     });
     if (!variable) return undefined;

@@ -146,6 +146,9 @@ function printOutcome(io: CliIo, outcome: SyncOutcome, dryRun: boolean, colors: 
   }
   io.stdout.write(`${line} ${colors.dim(`(${operation}${(outcome.durationMs / 1000).toFixed(2)} s)`)}\n`);
   if (outcome.message) io.stdout.write(`  ${visible(outcome.message)}\n`);
+  // What an object store was asked (requests, bytes) is part of the summary: it is what a cloud bills.
+  const usage = outcome.logs.find((log) => log.code === 'store-usage');
+  if (usage) io.stdout.write(colors.dim(`  ${visible(usage.message)}\n`));
   const changed = (outcome.plan?.changes ?? []).filter((change) => change.action !== 'unchanged');
   for (const change of verbose ? changed : changed.slice(0, CHANGES_SHOWN)) {
     const described = describeChange(change);

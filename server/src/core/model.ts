@@ -82,6 +82,17 @@ export interface FileContainerInfo {
   hive_keys?: string[];
   /** Written by earlier versions; why files were grouped is now in the operation's log (`grouping`). */
   varying_tokens?: number[];
+  /**
+   * A lake table (Delta Lake, Apache Iceberg): the files are whichever its log or metadata names,
+   * and `version` is the one read (Delta: the newest log version; Iceberg: the number of the
+   * current metadata file, `v<N>.metadata.json` or `<N>-<uuid>.metadata.json`).
+   */
+  table?: LakeTableInfo;
+}
+
+export interface LakeTableInfo {
+  format: 'delta' | 'iceberg';
+  version: number;
 }
 
 /** A container as a connector discovered it, before identifiers are decided. */
@@ -140,6 +151,8 @@ export interface OperationLogEntry {
   file?: string;
   /** With code `globbed`: why the files of a file container are one container. */
   grouping?: FileGrouping;
+  /** With code `store-usage`: what the sync asked of an object store. */
+  usage?: { requests: number; bytes: number; retries: number };
 }
 
 /** Why files are one container: its pattern, what varies, how many files, which were read. */

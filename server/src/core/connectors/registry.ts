@@ -5,6 +5,9 @@ import { duckdbType } from './duckdb/datastoreType';
 import { mariadbType, mysqlType } from './mysql/datastoreType';
 import { postgresType } from './postgres/datastoreType';
 import { sqliteType } from './sqlite/datastoreType';
+import { azureBlobType } from './objectStore/azure/datastoreType';
+import { gcsType } from './objectStore/gcs/datastoreType';
+import { s3Type } from './objectStore/s3/datastoreType';
 
 /**
  * The datastore types, declared once. Everything that names a type comes from here: the `type:`
@@ -32,7 +35,7 @@ export function registerDatastoreType<Settings>(entry: DatastoreTypeEntry<Settin
   };
 }
 
-for (const entry of [postgresType, mysqlType, mariadbType, sqliteType, duckdbType, dfsType] as DatastoreTypeEntry[]) registerDatastoreType(entry);
+for (const entry of [postgresType, mysqlType, mariadbType, sqliteType, duckdbType, dfsType, s3Type, azureBlobType, gcsType] as DatastoreTypeEntry[]) registerDatastoreType(entry);
 
 /** Every registered type, in registration order. */
 export function datastoreTypes(): DatastoreTypeEntry[] {

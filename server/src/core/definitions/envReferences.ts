@@ -68,4 +68,4 @@ export function expandEnvReferences(value: string, env: Readonly<Record<string, 
 }
 
 /** Connection keys whose values are secrets and may only be references. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'secret', 'token', 'api_key', 'secret_access_key', 'private_key', 'passphrase']);
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'secret', 'token', 'api_key', 'access_key_id', 'secret_access_key', 'session_token', 'hmac_access_id', 'private_key', 'passphrase', 'account_key', 'sas_token', 'connection_string', 'hmac_secret']);

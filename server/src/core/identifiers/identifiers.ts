@@ -84,10 +84,11 @@ function singleIntegerPrimaryKey(fields: readonly FieldInfo[]): FieldInfo | unde
 }
 
 function detectPartition(container: DiscoveredContainer, incremental: IdentifierInfo): IdentifierInfo {
-  if (container.kind === 'file') return { field: FILE_LAST_MODIFIED, strategy: 'last_modified', source: 'detected' };
+  // A declared partition key wins, a lake table's included; other files are split by modification time.
   if (container.partition_key && container.partition_key.length > 0) {
     return { field: container.partition_key[0]!, fields: [...container.partition_key], strategy: 'partition_key', source: 'detected' };
   }
+  if (container.kind === 'file') return { field: FILE_LAST_MODIFIED, strategy: 'last_modified', source: 'detected' };
   // The ideal partition field is a NOT NULL datetime, preferably the incremental identifier itself.
   const notNullDates = container.fields.filter((f) => !f.nullable && isDateTimeFamily(typeFamily(f.type)));
   const preferred = notNullDates.find((f) => f.name === incremental.field) ?? rankTimestampFields(notNullDates)[0] ?? notNullDates[0];

@@ -24,6 +24,12 @@ export function renderSnapshot(snapshot: ContainerSnapshot): string {
     if (file.header !== undefined) out.push(`  header: ${file.header}`);
     if (file.hive_keys && file.hive_keys.length > 0) pushList(out, '  ', 'hive_keys', file.hive_keys.map(scalar));
     if (file.varying_tokens && file.varying_tokens.length > 0) pushList(out, '  ', 'varying_tokens', file.varying_tokens.map(String));
+    if (file.table) {
+      // A mapping, not flat keys: read back, it is the same value as the model's (diff.ts compares them as JSON).
+      out.push('  table:');
+      out.push(`    format: ${scalar(file.table.format)}`);
+      out.push(`    version: ${file.table.version}`);
+    }
   }
   if (snapshot.partition_key && snapshot.partition_key.length > 0) pushList(out, '', 'partition_key', snapshot.partition_key.map(scalar));
   if (snapshot.fields.length === 0) out.push('fields: []');

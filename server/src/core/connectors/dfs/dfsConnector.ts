@@ -1,11 +1,13 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { DiscoveredContainer, FieldInfo, FileContainerInfo, OperationLogEntry } from '../../model';
 import { ConnectorError, type Connector, type ConnectorTarget, type DiscoveryContext, type DiscoveryResult } from '../contract';
 import { formatOfExtension, snapshotFormat, type FileFormat } from './fileFormats';
-import type { FileStore, HiveListing, ListedFile } from './fileStore';
+import type { FileStore, HiveListing, ListedFile, StoreUsage } from './fileStore';
 import { describeVaryingParts, groupFolderFiles, type FileGroup } from './globbing';
 import { reconcileSchemas, type InferenceResult, type InferredFileSchema } from './inference';
+import { describeTable } from './lake/describeTable';
 import { LocalFileStore } from './localFileStore';
 import { SampleQueue, type SampleFile } from './sampleQueue';
 
@@ -27,6 +29,11 @@ export interface DfsSettings {
    * without, it applies in every folder.
    */
   patterns: string[];
+  /**
+   * What a lake table at the root itself is called (the root folder's or the prefix's last
+   * segment, or the bucket's name): every other container is named by its path below the root.
+   */
+  rootName?: string;
 }
 
 export type DfsTarget = ConnectorTarget<DfsSettings>;
@@ -44,7 +51,8 @@ export function openDfsConnector(datastore: DfsTarget): Connector {
     throw new ConnectorError(`The root folder '${root ?? ''}' of datastore '${datastore.name}' does not exist or is not a folder. Check 'root' (it is relative to the definition file).`, 'source-not-found');
   }
   return {
-    ...fileStoreConnector(store, datastore.settings),
+    // A lake table at the root itself is named after the root folder.
+    ...fileStoreConnector(store, { ...datastore.settings, rootName: path.basename(root!) }),
     // One listing of the root folder: a whole listing could take longer than a test should.
     check: async () => {
       let entries: string[];
@@ -65,7 +73,8 @@ export function fileStoreConnector(store: FileStore, settings: DfsSettings): Con
     check: async (signal) => {
       const listing = await store.list(new Set(settings.extensions), signal);
       const files = [...listing.folders.values()].reduce((n, found) => n + found.length, 0) + listing.hives.reduce((n, hive) => n + hive.files.length, 0);
-      return `The file store answers: ${files} file${files === 1 ? '' : 's'} of ${settings.extensions.join(', ')}.`;
+      const tables = listing.tables.length === 0 ? '' : ` and ${listing.tables.length} lake table${listing.tables.length === 1 ? '' : 's'}`;
+      return `The file store answers: ${files} file${files === 1 ? '' : 's'} of ${settings.extensions.join(', ')}${tables}.`;
     },
     close: async () => undefined,
   };
@@ -102,6 +111,7 @@ async function discover(store: FileStore, datastore: DfsSettings, context: Disco
   const units = [
     ...[...listing.folders.entries()].map(([folder, files]) => ({ key: folder, fingerprint: fingerprintOf(files), describe: () => describeFolder(sampleQueue, folder, files, datastore) })),
     ...listing.hives.map((hive) => ({ key: `hive:${hive.folder}:${hive.extension}`, fingerprint: fingerprintOf(hive.files, (f) => f.path), describe: () => describeHive(sampleQueue, hive, datastore) })),
+    ...listing.tables.map((table) => ({ key: `table:${table.folder}`, fingerprint: fingerprintOf(table.files), describe: () => describeTable(store, table, datastore, context.signal) })),
   ];
   const cachedOf = (i: number): FolderResult & { fingerprint: string } | undefined => {
     const cached = previous?.folders[units[i]!.key];
@@ -140,7 +150,24 @@ async function discover(store: FileStore, datastore: DfsSettings, context: Disco
   // Nothing changed: hand back the cache object that was read, so that writing it back is a
   // no-op the cache store recognises without serialising ~1 MB of JSON (connectorCache.ts).
   const cache = allCached && sameKeys(next.folders, previous!.folders) ? previous : next;
+  const usage = store.usage?.();
+  if (usage) logs.push(usageLog(usage));
   return { containers, complete: listing.complete, logs, unreadable, cache };
+}
+
+/** What the sync asked of an object store, in the operation's logs (and so in its summary everywhere). */
+function usageLog(usage: StoreUsage): OperationLogEntry {
+  const retried = usage.retries > 0 ? ` (${usage.retries} retried after throttling or a transient error)` : '';
+  return {
+    level: 'info', code: 'store-usage', usage,
+    message: `The object store answered ${usage.requests.toLocaleString('en-US')} request${usage.requests === 1 ? '' : 's'}${retried}; ${formatBytes(usage.bytes)} of objects were read.`,
+  };
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 function sameKeys(a: object, b: object): boolean {
@@ -165,14 +192,15 @@ function fingerprintOf<T extends ListedFile>(files: readonly T[], nameOf: (file:
   let names = '';
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
-    names += `${nameOf(file)}\u0000`;
+    // An object store's ETag changes with the content even where its time is rounded to seconds.
+    names += file.etag === undefined ? `${nameOf(file)}\u0000` : `${nameOf(file)}\u0001${file.etag}\u0000`;
     numbers[2 * i] = file.size;
     numbers[2 * i + 1] = file.mtimeMs;
   }
   return createHash('sha1').update(names).update(numbers).digest('hex');
 }
 
-interface FolderResult {
+export interface FolderResult {
   containers: DiscoveredContainer[];
   unreadable: string[];
   logs: OperationLogEntry[];

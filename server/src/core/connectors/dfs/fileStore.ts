@@ -37,6 +37,21 @@ export interface FileStore {
   open(file: string): Promise<OpenedFile>;
   /** The size, modification time and kind of one file; rejects with a `FileStoreError` (ENOENT, EACCES, …). */
   stat(file: string): Promise<FileStat>;
+  /**
+   * What this store has asked of its service so far (an object store's requests and the bytes
+   * of its answers), for the operation's summary; undefined for a local folder, where a read is
+   * not a request anyone pays for.
+   */
+  usage?(): StoreUsage;
+}
+
+export interface StoreUsage {
+  /** Requests sent, retries included: list pages, ranged reads, heads. */
+  requests: number;
+  /** Body bytes received from ranged reads (list pages not counted). */
+  bytes: number;
+  /** Requests answered with a throttling or transient error and retried. */
+  retries: number;
 }
 
 /** A file opened by `FileStore.open`. Several of its reads may be in flight at once. */
@@ -86,12 +101,16 @@ export interface ListedFile {
   name: string;
   size: number;
   mtimeMs: number;
+  /** An object store's entity tag: with the size, what says the object is unchanged (its time may be rounded). */
+  etag?: string;
 }
 
 export interface FileStoreListing {
   /** Folder (relative, `.` for the root) → its supported files, outside hive trees. */
   folders: Map<string, ListedFile[]>;
   hives: HiveListing[];
+  /** Lake tables (Delta, Iceberg): one container each; the files below them are in no other listing. */
+  tables: TableListing[];
   logs: OperationLogEntry[];
   /** False when a folder could not be read: a listing with holes must not drive a prune. */
   complete: boolean;
@@ -106,3 +125,33 @@ export interface HiveListing {
   /** Paths relative to `folder`, e.g. `year=2024/month=01/part-0.parquet`, sorted. */
   files: (ListedFile & { path: string; values: string[] })[];
 }
+
+/**
+ * A folder that holds a lake table: `_delta_log/` (Delta) or `metadata/` with `*.metadata.json` or
+ * `version-hint.text` (Iceberg). Its data files are the table's, never containers of their own.
+ */
+export interface TableListing {
+  /** The table's folder, relative (`.` when the root itself is the table). */
+  folder: string;
+  format: 'delta' | 'iceberg';
+  /**
+   * The table's log or metadata files (Delta: `_delta_log/*`; Iceberg: `metadata/*`), named by
+   * their path below `folder`, sorted: a change in them is what makes a resync read the table again.
+   */
+  files: ListedFile[];
+}
+
+/**
+ * Whether a subfolder makes its parent folder a lake table, from the subfolder's name and the
+ * names of the files directly in it: `_delta_log` with any file (Delta), `metadata` with a
+ * `*.metadata.json` or `version-hint.text` (Iceberg; a plain `metadata/` folder of CSV files is
+ * not a table). Shared by the local walk and the object stores' listings, so both agree.
+ */
+export function tableFormatOf(subfolder: string, fileNames: readonly string[]): TableListing['format'] | undefined {
+  if (subfolder === '_delta_log') return fileNames.length > 0 ? 'delta' : undefined;
+  if (subfolder === 'metadata' && fileNames.some((name) => name.endsWith('.metadata.json') || name === 'version-hint.text')) return 'iceberg';
+  return undefined;
+}
+
+/** The subfolder that holds a table's log or metadata. */
+export const TABLE_LOG_FOLDER: Readonly<Record<TableListing['format'], string>> = { delta: '_delta_log', iceberg: 'metadata' };

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { OperationLogEntry } from '../../model';
 import { compareText } from '../../text/order';
 import { extensionOf } from './fileFormats';
-import type { FileStoreListing, HiveListing, ListedFile } from './fileStore';
+import { TABLE_LOG_FOLDER, tableFormatOf, type FileStoreListing, type HiveListing, type ListedFile, type TableListing } from './fileStore';
 import { CLAIMED_BY_MAIN, CLAIMED_BY_WORKER, StatWorker, type StatBatchResult } from './statWorker';
 
 /**
@@ -59,12 +59,14 @@ const BATCH_SIZE = 512;
 interface WalkResult {
   folders: Map<string, ListedFile[]>;
   hiveGroups: HiveGroup[];
+  tableGroups: TableGroup[];
   complete: boolean;
 }
 
 function walkTree(root: string, extensions: ReadonlySet<string>, signal: AbortSignal, walk: Walk): WalkResult {
   const folders = new Map<string, ListedFile[]>();
   const hiveGroups: HiveGroup[] = [];
+  const tableGroups: TableGroup[] = [];
   let complete = true;
   const visited = new Set<string>();
   const rootStat = fs.statSync(root);
@@ -80,6 +82,17 @@ function walkTree(root: string, extensions: ReadonlySet<string>, signal: AbortSi
       continue;
     }
     const prefix = relative === '.' ? '' : `${relative}/`;
+    // A lake table is one container: none of its files or folders is walked.
+    const table = tableIn(entries, absolute, prefix, walk);
+    if (table === UNREADABLE_LOG) {
+      // Walking it as plain files would make a table's data files containers; nothing is pruned instead.
+      complete = false;
+      continue;
+    }
+    if (table) {
+      tableGroups.push({ ...table, folder: relative });
+      continue;
+    }
     const place: FolderPlace = { absolute, prefix };
     const files: ListedFile[] = [];
     const hiveFolders: string[] = [];
@@ -103,7 +116,64 @@ function walkTree(root: string, extensions: ReadonlySet<string>, signal: AbortSi
     if (files.length > 0) folders.set(relative, files);
     if (hiveFolders.length > 0) hiveGroups.push(walkHive(root, relative, hiveFolders, extensions, visited, walk, signal));
   }
-  return { folders, hiveGroups, complete };
+  return { folders, hiveGroups, tableGroups, complete };
+}
+
+/** A lake table found during the walk; its log files' stats are queued with the others. */
+interface TableGroup {
+  folder: string;
+  format: TableListing['format'];
+  /** The log subfolder's files, in readdir order; the queue index says where each stat result is. */
+  files: { index: number; listed: ListedFile }[];
+}
+
+/** What `tableIn` answers when a folder's `_delta_log` or `metadata` cannot be read. */
+const UNREADABLE_LOG = 'unreadable';
+
+/**
+ * The lake table a folder holds, by the rule the object stores' listings follow
+ * (`tableFormatOf`): a folder costs one more readdir only when it has a `_delta_log` or
+ * `metadata` subfolder. The log files are queued to be stat'ed like data files.
+ */
+function tableIn(entries: readonly fs.Dirent[], absolute: string, prefix: string, walk: Walk): Omit<TableGroup, 'folder'> | typeof UNREADABLE_LOG | undefined {
+  let delta = false;
+  let iceberg = false;
+  for (const entry of entries) {
+    const name = entry.name;
+    if (name === TABLE_LOG_FOLDER.delta) delta = entry.isDirectory();
+    else if (name === TABLE_LOG_FOLDER.iceberg) iceberg = entry.isDirectory();
+  }
+  if (!delta && !iceberg) return undefined;
+  // Delta first, as the object stores' listing decides when a folder has both.
+  for (const format of ['delta', 'iceberg'] as const) {
+    if (format === 'delta' ? !delta : !iceberg) continue;
+    const logFolder = TABLE_LOG_FOLDER[format];
+    const logAbsolute = absolute + path.sep + logFolder;
+    const logEntries = readFolder(logAbsolute, prefix + logFolder, walk);
+    if (!logEntries) return UNREADABLE_LOG;
+    // Files directly in it (`_delta_log/_sidecars/` holds no versions); hidden ones (Hadoop's `.*.crc`) are skipped as everywhere.
+    const names = logEntries.filter((entry) => entry.isFile() && !entry.name.startsWith('.')).map((entry) => entry.name);
+    if (tableFormatOf(logFolder, names) !== format) continue;
+    const place: FolderPlace = { absolute: logAbsolute, prefix: `${prefix}${logFolder}/` };
+    return {
+      format,
+      files: names.map((name) => {
+        const listed: ListedFile = { name, size: 0, mtimeMs: 0 };
+        return { index: walk.queue(place, listed), listed };
+      }),
+    };
+  }
+  return undefined;
+}
+
+/** A table's listing once its log files are stat'ed: named below the table's folder, sorted; files that failed to stat are left out (and logged). */
+function finishTable(group: TableGroup, walk: Walk): TableListing {
+  const logFolder = TABLE_LOG_FOLDER[group.format];
+  const files = group.files
+    .filter(({ index }) => !walk.failed(index))
+    .map(({ listed }) => ({ ...listed, name: `${logFolder}/${listed.name}` }))
+    .sort((a, b) => compareText(a.name, b.name));
+  return { folder: group.folder, format: group.format, files };
 }
 
 /**
@@ -374,7 +444,8 @@ class Walk {
     }
     const hives: HiveListing[] = [];
     for (const group of walked.hiveGroups) hives.push(...finishHive(group, this));
-    return { folders, hives, logs: this.mergedLogs(), complete: walked.complete };
+    const tables = walked.tableGroups.map((group) => finishTable(group, this)).sort((a, b) => compareText(a.folder, b.folder));
+    return { folders, hives, tables, logs: this.mergedLogs(), complete: walked.complete };
   }
 
   private mergedLogs(): OperationLogEntry[] {
