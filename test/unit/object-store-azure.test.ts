@@ -143,10 +143,10 @@ describe('azure_blob object store (real Azurite on loopback)', function () {
     const first = await sync(root, 'lake', {}, { env: ENV });
     assert.equal(first.result, 'success', first.message ?? JSON.stringify(first.logs));
     const usage = usageOf(first);
-    // 64 KiB of the big CSV, the small files whole, and three small reads per Parquet file.
+    // 64 KiB of the big CSV, the small files whole, and two small reads per Parquet file.
     assert.ok(usage.bytes < 128 * 1024 && usage.bytes * 20 < fixtureBytes, `${usage.bytes} of ${fixtureBytes} bytes read`);
-    // One list page, one read per text file, three per Parquet file (tail, marker, footer).
-    assert.deepEqual(usage, { requests: 1 + 6 + 3 * 3, bytes: usage.bytes, retries: 0 });
+    // One list page, one read per text file, two per Parquet file (tail, then footer).
+    assert.deepEqual(usage, { requests: 1 + 6 + 2 * 3, bytes: usage.bytes, retries: 0 });
     assert.ok(first.operation?.logs.some((log) => log.code === 'store-usage' && log.usage?.requests === usage.requests), 'the operation record holds the usage');
 
     const resync = await sync(root, 'lake', {}, { env: ENV });

@@ -11,10 +11,11 @@ import { emptyFile, type InferenceResult } from './result';
 import { quoteStructKey } from './json';
 
 /**
- * Infers the top-level columns of a Parquet file from two round trips to its store, on one opened
- * file: the 8-byte tail (footer length and closing marker, read relative to the end so the size
- * need not be known) with the 4-byte opening marker alongside, then the footer itself. Store
- * errors reject.
+ * Infers the top-level columns of a Parquet file from two reads, on one opened file: the 8-byte
+ * tail (footer length and closing marker, read relative to the end so the size need not be
+ * known), then the footer itself. On an object store each read is a ranged GET, a request billed
+ * and waited for: the opening marker is not read separately (a file cut off while being written
+ * lacks the closing one; the footer's decoding catches the rest). Store errors reject.
  */
 export async function inferParquetFile(store: FileStore, file: string): Promise<InferenceResult> {
   const opened = await store.open(file);
@@ -26,10 +27,10 @@ export async function inferParquetFile(store: FileStore, file: string): Promise<
 }
 
 async function inferOpenedParquet(opened: OpenedFile): Promise<InferenceResult> {
-  const [tail, head] = await Promise.all([opened.read({ last: 8 }), opened.read({ offset: 0, length: 4 })]);
+  const tail = await opened.read({ last: 8 });
   const size = tail.size;
   if (size === 0) return emptyFile();
-  const framing = footerLengthOf(tail.bytes, head.bytes, size);
+  const framing = footerLengthOf(tail.bytes, size);
   if (typeof framing !== 'number') return framing;
   // hyparquet wants the footer followed by its length and the closing magic.
   const footer = await opened.read({ offset: size - 8 - framing, length: framing + 8 });
@@ -41,18 +42,16 @@ async function inferOpenedParquet(opened: OpenedFile): Promise<InferenceResult> 
 
 /**
  * Checks the framing by hand, so that a hostile length cannot make us allocate: PAR1 + (column
- * chunks) + footer + 4-byte footer length + PAR1. Returns the footer's length, or the failure.
+ * chunks) + footer + 4-byte footer length + PAR1 (the closing half). Returns the footer's length,
+ * or the failure.
  */
-function footerLengthOf(tail: Uint8Array, head: Uint8Array, size: number): number | InferenceResult {
+function footerLengthOf(tail: Uint8Array, size: number): number | InferenceResult {
   if (size < 12) return malformed('This file is too short to be a Parquet file. Check that it was written completely.');
   const tailView = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
   if (tail.byteLength < 8 || tailView.getUint32(4, true) !== MAGIC) {
     return malformed('This file does not end with the Parquet marker, so it is not a Parquet file or was cut off while being written. Write it again.');
   }
   const footerLength = tailView.getUint32(0, true);
-  if (head.byteLength < 4 || new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true) !== MAGIC) {
-    return malformed('This file does not start with the Parquet marker, so it is not a Parquet file. Check the file extension.');
-  }
   if (footerLength === 0 || footerLength > size - 12 || footerLength > MAX_FOOTER_BYTES) {
     return malformed('The Parquet footer length recorded in this file is impossible, so the file is corrupt. Write it again.');
   }
