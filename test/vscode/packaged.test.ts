@@ -84,6 +84,10 @@ describe('packaged extension (VSIX built by npm run package, installed into code
       'extension/dist/client.js',
       'extension/dist/server.js',
       'extension/dist/lspSyncWorker.js',
+      // Object store connectors: bundles of their own, required on their first sync.
+      'extension/dist/connectors/s3Connector.js',
+      'extension/dist/connectors/azureBlobConnector.js',
+      'extension/dist/connectors/gcsConnector.js',
       'extension/dist/webview/activity.js',
       'extension/dist/webview/activity.css',
       'extension/dist/webview/codicon.css',
