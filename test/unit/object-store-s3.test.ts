@@ -114,11 +114,15 @@ describe('S3 file store (s3rver on loopback)', function () {
     assert.match(snapshotFiles(root, 'bucket').get('inventory.parquet.yaml') ?? '', /name: "?sku"?/);
   });
 
-  it('retries throttled requests (503 SlowDown) with backoff and counts them', async () => {
+  it('retries throttled requests (503 SlowDown, 429) with backoff and counts them', async () => {
     const clean = await sync(root, 'local');
     assert.notEqual(clean.result, 'failure');
     let n = 0;
-    proxy.intercept = () => (++n % 3 === 0 ? s3Error(503, 'SlowDown', 'Please reduce your request rate.') : undefined);
+    proxy.intercept = () => {
+      n++;
+      if (n % 6 === 0) return s3Error(429, 'TooManyRequests', 'Too many requests.');
+      return n % 3 === 0 ? s3Error(503, 'SlowDown', 'Please reduce your request rate.') : undefined;
+    };
     const outcome = await sync(root, 'bucket', {}, { env: ENV });
     assert.equal(outcome.result, clean.result, outcome.message ?? '');
     assert.ok(usageOf(outcome.logs).retries > 0);

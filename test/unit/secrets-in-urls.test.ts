@@ -44,6 +44,9 @@ describe('secrets inside URLs', () => {
     const record = new OperationStore(path.join(root, '.cac')).get(outcome.operationId!)!;
     assert.doesNotMatch(JSON.stringify(record) + (outcome.message ?? ''), /Secret|Other/);
     assert.equal(redactCredentials('connect postgresql://u:Secret@h/db?password=Other&x=1'), 'connect postgresql://u:***@h/db?password=***&x=1');
+    // Azure connection strings and SAS URLs.
+    assert.equal(redactCredentials('DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=c2VjcmV0==;EndpointSuffix=core.windows.net'), 'DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=***;EndpointSuffix=core.windows.net');
+    assert.equal(redactCredentials('BlobEndpoint=https://a.blob.core.windows.net;SharedAccessSignature=sv=2024&sig=abc'), 'BlobEndpoint=https://a.blob.core.windows.net;SharedAccessSignature=***&sig=***');
   });
 });
 

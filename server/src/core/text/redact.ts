@@ -24,4 +24,4 @@ const REFERENCE = '\u0000';
 /** `scheme://user:password@`: the password is everything up to the last `@` before the host. */
 const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s/]*)@/gi;
 /** `password=…` and its kin in a query string or a key=value connection string. */
-const SECRET_PARAMETER = /(^|[?&;\s])(password|passwd|pwd|pass|secret|token|api[_-]?key|access[_-]?key|sslpassword|sas|sig)=([^&;\s]*)/gi;
+const SECRET_PARAMETER = /(^|[?&;\s])(password|passwd|pwd|pass|secret|token|api[_-]?key|access[_-]?key|sslpassword|sas|sig|accountkey|sharedaccesssignature)=([^&;\s]*)/gi;
