@@ -5,7 +5,10 @@ import { isDateTimeFamily, isNumericFamily, typeFamily } from '../identifiers/fi
 export function containerFacts(snapshot: ContainerSnapshot, snapshotFile: string, grouping?: FileGrouping): string {
   const lines = [`**${snapshot.name}** · ${snapshot.kind.replace('_', ' ')} · ${snapshot.fields.length} field${snapshot.fields.length === 1 ? '' : 's'}`];
   if (snapshot.comment) lines.push('', snapshot.comment);
-  if (snapshot.file) {
+  if (snapshot.file?.table) {
+    const { format, version } = snapshot.file.table;
+    lines.push('', `${format === 'delta' ? 'Delta' : 'Iceberg'} table \`${snapshot.file.folder}\`, read at version ${version}`);
+  } else if (snapshot.file) {
     lines.push('', `Files: \`${snapshot.file.folder === '.' ? '' : `${snapshot.file.folder}/`}${snapshot.file.pattern}\` (${snapshot.file.format}${snapshot.file.globbed ? ', globbed' : ''})`);
   }
   if (grouping) lines.push('', ...groupingLines(grouping));
