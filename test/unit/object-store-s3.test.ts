@@ -114,6 +114,20 @@ describe('S3 file store (s3rver on loopback)', function () {
     assert.match(snapshotFiles(root, 'bucket').get('inventory.parquet.yaml') ?? '', /name: "?sku"?/);
   });
 
+  it('prunes an object removed from the bucket, and nothing when the listing fails', async () => {
+    await sync(root, 'bucket', {}, { env: ENV });
+    await s3.remove(BUCKET, `${PREFIX}logs/app.jsonl`);
+    const pruned = await sync(root, 'bucket', { prune: true }, { env: ENV });
+    assert.equal(pruned.plan?.changes.find((c) => c.name === 'logs/app.jsonl')?.action, 'pruned');
+    assert.ok(!snapshotFiles(root, 'bucket').has('logs/app.jsonl.yaml'));
+    const before = snapshotFiles(root, 'bucket');
+    proxy.intercept = (request) => (/[?&]list-type=2/.test(request.url) ? s3Error(500, 'InternalError', 'We encountered an internal error.') : undefined);
+    const failed = await sync(root, 'bucket', { prune: true }, { env: ENV });
+    assert.equal(failed.result, 'failure');
+    assert.match(failed.message ?? '', /kept failing \(HTTP 500 InternalError\) after retries/);
+    assert.deepEqual(snapshotFiles(root, 'bucket'), before);
+  });
+
   it('retries throttled requests (503 SlowDown, 429) with backoff and counts them', async () => {
     const clean = await sync(root, 'local');
     assert.notEqual(clean.result, 'failure');
