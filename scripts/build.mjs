@@ -14,10 +14,15 @@ const entryPoints = {
   client: 'client/src/extension.ts',
 };
 
-// Object store connectors carry their cloud SDKs (several MB): each is a bundle of its own under
-// dist/connectors/, required on the first sync of such a datastore, so that starting the CLI or the
-// language server never parses an SDK that no datastore needs.
+// Every connector is a bundle of its own under dist/connectors/ with its driver (pg, mysql2,
+// hyparquet, the cloud SDKs: several MB), required on the first sync of such a datastore, so that
+// starting the CLI or the language server never parses a driver that no datastore needs.
 const lazyConnectors = {
+  postgresConnector: 'server/src/core/connectors/postgres/postgresConnector.ts',
+  mysqlConnector: 'server/src/core/connectors/mysql/mysqlConnector.ts',
+  sqliteConnector: 'server/src/core/connectors/sqlite/sqliteConnector.ts',
+  duckdbConnector: 'server/src/core/connectors/duckdb/duckdbConnector.ts',
+  dfsConnector: 'server/src/core/connectors/dfs/dfsConnector.ts',
   s3Connector: 'server/src/core/connectors/objectStore/s3/s3Connector.ts',
   azureBlobConnector: 'server/src/core/connectors/objectStore/azure/azureBlobConnector.ts',
   gcsConnector: 'server/src/core/connectors/objectStore/gcs/gcsConnector.ts',

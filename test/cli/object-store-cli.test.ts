@@ -42,4 +42,19 @@ describe('cac with an S3 datastore (built CLI, s3rver on loopback)', function ()
     assert.equal(result.stderr, '');
     assert.deepEqual(fs.readdirSync(path.join(root, 'snapshots', 'lake'), { recursive: true }).map(String).filter((f) => f.endsWith('.yaml')).sort(), ['_index.yaml', 'customers.json.yaml', 'sales', 'sales/orders_(any).csv.yaml'].filter((f) => f.endsWith('.yaml')));
   });
+
+  it('reports a connector\'s error as the connector words it, though the connector is another bundle', () => {
+    const missing = makeCatalog({
+      'datastores/gone.yaml': ['kind: Datastore', 'name: gone', 'type: s3', 'bucket: no-such-bucket', `endpoint: ${s3.endpoint}`, 'force_path_style: true',
+        'connection:', '  access_key_id: ${env:LAKE_KEY_ID}', '  secret_access_key: ${env:LAKE_SECRET}', ''].join('\n'),
+    });
+    try {
+      const result = runCac(['--root', missing, 'sync', 'gone'], env);
+      assert.equal(result.code, 1, result.stdout + result.stderr);
+      assert.match(result.stdout, /\n {2}Bucket 'no-such-bucket' does not exist at http:\/\/127\.0\.0\.1:\d+\. Check 'bucket' and 'endpoint' in the definition\.\n/);
+      assert.doesNotMatch(result.stdout, /Sync of 'gone' failed/);
+    } finally {
+      removeCatalog(missing);
+    }
+  });
 });

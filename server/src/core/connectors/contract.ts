@@ -137,5 +137,26 @@ export interface DiscoveryResult {
 export class ConnectorError extends Error {
   constructor(message: string, readonly code: string) {
     super(message);
+    this.name = 'ConnectorError';
+    branded(this, CONNECTOR_ERROR);
   }
+
+  /**
+   * Each connector is a bundle of its own (scripts/build.mjs), with its own copy of this class:
+   * `instanceof` answers by a brand every copy shares, not by the copy's prototype.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, CONNECTOR_ERROR);
+  }
+}
+
+const CONNECTOR_ERROR = Symbol.for('catalog-as-code.ConnectorError');
+
+/** Marks an error with a brand that survives being created in another bundle. */
+export function branded(error: Error, brand: symbol): void {
+  Object.defineProperty(error, brand, { value: true });
+}
+
+export function hasBrand(value: unknown, brand: symbol): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
 }

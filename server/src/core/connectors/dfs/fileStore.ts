@@ -13,6 +13,7 @@
  * close because each await costs: that was ~4% more per CSV file on a local disk.
  */
 import type { OperationLogEntry } from '../../model';
+import { branded, hasBrand } from '../contract';
 
 export interface FileStore {
   /**
@@ -94,8 +95,16 @@ export class FileStoreError extends Error {
   constructor(readonly code: string, readonly file: string, options?: ErrorOptions) {
     super(`File '${file}' cannot be read (${code}).`, options);
     this.name = 'FileStoreError';
+    branded(this, FILE_STORE_ERROR);
+  }
+
+  /** An object store's connector bundle has its own copy of this class (see ConnectorError). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, FILE_STORE_ERROR);
   }
 }
+
+const FILE_STORE_ERROR = Symbol.for('catalog-as-code.FileStoreError');
 
 export interface ListedFile {
   name: string;
