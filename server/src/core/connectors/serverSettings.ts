@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { ConnectorError, type ConnectorTarget, type DatastoreSchemaFragment, type SettingsReader } from './contract';
-import { SCHEMAS_PROPERTY } from './sharedSettings';
+import { SCHEMAS_PROPERTY, withoutUndefined } from './sharedSettings';
 
 /** The settings of a database server datastore (PostgreSQL, MySQL, MariaDB). */
 export interface ServerSettings {
@@ -61,8 +61,7 @@ export function readServerSettings(read: SettingsReader): ServerSettings {
     statement_timeout_seconds: read.number(['connection', 'statement_timeout_seconds']),
     schemas: read.strings(['schemas']),
   };
-  for (const key of Object.keys(settings) as (keyof ServerSettings)[]) if (settings[key] === undefined) delete settings[key];
-  return settings;
+  return withoutUndefined(settings);
 }
 
 function readSsl(read: SettingsReader): ServerSettings['ssl'] {

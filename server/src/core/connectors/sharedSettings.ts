@@ -17,3 +17,9 @@ export const DATABASE_FILE_PROPERTY = {
   minLength: 1,
   description: 'The database file, relative to this file. Opened read-only.',
 } as const;
+
+/** A type's settings without the keys its definition leaves out (`read` answers undefined for those). */
+export function withoutUndefined<T extends object>(settings: T): T {
+  for (const key of Object.keys(settings) as (keyof T)[]) if (settings[key] === undefined) delete settings[key];
+  return settings;
+}

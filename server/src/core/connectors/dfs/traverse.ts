@@ -4,6 +4,7 @@ import type { OperationLogEntry } from '../../model';
 import { compareText } from '../../text/order';
 import { extensionOf } from './fileFormats';
 import { TABLE_LOG_FOLDER, tableFormatOf, type FileStoreListing, type HiveListing, type ListedFile, type TableListing } from './fileStore';
+import { HIVE_SEGMENT, hiveListingsOf } from './hiveListing';
 import { CLAIMED_BY_MAIN, CLAIMED_BY_WORKER, StatWorker, type StatBatchResult } from './statWorker';
 
 /**
@@ -52,7 +53,6 @@ function realFolder(root: string): string {
   return real.endsWith(path.sep) ? real : real + path.sep;
 }
 
-const HIVE_SEGMENT = /^[^=]+=[^=]*$/;
 const WORKER_THRESHOLD = 8192;
 const BATCH_SIZE = 512;
 
@@ -265,23 +265,8 @@ function walkHive(root: string, folder: string, hiveFolders: string[], extension
 
 /** The hive listings of one group, as the in-place walk would have built them. */
 function finishHive(group: HiveGroup, walk: Walk): HiveListing[] {
-  const byExtension = new Map<string, HiveListing>();
-  const { folder } = group;
-  for (const { index, listed, relative, values } of group.files) {
-    if (walk.failed(index)) continue;
-    const extension = extensionOf(listed.name);
-    const keys = values.map((segment) => segment.slice(0, segment.indexOf('=')));
-    let hive = byExtension.get(extension);
-    if (!hive) byExtension.set(extension, (hive = { folder, extension, keys, files: [] }));
-    if (keys.join('/') !== hive.keys.join('/')) {
-      walk.lateLog(index, { level: 'warning', code: 'schema-mismatch', file: `${folder}/${relative}`, message: `File '${folder}/${relative}' is partitioned by ${keys.join('/')} but its siblings by ${hive.keys.join('/')}; it was left out. Keep one partition layout per folder.` });
-      continue;
-    }
-    hive.files.push({ ...listed, path: relative, values: values.map((segment) => segment.slice(segment.indexOf('=') + 1)) });
-  }
-  const listings = [...byExtension.values()];
-  for (const listing of listings) listing.files.sort((a, b) => compareText(a.path, b.path));
-  return listings.sort((a, b) => compareText(a.extension, b.extension));
+  const stated = group.files.filter(({ index }) => !walk.failed(index));
+  return hiveListingsOf(group.folder, stated.map(({ listed, relative, values }) => ({ relative, segments: values, file: listed })), (position, log) => walk.lateLog(stated[position]!.index, log));
 }
 
 /** Where a queued file is: its folder's absolute path, and its relative path with a trailing `/` (`` for the root). */

@@ -10,6 +10,7 @@ import type { OperationLogEntry } from '../../model';
 import { compareText } from '../../text/order';
 import { extensionOf } from '../dfs/fileFormats';
 import { TABLE_LOG_FOLDER, tableFormatOf, type FileStoreListing, type HiveListing, type ListedFile, type TableListing } from '../dfs/fileStore';
+import { HIVE_SEGMENT, hiveListingsOf, type HiveEntry } from '../dfs/hiveListing';
 
 /** One object, its key relative to the store's prefix. */
 export interface ListedObject {
@@ -18,8 +19,6 @@ export interface ListedObject {
   mtimeMs: number;
   etag?: string;
 }
-
-const HIVE_SEGMENT = /^[^=]+=[^=]*$/;
 
 interface FolderNode {
   files: ListedFile[];
@@ -75,8 +74,9 @@ export class ObjectListingBuilder {
     const hives: HiveListing[] = [];
     const tables: TableListing[] = [];
     const pending: { path: string; node: FolderNode }[] = [{ path: '.', node: this.root }];
-    while (pending.length > 0) {
-      const { path, node } = pending.shift()!;
+    // An index, not shift(): shifting re-indexes the queue, quadratic over many folders.
+    for (let next = 0; next < pending.length; next++) {
+      const { path, node } = pending[next]!;
       const prefix = path === '.' ? '' : `${path}/`;
       const table = tableOf(path, node);
       if (table) {
@@ -97,35 +97,22 @@ export class ObjectListingBuilder {
     return { folders, hives, tables, logs: this.logs, complete: true };
   }
 
-  /** Every file below the `key=value` folders of one folder, grouped by extension, as the local walk groups them. */
+  /** Every file below the `key=value` folders of one folder, in key order, grouped as the local walk groups them. */
   private hiveListings(folder: string, hiveFolders: [string, FolderNode][]): HiveListing[] {
-    const byExtension = new Map<string, HiveListing>();
-    const pending = hiveFolders.map(([name, node]) => ({ relative: name, values: [name], node }));
-    const found: { relative: string; values: string[]; file: ListedFile }[] = [];
-    while (pending.length > 0) {
-      const current = pending.shift()!;
+    const pending = hiveFolders.map(([name, node]) => ({ relative: name, segments: [name], node }));
+    const found: HiveEntry[] = [];
+    for (let next = 0; next < pending.length; next++) {
+      const current = pending[next]!;
       for (const file of current.node.files) {
         if (file.name.startsWith('_') || !this.extensions.has(extensionOf(file.name))) continue;
-        found.push({ relative: `${current.relative}/${file.name}`, values: current.values, file });
+        found.push({ relative: `${current.relative}/${file.name}`, segments: current.segments, file });
       }
       for (const [name, child] of current.node.folders) {
-        if (HIVE_SEGMENT.test(name)) pending.push({ relative: `${current.relative}/${name}`, values: [...current.values, name], node: child });
+        if (HIVE_SEGMENT.test(name)) pending.push({ relative: `${current.relative}/${name}`, segments: [...current.segments, name], node: child });
       }
     }
     found.sort((a, b) => compareText(a.relative, b.relative));
-    for (const { relative, values, file } of found) {
-      const extension = extensionOf(file.name);
-      const keys = values.map((segment) => segment.slice(0, segment.indexOf('=')));
-      let hive = byExtension.get(extension);
-      if (!hive) byExtension.set(extension, (hive = { folder, extension, keys, files: [] }));
-      if (keys.join('/') !== hive.keys.join('/')) {
-        const where = folder === '.' ? relative : `${folder}/${relative}`;
-        this.logs.push({ level: 'warning', code: 'schema-mismatch', file: where, message: `File '${where}' is partitioned by ${keys.join('/')} but its siblings by ${hive.keys.join('/')}; it was left out. Keep one partition layout per folder.` });
-        continue;
-      }
-      hive.files.push({ ...file, path: relative, values: values.map((segment) => segment.slice(segment.indexOf('=') + 1)) });
-    }
-    return [...byExtension.values()].sort((a, b) => compareText(a.extension, b.extension));
+    return hiveListingsOf(folder, found, (_position, log) => this.logs.push(log));
   }
 }
 

@@ -1,6 +1,5 @@
 import type { DatastoreSchemaFragment, SettingsReader } from '../contract';
-import { dfsType } from '../dfs/datastoreType';
-import { FILE_EXTENSIONS } from '../dfs/datastoreType';
+import { FILE_EXTENSIONS, dfsType } from '../dfs/datastoreType';
 import type { DfsSettings } from '../dfs/dfsConnector';
 
 /**

@@ -16,7 +16,7 @@ import { ConnectorError } from '../../contract';
 import { extensionOf } from '../../dfs/fileFormats';
 import { FileStoreError, type ByteRange, type FileBytes, type FileStat, type FileStore, type FileStoreListing, type OpenedFile, type StoreUsage } from '../../dfs/fileStore';
 import { ObjectListingBuilder, printable } from '../objectListing';
-import { readAtMost, totalOf } from '../rangedBody';
+import { openedObject, readAtMost, readObjectRange, totalOf } from '../rangedReads';
 
 /** How the store authenticates, for messages: which connection key was used, or DefaultAzureCredential. */
 export type AzureCredentialKind = 'connection_string' | 'account_key' | 'sas_token' | 'default';
@@ -198,16 +198,7 @@ export class AzureBlobFileStore implements FileStore {
   }
 
   async open(file: string): Promise<OpenedFile> {
-    // Nothing to open: each read is a ranged download whose answer tells the blob's size.
-    let size = this.sizes.get(file);
-    return {
-      read: async (range) => {
-        const answer = await this.readRange(file, range, size);
-        size = answer.size;
-        return answer;
-      },
-      close: () => undefined,
-    };
+    return openedObject(this.sizes.get(file), (range, size) => this.readRange(file, range, size));
   }
 
   async stat(file: string): Promise<FileStat> {
@@ -219,26 +210,8 @@ export class AzureBlobFileStore implements FileStore {
     });
   }
 
-  /**
-   * Reads `range` as a download of an explicit offset and count. The tail of a blob is asked at
-   * its size minus the length, the size known from the listing or else asked for; when the answer
-   * says the blob has another size now, the tail is asked again at the new size, so that a
-   * Parquet footer is really the footer.
-   */
-  private async readRange(file: string, range: ByteRange, knownSize: number | undefined): Promise<FileBytes> {
-    let size = knownSize;
-    if ('last' in range && size === undefined) size = (await this.stat(file)).size;
-    for (let attempt = 0; ; attempt++) {
-      const start = 'last' in range ? Math.max(0, size! - range.last) : Math.max(0, range.offset);
-      const length = 'last' in range ? size! - start : range.length;
-      if (length <= 0 || (size !== undefined && start >= size)) return { bytes: new Uint8Array(0), size: size ?? (await this.stat(file)).size };
-      const answer = await this.download(file, start, length);
-      if ('last' in range && answer.size !== size && attempt < 2) {
-        size = answer.size;
-        continue;
-      }
-      return answer;
-    }
+  private readRange(file: string, range: ByteRange, knownSize: number | undefined): Promise<FileBytes> {
+    return readObjectRange(range, knownSize, (start, length) => this.download(file, start, length), async () => (await this.stat(file)).size);
   }
 
   /** One ranged download; a range past the end (the blob shrank, or is empty) answers no bytes and the size. */

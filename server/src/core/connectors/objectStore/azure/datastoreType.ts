@@ -1,4 +1,5 @@
 import type { DatastoreTypeEntry } from '../../contract';
+import { withoutUndefined } from '../../sharedSettings';
 import type { DfsSettings } from '../../dfs/dfsConnector';
 import { ENDPOINT_PROPERTY, objectStoreSchema, readObjectStoreFileSettings } from '../objectStoreSettings';
 
@@ -58,8 +59,7 @@ export const azureBlobType: DatastoreTypeEntry<AzureBlobSettings> = {
       account_key: read.string(['connection', 'account_key']),
       sas_token: read.string(['connection', 'sas_token']),
     };
-    for (const key of Object.keys(settings) as (keyof AzureBlobSettings)[]) if (settings[key] === undefined) delete settings[key];
-    return settings;
+    return withoutUndefined(settings);
   },
   open: async (target) => (await import('./azureBlobConnector')).openAzureBlobConnector(target),
 };

@@ -1,4 +1,5 @@
 import type { DatastoreTypeEntry } from '../../contract';
+import { withoutUndefined } from '../../sharedSettings';
 import type { DfsSettings } from '../../dfs/dfsConnector';
 import { BUCKET_PROPERTY, ENDPOINT_PROPERTY, objectStoreSchema, readObjectStoreFileSettings } from '../objectStoreSettings';
 
@@ -39,8 +40,7 @@ export const gcsType: DatastoreTypeEntry<GcsSettings> = {
       hmac_access_id: read.string(['connection', 'hmac_access_id']),
       hmac_secret: read.string(['connection', 'hmac_secret']),
     };
-    for (const key of Object.keys(settings) as (keyof GcsSettings)[]) if (settings[key] === undefined) delete settings[key];
-    return settings;
+    return withoutUndefined(settings);
   },
   open: async (target) => (await import('./gcsConnector')).openGcsConnector(target),
 };

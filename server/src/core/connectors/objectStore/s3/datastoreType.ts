@@ -1,4 +1,5 @@
 import type { DatastoreTypeEntry } from '../../contract';
+import { withoutUndefined } from '../../sharedSettings';
 import type { DfsSettings } from '../../dfs/dfsConnector';
 import { BUCKET_PROPERTY, ENDPOINT_PROPERTY, objectStoreSchema, readObjectStoreFileSettings } from '../objectStoreSettings';
 
@@ -44,8 +45,7 @@ export const s3Type: DatastoreTypeEntry<S3Settings> = {
       secret_access_key: read.string(['connection', 'secret_access_key']),
       session_token: read.string(['connection', 'session_token']),
     };
-    for (const key of Object.keys(settings) as (keyof S3Settings)[]) if (settings[key] === undefined) delete settings[key];
-    return settings;
+    return withoutUndefined(settings);
   },
   open: async (target) => (await import('./s3Connector')).openS3Connector(target),
 };

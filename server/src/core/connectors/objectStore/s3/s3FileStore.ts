@@ -10,7 +10,7 @@ import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type GetObje
 import { ConnectorError } from '../../contract';
 import { FileStoreError, type ByteRange, type FileBytes, type FileStat, type FileStore, type FileStoreListing, type OpenedFile, type StoreUsage } from '../../dfs/fileStore';
 import { ObjectListingBuilder, printable } from '../objectListing';
-import { readAtMost, totalOf } from '../rangedBody';
+import { openedObject, readAtMost, readObjectRange, totalOf } from '../rangedReads';
 
 /** Where the store is, for messages: `s3://bucket/prefix` and how credentials were found. */
 export interface S3Location {
@@ -84,16 +84,7 @@ export class S3FileStore implements FileStore {
   }
 
   async open(file: string): Promise<OpenedFile> {
-    // Nothing to open: each read is a ranged GET, and the first answer tells the object's size.
-    let size = this.sizes.get(file);
-    return {
-      read: async (range) => {
-        const bytes = await this.readRange(file, range, size);
-        size = bytes.size;
-        return bytes;
-      },
-      close: () => undefined,
-    };
+    return openedObject(this.sizes.get(file), (range, size) => this.readRange(file, range, size));
   }
 
   async stat(file: string): Promise<FileStat> {
@@ -106,26 +97,8 @@ export class S3FileStore implements FileStore {
     }
   }
 
-  /**
-   * Reads `range` with an explicit `bytes=first-last` range: S3-compatible servers do not all
-   * honour suffix ranges (`bytes=-8`), so the tail of an object is asked by offset from its
-   * size, known from the listing or else asked for. When the object's size changed since then,
-   * the tail is asked again at the new size, so a Parquet footer is really the footer.
-   */
-  private async readRange(file: string, range: ByteRange, knownSize: number | undefined): Promise<FileBytes> {
-    let size = knownSize;
-    if ('last' in range && size === undefined) size = (await this.stat(file)).size;
-    for (let attempt = 0; ; attempt++) {
-      const start = 'last' in range ? Math.max(0, size! - range.last) : range.offset;
-      const length = 'last' in range ? size! - start : range.length;
-      if (length <= 0 || (size !== undefined && start >= size)) return { bytes: new Uint8Array(0), size: size ?? 0 };
-      const answer = await this.get(file, start, length);
-      if ('last' in range && answer.size !== size && attempt === 0) {
-        size = answer.size;
-        continue;
-      }
-      return answer;
-    }
+  private readRange(file: string, range: ByteRange, knownSize: number | undefined): Promise<FileBytes> {
+    return readObjectRange(range, knownSize, (start, length) => this.get(file, start, length), async () => (await this.stat(file)).size);
   }
 
   private async get(file: string, start: number, length: number): Promise<FileBytes> {
