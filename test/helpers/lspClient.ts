@@ -1,12 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import {
   CancellationTokenSource, createProtocolConnection, StreamMessageReader, StreamMessageWriter,
   type ClientCapabilities, type Diagnostic, type InitializeResult, type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { ensureBuilt } from './builtCli';
-import { WorkspaceLoadedNotification, type WorkspaceLoadedParams } from '../../server/src/protocol/catalogProtocol';
+import { WorkspaceCheckedNotification, WorkspaceLoadedNotification, type WorkspaceLoadedParams } from '../../server/src/protocol/catalogProtocol';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -21,12 +24,22 @@ export interface RecordedMessage {
   kind: 'notification' | 'request';
   method: string;
   params: unknown;
+  /** performance.now() when it arrived (the benchmarks time the load's notifications). */
+  receivedAt: number;
 }
 
 /**
  * A real LSP client over stdio (vscode-languageserver-protocol), driving a real server
  * process. Tests wait on what the server sends (diagnostics, readiness), never on sleeps.
  */
+/** The servers' analysis caches go to a folder of the tests' own, not the user's cache folder. */
+const TEST_CACHE_DIR = path.join(os.tmpdir(), 'cac-lsp-test-cache');
+
+/** Where a server started by this client keeps the analyses of the project at `root` (see DefinitionAnalysisCache.forProject). */
+export function analysisCacheFileOf(root: string): string {
+  return path.join(TEST_CACHE_DIR, 'definitions', `${createHash('sha1').update(path.resolve(root)).digest('hex').slice(0, 20)}.json`);
+}
+
 export class LspTestClient {
   readonly connection: ProtocolConnection;
   readonly messages: RecordedMessage[] = [];
@@ -43,7 +56,7 @@ export class LspTestClient {
     const args = typeof launch === 'object' ? launch.args : launch === 'bin'
       ? [path.join(REPO, 'bin', 'cac-language-server.js'), '--stdio']
       : ['--import', 'tsx', path.join(REPO, 'server', 'src', 'lsp', 'main.ts'), '--stdio'];
-    this.process = spawn(process.execPath, args, { cwd: REPO, env: { ...process.env, CAC_TRIGGERED_BY: 'lsp-test@example.com', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process = spawn(process.execPath, args, { cwd: REPO, env: { ...process.env, CAC_TRIGGERED_BY: 'lsp-test@example.com', CAC_CACHE_DIR: TEST_CACHE_DIR, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr!.on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString('utf8');
     });
@@ -51,7 +64,7 @@ export class LspTestClient {
     // No notification handler is registered, so every notification arrives here.
     this.connection.onUnhandledNotification((message) => {
       const { method, params } = message;
-      this.messages.push({ kind: 'notification', method, params });
+      this.messages.push({ kind: 'notification', method, params, receivedAt: performance.now() });
       if (method === 'textDocument/publishDiagnostics') {
         const p = params as { uri: string; diagnostics: Diagnostic[]; version?: number };
         this.diagnostics.set(p.uri, { diagnostics: p.diagnostics, version: p.version });
@@ -60,7 +73,7 @@ export class LspTestClient {
     });
     for (const method of SERVER_REQUESTS) {
       this.connection.onRequest(method, (params: unknown) => {
-        this.messages.push({ kind: 'request', method, params });
+        this.messages.push({ kind: 'request', method, params, receivedAt: performance.now() });
         this.wake();
         if (method === 'workspace/configuration') {
           return ((params as { items: { section?: string }[] }).items ?? []).map((item) => (item.section ? this.settings[item.section] ?? null : null));
@@ -71,7 +84,7 @@ export class LspTestClient {
     // `$/progress` for tokens the client did not register reaches no notification handler; the
     // connection object has this event though ProtocolConnection's type does not list it.
     (this.connection as unknown as { onUnhandledProgress: (listener: (params: unknown) => void) => void }).onUnhandledProgress((params) => {
-      this.messages.push({ kind: 'notification', method: '$/progress', params });
+      this.messages.push({ kind: 'notification', method: '$/progress', params, receivedAt: performance.now() });
       this.wake();
     });
     this.connection.listen();
@@ -94,10 +107,15 @@ export class LspTestClient {
     return result;
   }
 
-  /** Initializes and waits for `catalog/workspaceLoaded`: every project read, diagnostics published. */
+  /**
+   * Initializes and waits for `catalog/workspaceLoaded` (definitions read, features answer) and
+   * then `catalog/workspaceChecked` (every diagnostic published), so a test sees the whole load.
+   */
   async start(root: string, capabilities: ClientCapabilities = DEFAULT_CAPABILITIES, initializationOptions: object = {}): Promise<WorkspaceLoadedParams> {
     await this.initialize(root, capabilities, initializationOptions);
-    return (await this.waitForMessage(WorkspaceLoadedNotification.method)).params as WorkspaceLoadedParams;
+    const loaded = (await this.waitForMessage(WorkspaceLoadedNotification.method)).params as WorkspaceLoadedParams;
+    await this.waitForMessage(WorkspaceCheckedNotification.method);
+    return loaded;
   }
 
   async open(file: string, text: string, version = 1): Promise<void> {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { removeCatalog, writeFile } from '../helpers/syncFixtures';
 import { caretAfter, openFile, positionOf, startedClient, syncedCatalog } from '../helpers/catalogFixture';
-import { MINIMAL_CAPABILITIES, uri, type LspTestClient } from '../helpers/lspClient';
+import { analysisCacheFileOf, LspTestClient, MINIMAL_CAPABILITIES, uri } from '../helpers/lspClient';
 import { ensureBuilt } from '../helpers/builtCli';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -90,6 +90,26 @@ describe('language server: diagnostics', function () {
         ['unused-suppression', positionOf(text, 'unknown-kind')],
       ]);
       assert.equal(diagnostics[1]!.severity, 3);
+    });
+
+    it('answers a second session from the analyses the first one kept, with the very same diagnostics', async () => {
+      const files = Object.keys(PROBLEM_FILES).length;
+      const cacheFile = analysisCacheFileOf(root);
+      fs.rmSync(cacheFile, { force: true });
+      const first = new LspTestClient('bin');
+      await first.start(root);
+      // The built server writes its cache right after its load; wait for it rather than race it.
+      for (let i = 0; i < 100 && !fs.existsSync(cacheFile); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      await first.stop();
+      const second = new LspTestClient('bin');
+      try {
+        const loaded = await second.start(root);
+        assert.ok(loaded.filesFromCache >= files, `from cache: ${loaded.filesFromCache} of ${loaded.files}`);
+        // The same diagnostics as the server that parsed everything (this suite's own, run from sources).
+        assert.deepEqual(new Map([...second.diagnostics].sort()), new Map([...client.diagnostics].sort()));
+      } finally {
+        await second.stop();
+      }
     });
 
     it('gives hostile YAML (merge-conflict markers) exactly one diagnostic', () => {

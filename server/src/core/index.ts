@@ -74,6 +74,7 @@ export type * from './review/reviewModel';
 
 // Language features: plain data over the engine, which an editor host maps to its protocol.
 export { CatalogProject } from './language/catalogProject';
+export { DefinitionAnalysisCache } from './language/definitionCache';
 export type { CatalogView, FileEdit, FileLocation, TextEdit } from './language/catalogView';
 export { DocumentPartsAnalyzer } from './language/documentParts';
 export { completionsAt, type CompletionCandidate } from './language/completion';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection, Diagnostic } from 'vscode-languageserver/node';
-import { CatalogProject, OperationStore, type Problem } from '../core';
+import { CatalogProject, OperationStore, type DefinitionAnalysisCache, type Problem } from '../core';
 import { OperationChangedNotification, type OperationChangedParams } from '../protocol/catalogProtocol';
 import { toDiagnostic, uriOf } from './convert';
 import { isOperationRecordPath } from './fileEvents';
@@ -21,10 +21,14 @@ export class CatalogSession {
   private timer: NodeJS.Timeout | undefined;
   private lastScheduled = 0;
 
+  private cacheTimer: NodeJS.Timeout | undefined;
+
+  /** `cacheFor`: where a workspace folder keeps its analyses between sessions (none: analyze every start). */
   constructor(
     private readonly connection: Connection,
     private readonly versionOf: (uri: string) => number | undefined,
     private validationDelayMs: number,
+    private readonly cacheFor: (root: string) => DefinitionAnalysisCache | undefined = () => undefined,
   ) {}
 
   /** Adds a workspace folder: reads its settings and every definition file. */
@@ -32,10 +36,24 @@ export class CatalogSession {
     const resolved = path.resolve(root);
     let project = this.projects.get(resolved);
     if (!project) {
-      project = new CatalogProject(resolved, true);
+      project = new CatalogProject(resolved, true, this.cacheFor(resolved));
       this.projects.set(resolved, project);
     }
     return project;
+  }
+
+  /** Writes the analysis caches now (after the load, at shutdown). */
+  saveCaches(): void {
+    if (this.cacheTimer) clearTimeout(this.cacheTimer);
+    this.cacheTimer = undefined;
+    for (const project of this.projects.values()) project.saveCache();
+  }
+
+  /** Writes the caches a few seconds after the last validation, off the typing path. */
+  private saveCachesSoon(): void {
+    if (this.cacheTimer) clearTimeout(this.cacheTimer);
+    this.cacheTimer = setTimeout(() => this.saveCaches(), CACHE_SAVE_DELAY_MS);
+    this.cacheTimer.unref();
   }
 
   removeRoot(root: string): void {
@@ -154,6 +172,24 @@ export class CatalogSession {
     this.timer = setTimeout(() => this.validateNow(), delay);
   }
 
+  /** Analyzes every project's definition files (what features need); snapshot checks wait for {@link checkAll}. */
+  analyzeAll(): void {
+    for (const project of this.projects.values()) void project.workspace;
+  }
+
+  /**
+   * Runs the checks that read snapshots a step at a time, letting requests and edits in between,
+   * then publishes every project's diagnostics. Returns how many files have problems.
+   */
+  async checkAll(): Promise<number> {
+    const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    for (const project of [...this.projects.values()]) await project.checkSnapshotsStepwise(yieldToEvents);
+    this.validateNow();
+    let filesWithProblems = 0;
+    for (const project of this.projects.values()) for (const problems of project.problemsByFile().values()) if (problems.length > 0) filesWithProblems++;
+    return filesWithProblems;
+  }
+
   /** Validates every project with pending changes and publishes what changed. */
   validateNow(): void {
     if (this.timer) clearTimeout(this.timer);
@@ -170,10 +206,12 @@ export class CatalogSession {
         this.connection.console.error(`Validating ${project.root} failed: ${(error as Error).stack ?? String(error)}`);
       }
     }
+    this.saveCachesSoon();
   }
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.saveCaches();
   }
 
   private publishProject(project: CatalogProject, first: readonly string[]): void {
@@ -207,6 +245,9 @@ export class CatalogSession {
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 }
+
+/** How long after the last validation the analysis caches are written. */
+const CACHE_SAVE_DELAY_MS = 3000;
 
 /** How long after an open the per-document parses of its file are prepared (documentParts.ts). */
 const PRIME_AFTER_OPEN_MS = 200;

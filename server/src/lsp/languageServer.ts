@@ -5,10 +5,10 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  CatalogCommands, TrustChangedNotification, WorkspaceLoadedNotification,
-  type CatalogInitializationOptions, type TrustParams, type WorkspaceLoadedParams,
+  CatalogCommands, TrustChangedNotification, WorkspaceCheckedNotification, WorkspaceLoadedNotification,
+  type CatalogInitializationOptions, type TrustParams, type WorkspaceCheckedParams, type WorkspaceLoadedParams,
 } from '../protocol/catalogProtocol';
-import { warmDatastore } from '../core';
+import { DefinitionAnalysisCache, warmDatastore } from '../core';
 import { registerCatalogRequests } from './catalogRequests';
 import { CatalogSession } from './catalogSession';
 import { pathOf } from './convert';
@@ -23,13 +23,15 @@ import { SyncRunner } from './sync/syncRunner';
  * (incremental), the workspace load, file watching and every feature. The only layer that
  * knows LSP; everything it answers comes from the engine (server/src/core).
  */
-export function startLanguageServer(connection: Connection): void {
+export function startLanguageServer(connection: Connection, host: LanguageServerHost = {}): void {
   const documents = new TextDocuments(TextDocument);
   const runner = new SyncRunner();
   let capabilities: ClientCapabilities = {};
   let options: CatalogInitializationOptions = {};
   let roots: string[] = [];
-  const session = new CatalogSession(connection, (uri) => documents.get(uri)?.version, DEFAULT_VALIDATION_DELAY_MS);
+  const { analysisCache } = host;
+  const cacheFor = analysisCache ? (root: string) => DefinitionAnalysisCache.forProject(analysisCache.dir, analysisCache.build, root) : undefined;
+  const session = new CatalogSession(connection, (uri) => documents.get(uri)?.version, DEFAULT_VALIDATION_DELAY_MS, cacheFor);
   let trusted = true;
   const context: FeatureContext = { connection, documents, session, get capabilities() { return capabilities; }, get trusted() { return trusted; } };
   const fileEvents = new FileEvents(connection, (file) => session.fileChanged(file));
@@ -74,7 +76,8 @@ export function startLanguageServer(connection: Connection): void {
         const file = pathOf(document.uri);
         if (file) session.bufferChanged(file, document.getText());
       }
-      session.validateNow();
+      // Answer first: definitions are what features need; the snapshot checks follow below.
+      session.analyzeAll();
       loaded = true;
       const canWatch = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
       try {
@@ -104,10 +107,15 @@ export function startLanguageServer(connection: Connection): void {
         roots: session.roots,
         files: projects.reduce((n, p) => n + p.fileCount, 0),
         datastores: projects.reduce((n, p) => n + p.workspace.datastores.length, 0),
+        filesFromCache: projects.reduce((n, p) => n + p.analysesFromCache, 0),
         durationMs: Math.round(performance.now() - started),
         fileEvents: canWatch ? 'client' : 'server',
       };
       void connection.sendNotification(WorkspaceLoadedNotification.method, ready);
+      const filesWithProblems = await session.checkAll();
+      const checked: WorkspaceCheckedParams = { roots: session.roots, filesWithProblems, durationMs: Math.round(performance.now() - started) };
+      void connection.sendNotification(WorkspaceCheckedNotification.method, checked);
+      session.saveCaches();
       warmTrees(session);
     })().catch((error: unknown) => connection.console.error(`Loading the workspace failed: ${(error as Error).stack ?? String(error)}`));
   });
@@ -161,6 +169,15 @@ function warmTrees(session: CatalogSession): void {
     setImmediate(next);
   };
   setImmediate(next);
+}
+
+/** What the process running the server provides. */
+export interface LanguageServerHost {
+  /**
+   * Where definition analyses are kept between sessions (outside any repository) and the build
+   * that wrote them: an entry of another build is never used. None: every start analyzes all.
+   */
+  analysisCache?: { dir: string; build: string };
 }
 
 /** Edits closer together than this are validated together, this long after the last one (a burst of typing). */

@@ -247,15 +247,35 @@ export interface WorkspaceLoadedParams {
   roots: string[];
   files: number;
   datastores: number;
+  /** Definition files answered from the analyses the server kept from an earlier session (not parsed again). */
+  filesFromCache: number;
   durationMs: number;
   /** How the server learns about changed files: the client's watcher, or its own. */
   fileEvents: 'client' | 'server';
 }
 
-/** server → client: every project was read and its diagnostics published; features answer from now on. */
+/**
+ * server → client: every project's definition files were read and analyzed; features (trees,
+ * completion, navigation, syncs) answer from now on. The checks that read snapshots follow in
+ * the background: {@link WorkspaceCheckedNotification} says when all diagnostics are out.
+ */
 export namespace WorkspaceLoadedNotification {
   export const method = 'catalog/workspaceLoaded' as const;
   export const type = new NotificationType<WorkspaceLoadedParams>(method);
+}
+
+export interface WorkspaceCheckedParams {
+  roots: string[];
+  /** Definition files with at least one problem (errors, warnings and hints). */
+  filesWithProblems: number;
+  /** Since the load started (the same clock as {@link WorkspaceLoadedParams.durationMs}). */
+  durationMs: number;
+}
+
+/** server → client: after workspaceLoaded, every definition file was checked (overrides against snapshots included) and its diagnostics published. */
+export namespace WorkspaceCheckedNotification {
+  export const method = 'catalog/workspaceChecked' as const;
+  export const type = new NotificationType<WorkspaceCheckedParams>(method);
 }
 
 /** Command ids a code lens carries; `workspace/executeCommand` runs them as the requests above. */

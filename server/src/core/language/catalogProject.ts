@@ -9,6 +9,7 @@ import type { ProjectSettings, Workspace } from '../definitions/types';
 import { compareProblems, type Problem } from '../problems';
 import { SnapshotCatalog } from '../snapshots/snapshotCatalog';
 import type { CatalogView } from './catalogView';
+import type { DefinitionAnalysisCache } from './definitionCache';
 import { DocumentPartsAnalyzer } from './documentParts';
 import { suppressInFile } from './suppressions';
 
@@ -22,15 +23,25 @@ import { suppressInFile } from './suppressions';
 export class CatalogProject implements CatalogView {
   settings!: ProjectSettings;
   snapshots!: SnapshotCatalog;
+  /** Files whose analysis came from the cache instead of a parse, since this project was made. */
+  analysesFromCache = 0;
   private projectProblems: Problem[] = [];
   private readonly files = new Map<string, TrackedFile>();
   private combined: Workspace | undefined;
   private lastCombined: Workspace | undefined;
   private problems: Map<string, Problem[]> | undefined;
 
-  /** `scan: false` for a loose folder: only the files opened in the editor belong to it. */
-  constructor(readonly root: string, private readonly scan: boolean) {
+  /**
+   * `scan: false` for a loose folder: only the files opened in the editor belong to it.
+   * `cache`: analyses of files on disk kept between sessions (definitionCache.ts).
+   */
+  constructor(readonly root: string, private readonly scan: boolean, private readonly cache?: DefinitionAnalysisCache) {
     this.reload();
+  }
+
+  /** Writes the analysis cache if this session added to it. */
+  saveCache(): void {
+    this.cache?.save();
   }
 
   /** Reads project settings and every definition file again; open buffers are kept. */
@@ -113,8 +124,9 @@ export class CatalogProject implements CatalogView {
     this.changed();
   }
 
+  /** Every definition file analyzed and combined (cross-file rules included); snapshot checks are not needed for it. */
   get workspace(): Workspace {
-    this.refresh();
+    this.refreshWorkspace();
     return this.combined!;
   }
 
@@ -129,7 +141,7 @@ export class CatalogProject implements CatalogView {
   analysisOf(file: string): DefinitionFileAnalysis | undefined {
     const tracked = this.files.get(file);
     if (!tracked) return undefined;
-    if (tracked.stale) this.refresh();
+    if (tracked.stale) this.refreshWorkspace();
     return tracked.analysis;
   }
 
@@ -145,8 +157,26 @@ export class CatalogProject implements CatalogView {
 
   /** Every file's problems (an empty list for a clean file), sorted, after suppression comments. */
   problemsByFile(): Map<string, Problem[]> {
-    this.refresh();
+    this.refreshProblems();
     return this.problems!;
+  }
+
+  /**
+   * Checks the overrides of each file against the snapshots, one file per `pause`, and keeps
+   * what it found for {@link problemsByFile}. Reading snapshots is the slow part of a first
+   * check (11,000 snapshot files take about a second cold), so a host that wants to answer
+   * before it is done calls this between its other work; the result is the same as one pass.
+   */
+  async checkSnapshotsStepwise(pause: () => Promise<void>): Promise<void> {
+    const workspace = this.workspace;
+    const defined = new Set(workspace.datastores.map((d) => d.name));
+    for (const tracked of [...this.files.values()]) {
+      // An edit in between made a newer workspace: its own pass checks what is left.
+      if (this.combined !== workspace) return;
+      if (!tracked.analysis || tracked.analysis.overrides.length === 0) continue;
+      this.snapshotProblems(workspace, defined, tracked);
+      await pause();
+    }
   }
 
   /** Files whose buffers or disk text have not been analyzed yet. */
@@ -189,8 +219,8 @@ export class CatalogProject implements CatalogView {
     return problems;
   }
 
-  private refresh(): void {
-    if (this.problems) return;
+  private refreshWorkspace(): void {
+    if (this.combined) return;
     const analyses: DefinitionFileAnalysis[] = [];
     for (const tracked of this.files.values()) {
       if (tracked.stale) {
@@ -199,7 +229,7 @@ export class CatalogProject implements CatalogView {
         // one analysis per YAML document, so the next keystroke re-parses only its document.
         tracked.analysis = tracked.text === undefined ? undefined
           : tracked.buffer ? (tracked.parts ??= new DocumentPartsAnalyzer()).analyze(this.settings, file)
-          : analyzeDefinitionFile(this.settings, file);
+          : this.analyzeOnDisk(file);
         tracked.stale = false;
       }
       if (tracked.analysis) analyses.push(tracked.analysis);
@@ -207,6 +237,22 @@ export class CatalogProject implements CatalogView {
     const workspace = combineDefinitionFiles(this.settings, analyses);
     this.combined = workspace;
     this.lastCombined = workspace;
+  }
+
+  private analyzeOnDisk(file: { path: string; text: string }): DefinitionFileAnalysis | undefined {
+    const kept = this.cache?.lookup(file.path, file.text);
+    if (kept !== undefined) {
+      this.analysesFromCache++;
+      return kept ?? undefined;
+    }
+    const analysis = analyzeDefinitionFile(this.settings, file);
+    this.cache?.remember(file.path, file.text, analysis);
+    return analysis;
+  }
+
+  private refreshProblems(): void {
+    if (this.problems) return;
+    const workspace = this.workspace;
     const all = [...this.projectProblems, ...workspace.problems];
     const defined = new Set(workspace.datastores.map((d) => d.name));
     for (const tracked of this.files.values()) if (tracked.analysis) all.push(...this.snapshotProblems(workspace, defined, tracked));
