@@ -36,6 +36,15 @@ describe('cac on the shop example', function () {
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
+  it('prints its version alone before loading the engine, and the same one through the full program', () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    for (const args of [['--version'], ['-V'], ['--debug', '--version']]) {
+      const result = runCac(args);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, `${version}\n`, args.join(' '));
+    }
+  });
+
   it('validates the example without problems', () => {
     const result = runCac(['validate', '--root', root, '--format', 'json']);
     assert.equal(result.code, 0, result.stdout + result.stderr);
