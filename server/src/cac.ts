@@ -1,5 +1,8 @@
-import { createApiServer } from './api/apiServer';
+import type { ApiStarter } from './cli/commandContext';
 import { describeUnexpected, main } from './cli/main';
+
+// Loaded by `cac serve` only: the HTTP stack and the API's modules cost every other command ~20 ms to initialize.
+const startApi: ApiStarter = async (options) => (await import('./api/apiServer')).createApiServer(options);
 
 /**
  * The `cac` program (bin/cac.js runs its bundle, dist/cli.js): the command line, with the HTTP
@@ -30,7 +33,7 @@ export function run(): void {
     interrupted = true;
     controller.abort(new Error('stopped by SIGTERM'));
   });
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }, controller.signal, createApiServer)
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }, controller.signal, startApi)
     .then((code) => {
       process.exitCode = code;
     })

@@ -15,7 +15,7 @@ export interface CommandContext {
 }
 
 /** Starts the HTTP API (server/src/api, as the program's entry wires it) for `cac serve`. */
-export type ApiStarter = (options: ApiOptions) => StartedApi | { error: string };
+export type ApiStarter = (options: ApiOptions) => Promise<StartedApi | { error: string }>;
 
 export interface ApiOptions {
   root: string;

@@ -17,7 +17,7 @@ export function registerServeCommand(program: Command, context: CommandContext):
       const { root, format } = context.common();
       const { io } = context;
       if (!context.startApi) throw new CliError('This build of cac has no HTTP API; run the full `cac` program to serve it.');
-      const api = context.startApi({
+      const api = await context.startApi({
         root, host: opts.host, port: opts.port, token: io.env.CAC_API_TOKEN, tokenName: io.env.CAC_API_TOKEN_NAME, env: io.env,
         now: clockOf(io.env),
         log: io.env.CAC_API_LOG ? (line) => io.stderr.write(`${line}\n`) : undefined,
