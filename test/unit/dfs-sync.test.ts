@@ -220,20 +220,22 @@ describe('file store (dfs) sync', () => {
     assert.match(snapshotFiles(root, 'landing').get('people.csv.yaml')!, /name: nome/);
   });
 
-  it('rewrites the connector cache only when a folder changed', async () => {
+  it('rewrites the connector cache and the grouping notes only when a folder changed', async () => {
     for (const day of ['01', '02']) writeFile(root, `data/sales/orders_2024-01-${day}.csv`, csv([`1,2.5,2024-01-${day} 10:00:00`]));
     await sync(root, 'landing');
-    const cacheFile = path.join(root, '.cac', 'cache', 'landing.json');
-    const before = fs.statSync(cacheFile);
-    const text = fs.readFileSync(cacheFile, 'utf8');
+    const files = [path.join(root, '.cac', 'cache', 'landing.json'), path.join(root, '.cac', 'cache', 'landing.grouping.json')];
+    const identity = (file: string) => { const stat = fs.statSync(file); return [stat.ino, stat.mtimeMs]; };
+    const before = files.map(identity);
+    const texts = files.map((file) => fs.readFileSync(file, 'utf8'));
     const resync = await sync(root, 'landing');
     assert.equal(resync.changed, false);
-    const after = fs.statSync(cacheFile);
-    assert.deepEqual([after.ino, after.mtimeMs], [before.ino, before.mtimeMs]);
+    assert.deepEqual(files.map(identity), before);
     writeFile(root, 'data/sales/orders_2024-01-03.csv', csv(['1,2.5,2024-01-03 10:00:00']));
     await sync(root, 'landing');
-    assert.notEqual(fs.readFileSync(cacheFile, 'utf8'), text);
-    assert.match(fs.readFileSync(cacheFile, 'utf8'), /orders_2024-01-03/);
+    for (const [i, file] of files.entries()) {
+      assert.notEqual(fs.readFileSync(file, 'utf8'), texts[i]);
+      assert.match(fs.readFileSync(file, 'utf8'), i === 0 ? /orders_2024-01-03/ : /"files":3/);
+    }
   });
 
   it('describes the same containers and logs, in order, when a store\'s reads finish out of order', async () => {
