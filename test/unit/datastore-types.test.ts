@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { CatalogProject, completionsAt, hoverAt, loadWorkspace } from '../../server/src/core';
 import { datastoreTypes, registerDatastoreType } from '../../server/src/core/connectors/registry';
 import { datastoreSchema, datastoreSchemaText } from '../../server/src/core/definitions/datastoreSchema';
+import { precompiledValidatorsSource } from '../../server/src/core/validation/precompileSchemas';
+import { precompiledSchemaNames } from '../../server/src/core/validation/schemaValidation';
 import { toyType } from '../fixtures/toyDatastore/datastoreType';
 import { sqliteCase } from '../helpers/connectorCases/embedded';
 import type { ConnectorCase } from '../helpers/connectorCases/types';
@@ -16,6 +18,14 @@ const REPO = path.resolve(__dirname, '..', '..');
 describe('datastore types (connectors/registry.ts)', () => {
   it('schemas/datastore.schema.json is the schema the registered types compose (npm run schemas writes it)', () => {
     assert.equal(fs.readFileSync(path.join(REPO, 'schemas', 'datastore.schema.json'), 'utf8'), datastoreSchemaText());
+  });
+
+  it('validates with the ahead-of-time validators generated from exactly these schemas (npm run schemas writes them)', () => {
+    const file = path.join(REPO, 'server', 'src', 'core', 'validation', 'compiledValidators.generated.ts');
+    assert.equal(fs.readFileSync(file, 'utf8'), precompiledValidatorsSource(datastoreSchema()));
+    assert.deepEqual(precompiledSchemaNames(datastoreSchema()), ['schedule', 'overrides', 'project', 'snapshot', 'snapshot-index', 'datastore']);
+    // A schema they were not generated from (another set of types) is compiled instead, never validated by a stale one.
+    assert.deepEqual(precompiledSchemaNames({ ...datastoreSchema(), title: 'changed' }), ['schedule', 'overrides', 'project', 'snapshot', 'snapshot-index']);
   });
 
   it('offers exactly the registered types as `type`, each with the keys it declares', () => {

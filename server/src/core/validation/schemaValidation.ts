@@ -1,10 +1,13 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
+import type Ajv from 'ajv';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import overridesSchema from '../../../../schemas/overrides.schema.json';
 import projectSchema from '../../../../schemas/project.schema.json';
 import scheduleSchema from '../../../../schemas/schedule.schema.json';
 import snapshotIndexSchema from '../../../../schemas/snapshot-index.schema.json';
 import snapshotSchema from '../../../../schemas/snapshot.schema.json';
 import { ProblemCode } from '../problems';
+import * as precompiled from './compiledValidators.generated';
 import { nearestNames } from '../text/nearestNames';
 
 /**
@@ -21,7 +24,7 @@ export function validateAgainstSchema(schema: SchemaName, value: unknown): Schem
  */
 export function validateAgainstComposedSchema(schema: object, value: unknown): SchemaIssue[] {
   let validate = COMPOSED.get(schema);
-  if (!validate) COMPOSED.set(schema, (validate = compiler().compile(schema)));
+  if (!validate) COMPOSED.set(schema, (validate = precompiledFor('datastore', schema) ?? compiler().compile(schema)));
   return issuesOf(validate, value);
 }
 
@@ -50,12 +53,18 @@ let ajv: Ajv | undefined;
 const compiled = new Map<SchemaName, ValidateFunction>();
 const COMPOSED = new WeakMap<object, ValidateFunction>();
 
+// `verbose` gives each error its parentSchema, whose property names feed "did you mean".
+// Our own schemas are checked against the JSON Schema meta-schema by a test, not on every
+// start: compiling the meta-schema was most of a cold `cac` run's validation cost.
+export const AJV_OPTIONS: Options = { allErrors: true, strict: false, allowUnionTypes: true, verbose: true, validateSchema: false };
+
 function compiler(): Ajv {
   if (!ajv) {
-    // `verbose` gives each error its parentSchema, whose property names feed "did you mean".
-    // Our own schemas are checked against the JSON Schema meta-schema by a test, not on every
-    // start: compiling the meta-schema was most of a cold `cac` run's validation cost.
-    ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true, validateSchema: false });
+    // Required here, not imported: with the validators compiled ahead of time, most runs never
+    // compile a schema, and ajv's compiler costs ~10 ms to initialize.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: AjvCompiler } = require('ajv') as typeof import('ajv');
+    ajv = new AjvCompiler(AJV_OPTIONS);
     for (const [key, schema] of Object.entries(SCHEMAS)) ajv.addSchema(schema, `${key}.schema.json`);
   }
   return ajv;
@@ -63,8 +72,29 @@ function compiler(): Ajv {
 
 function validatorFor(name: SchemaName): ValidateFunction {
   let validate = compiled.get(name);
-  if (!validate) compiled.set(name, (validate = compiler().getSchema(`${name}.schema.json`)!));
+  if (!validate) compiled.set(name, (validate = precompiledFor(name, SCHEMAS[name]) ?? compiler().getSchema(`${name}.schema.json`)!));
   return validate;
+}
+
+/** Which schemas validate with their ahead-of-time validator (the others compile at run time). */
+export function precompiledSchemaNames(datastore: object): string[] {
+  return [...(Object.keys(SCHEMAS) as SchemaName[]).filter((name) => precompiledFor(name, SCHEMAS[name])), ...(precompiledFor('datastore', datastore) ? ['datastore'] : [])];
+}
+
+/** The ahead-of-time validator of `schema`, if it was generated from exactly this schema. */
+function precompiledFor(name: SchemaName | 'datastore', schema: object): ValidateFunction | undefined {
+  const id = identifierOf(name);
+  const validators = precompiled as unknown as Record<string, ValidateFunction | undefined> & { fingerprints: Record<string, string> };
+  const validate = validators[id];
+  return validate && validators.fingerprints[id] === fingerprintOf(schema) ? validate : undefined;
+}
+
+export function identifierOf(name: string): string {
+  return name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+}
+
+export function fingerprintOf(schema: object): string {
+  return createHash('sha1').update(JSON.stringify(schema)).digest('hex');
 }
 
 function issuesOf(validate: ValidateFunction, value: unknown): SchemaIssue[] {
