@@ -1,4 +1,4 @@
-import { CronExpressionParser } from 'cron-parser';
+import { cronParser } from './cronParser';
 import type { ScheduleTiming } from './types';
 
 /** The keys of a Schedule document that each describe a timing; exactly one must be present. */
@@ -52,7 +52,7 @@ export function cronProblem(expression: string): string | undefined {
     return `A cron expression has exactly five fields (minute hour day-of-month month day-of-week), in UTC; '${expression}' has ${expression.trim().startsWith('@') ? 'a macro' : `${fields.length}`}. Example: "0 12 * * 1-5".`;
   }
   try {
-    const iterator = CronExpressionParser.parse(expression, { tz: 'UTC', currentDate: new Date(Date.UTC(2000, 0, 1)) });
+    const iterator = cronParser().parse(expression, { tz: 'UTC', currentDate: new Date(Date.UTC(2000, 0, 1)) });
     iterator.next();
     return undefined;
   } catch (error) {
@@ -77,7 +77,7 @@ export function nextRuns(timing: ScheduleTiming, after: Date, count: number): Da
     }
     return runs;
   }
-  const iterator = CronExpressionParser.parse(cronOf(timing), { tz: 'UTC', currentDate: after });
+  const iterator = cronParser().parse(cronOf(timing), { tz: 'UTC', currentDate: after });
   const runs: Date[] = [];
   for (let i = 0; i < count; i++) runs.push(iterator.next().toDate());
   return runs;
@@ -92,7 +92,7 @@ export function previousRun(timing: ScheduleTiming, at: Date): Date | undefined 
     while (run && run.getTime() > at.getTime()) run = everyN.previous(run);
     return run;
   }
-  const iterator = CronExpressionParser.parse(cronOf(timing), { tz: 'UTC', currentDate: new Date(at.getTime() + 1) });
+  const iterator = cronParser().parse(cronOf(timing), { tz: 'UTC', currentDate: new Date(at.getTime() + 1) });
   return iterator.prev().toDate();
 }
 

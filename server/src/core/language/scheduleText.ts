@@ -1,4 +1,4 @@
-import { CronExpressionParser } from 'cron-parser';
+import { cronParser } from '../definitions/cronParser';
 import type { ScheduleTiming } from '../definitions/types';
 import { equivalentCron, nextRuns } from '../definitions/scheduleTiming';
 
@@ -59,7 +59,7 @@ export const CRON_PRESETS: readonly string[] = ['0 * * * *', '0 0 * * *', '30 2 
 export function describeCron(expression: string): string {
   let fields;
   try {
-    fields = CronExpressionParser.parse(expression, { tz: 'UTC', currentDate: new Date(Date.UTC(2000, 0, 1)) }).fields;
+    fields = cronParser().parse(expression, { tz: 'UTC', currentDate: new Date(Date.UTC(2000, 0, 1)) }).fields;
   } catch {
     return `cron "${expression}" (UTC)`;
   }
