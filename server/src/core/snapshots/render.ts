@@ -113,7 +113,8 @@ const TYPE_SCALARS = new Map<string, string>();
 
 /** A string as a YAML scalar: plain when unambiguous, otherwise double-quoted with escapes. */
 export function scalar(value: string): string {
-  if (PLAIN_SAFE.test(value) && !value.endsWith(' ') && !value.includes('  ') && !RESERVED_WORDS.has(value.toLowerCase())) {
+  // The reserved words are at most 5 characters: longer values skip the lower-casing (a string per field name).
+  if (PLAIN_SAFE.test(value) && !value.endsWith(' ') && !value.includes('  ') && (value.length > 5 || !RESERVED_WORDS.has(value.toLowerCase()))) {
     return value;
   }
   return doubleQuoted(value);

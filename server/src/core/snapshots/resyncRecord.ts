@@ -5,14 +5,14 @@ import { fileStamp, writeFileAtomicallySync, type FileStamp } from '../fs/atomic
 import type { ContainerKind, OperationLogEntry } from '../model';
 import { compareByName } from '../text/order';
 import type { CatalogState } from './catalogState';
-import { encodeSnapshotBase } from './fileNames';
+import { encodeSnapshotBase, snapshotPath } from './fileNames';
 import type { ContainerChange, SyncPlan } from './plan';
 
 /**
  * The no-change resync shortcut. After a sync whose result a repeat would reproduce exactly, the
  * engine records what that result depended on: its inputs (connection, options, overrides, engine
  * version), the source's schema signature (a cheap connector query, e.g. PostgreSQL catalog xmins),
- * the index and the size and mtime of every snapshot file. When all of these still match, the
+ * the index and the size, mtime and inode of every snapshot file. When all of these still match, the
  * next sync asks the connector only whether the signature changed and, if not, replays the
  * recorded result without describing the source, rendering or reading any snapshot.
  *
@@ -24,39 +24,73 @@ export interface ResyncRecord {
   inputs: string;
   signature: string;
   index: string;
-  /** file name → [size, mtimeMs, inode] of each snapshot the index lists. */
-  files: Record<string, FileStamp>;
+  /**
+   * Size, mtimeMs and inode of each snapshot file the index lists, three numbers per container
+   * in the index's order (the index hash fixes the names and the order): one flat array parses
+   * several times faster than an object keyed by 11,000 file names.
+   */
+  stamps: number[];
   /** What the repeat would report besides `unchanged` (containers kept as missing, removed ones still removed). */
   changes: ContainerChange[];
   logs: OperationLogEntry[];
 }
 
-/** 3: the change vocabulary became missing / pruned / removed / still_removed. */
-const RECORD_VERSION = 3;
+/** 4: the file stamps became one flat array in the index's order. */
+const RECORD_VERSION = 4;
 
 /**
- * The signature the connector may compare against, when the recorded state still holds: same
- * inputs, same index text, and every listed snapshot file with the size and mtime it had.
+ * The signature of the record left for these inputs, read before the catalog state so the
+ * connector can compare it while the rest of the record is checked (usableRecord,
+ * recordedFilesUnchanged).
+ */
+export function recordedSignature(stateDir: string, datastoreName: string, inputs: string): string | undefined {
+  const record = readRecord(stateDir, datastoreName);
+  return record?.inputs === inputs ? record.signature : undefined;
+}
+
+/**
+ * The record whose signature the connector may compare against, when what can be checked
+ * without a look at every snapshot file holds: same inputs, same index text, nothing to
+ * reconcile. The snapshot files themselves are checked by `recordedFilesUnchanged`, which a sync
+ * runs while the connector compares signatures; a replay needs both.
  */
 export function usableRecord(stateDir: string, datastoreName: string, inputs: string, state: CatalogState): ResyncRecord | undefined {
   const record = readRecord(stateDir, datastoreName);
   if (!record || record.inputs !== inputs || state.indexText === undefined || record.index !== sha1(state.indexText)) return undefined;
   if (state.logs.length > 0 || state.newlyRemoved.length > 0) return undefined;
-  const listed = state.index.containers;
-  if (listed.length !== Object.keys(record.files).length) return undefined;
-  for (const entry of listed) {
-    const expected = record.files[entry.file];
-    if (!expected) return undefined;
-    let stat: fs.Stats;
-    try {
-      stat = fs.lstatSync(path.join(state.dir, entry.file));
-    } catch {
-      return undefined;
-    }
-    if (!stat.isFile() || stat.size !== expected[0] || stat.mtimeMs !== expected[1] || stat.ino !== expected[2]) return undefined;
-  }
-  return record;
+  return record.stamps.length === state.index.containers.length * 3 ? record : undefined;
 }
+
+/**
+ * True when every snapshot file the index lists still has the size, mtime and inode recorded
+ * (an edit, even in place, changes the mtime; an atomic rewrite, the inode). One lstat per file,
+ * in slices with a turn of the event loop between them, so a connector's network round trips
+ * proceed meanwhile. No file is opened.
+ */
+export async function recordedFilesUnchanged(record: ResyncRecord, state: CatalogState, signal?: AbortSignal): Promise<boolean> {
+  const listed = state.index.containers;
+  if (record.stamps.length !== listed.length * 3) return false;
+  for (let start = 0; start < listed.length; start += STAT_SLICE) {
+    signal?.throwIfAborted();
+    const end = Math.min(listed.length, start + STAT_SLICE);
+    for (let i = start; i < end; i++) {
+      let stat: fs.Stats | undefined;
+      try {
+        stat = fs.lstatSync(snapshotPath(state.dir, listed[i]!.file), { throwIfNoEntry: false });
+      } catch {
+        // Unreadable (a folder where a file was, no permission): not as recorded.
+        return false;
+      }
+      const at = i * 3;
+      if (!stat?.isFile() || stat.size !== record.stamps[at] || stat.mtimeMs !== record.stamps[at + 1] || stat.ino !== record.stamps[at + 2]) return false;
+    }
+    if (end < listed.length) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return true;
+}
+
+/** Files checked between two turns of the event loop (~2 ms here). */
+const STAT_SLICE = 500;
 
 /**
  * Records the state a written (or verified) sync left, when a repeat would report the same:
@@ -71,13 +105,18 @@ export function recordResync(stateDir: string, datastoreName: string, inputs: st
     fs.rmSync(file, { force: true });
     return;
   }
-  const files: Record<string, FileStamp> = {};
-  for (const entry of plan.index.containers) {
-    const file = path.join(state.dir, entry.file);
-    files[entry.file] = written?.get(file) ?? plan.verified?.get(file) ?? fileStamp(fs.lstatSync(file));
+  const containers = plan.index.containers;
+  const stamps = new Array<number>(containers.length * 3);
+  for (let i = 0; i < containers.length; i++) {
+    // The same path planSync gave the write.
+    const file = snapshotPath(state.dir, containers[i]!.file);
+    const stamp = written?.get(file) ?? plan.verified?.get(file) ?? fileStamp(fs.lstatSync(file));
+    stamps[i * 3] = stamp[0];
+    stamps[i * 3 + 1] = stamp[1];
+    stamps[i * 3 + 2] = stamp[2];
   }
   const record: ResyncRecord = {
-    version: RECORD_VERSION, inputs, signature: signature!, index: sha1(plan.indexText), files,
+    version: RECORD_VERSION, inputs, signature: signature!, index: sha1(plan.indexText), stamps,
     changes: plan.changes.filter((c) => c.action === 'missing' || c.action === 'still_removed'),
     logs: plan.logs,
   };
@@ -108,7 +147,7 @@ export function forgetResync(stateDir: string, datastoreName: string): void {
 function readRecord(stateDir: string, datastoreName: string): ResyncRecord | undefined {
   try {
     const value = JSON.parse(fs.readFileSync(recordFile(stateDir, datastoreName), 'utf8')) as ResyncRecord;
-    return value.version === RECORD_VERSION && typeof value.signature === 'string' && typeof value.files === 'object' ? value : undefined;
+    return value.version === RECORD_VERSION && typeof value.signature === 'string' && Array.isArray(value.stamps) ? value : undefined;
   } catch {
     return undefined;
   }

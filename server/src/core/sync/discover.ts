@@ -1,20 +1,24 @@
 import { readConnectorCache } from '../connectors/connectorCache';
-import type { ConnectorTarget, DiscoveryRequest, DiscoveryResult } from '../connectors/contract';
+import type { ConnectorTarget, DiscoveryProgress, DiscoveryRequest, DiscoveryResult } from '../connectors/contract';
 import { openConnector } from '../connectors/registry';
 import type { OperationRun } from '../operations/operationRun';
 
 /**
  * The discover step: opens the datastore's connector, lets it describe the source (or say that
  * nothing changed since `request.unchangedSince`), and closes it whatever happens. The connector
- * gets back what it cached after the last written sync; progress and aborts go through `run`.
+ * gets back what it cached after the last written sync; progress and aborts go through `run`,
+ * and progress to `observe` too.
  */
-export async function discover(source: ConnectorTarget, request: DiscoveryRequest, stateDir: string, run: OperationRun): Promise<DiscoveryResult> {
+export async function discover(source: ConnectorTarget, request: DiscoveryRequest, stateDir: string, run: OperationRun, observe?: (progress: DiscoveryProgress) => void): Promise<DiscoveryResult> {
   const connector = await openConnector(source);
   let discovery: DiscoveryResult;
   try {
     discovery = await connector.discover(request, {
       signal: run.signal,
-      onProgress: (progress) => run.report(progress),
+      onProgress: (progress) => {
+        observe?.(progress);
+        run.report(progress);
+      },
       previousCache: readConnectorCache(stateDir, source.name),
     });
   } finally {

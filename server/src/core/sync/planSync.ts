@@ -7,7 +7,7 @@ import { includeClassOf, type ContainerKind, type ContainerOverride, type Contai
 import type { CatalogState } from '../snapshots/catalogState';
 import { diffSnapshots } from '../snapshots/diff';
 import { pairFamilyRenames } from '../connectors/dfs/globbing';
-import { assignSnapshotFiles } from '../snapshots/fileNames';
+import { assignSnapshotFiles, snapshotPath } from '../snapshots/fileNames';
 import type { ContainerChange, SyncPlan } from '../snapshots/plan';
 import { readSnapshot } from '../snapshots/read';
 import { renderIndex, renderSnapshot } from '../snapshots/render';
@@ -85,13 +85,13 @@ export function planSync(input: PlanInput): SyncPlan {
   for (const { container, action, renamedFrom } of toWrite) {
     const file = fileNames.get(container.name)!;
     const text = renderSnapshot(container);
-    const target = path.join(state.dir, file);
+    const target = snapshotPath(state.dir, file);
     nextContainers.set(container.name, indexEntry(container, file));
     if (action === 'changed') {
       const entry = renamedFrom ?? known.get(container.name)!;
       // A hand-edited index may name an unsafe file; the container then moves to a safe one.
       if (entry.file !== file) movedFrom.push(path.join(state.dir, entry.file));
-      const previous = readStampedText(path.join(state.dir, entry.file));
+      const previous = readStampedText(snapshotPath(state.dir, entry.file));
       const previousText = previous?.text;
       // A container moving to another file is written there even when its text is the same.
       if (previousText === text && entry.file === file) {

@@ -12,7 +12,7 @@ import { applySyncPlan } from '../snapshots/applyPlan';
 import { SnapshotFolderError, readCatalogState, type CatalogState } from '../snapshots/catalogState';
 import { stagingFolder } from '../snapshots/fileNames';
 import { planHasChanges, type SyncPlan } from '../snapshots/plan';
-import { replayPlan, type ResyncRecord } from '../snapshots/resyncRecord';
+import { recordedFilesUnchanged, recordedSignature, replayPlan, type ResyncRecord } from '../snapshots/resyncRecord';
 import { redactCredentials } from '../text/redact';
 import { ENGINE_VERSION } from '../version';
 import { discover } from './discover';
@@ -134,9 +134,8 @@ async function execute(request: SyncRequest, options: SyncOptions, run: Operatio
   const started = Date.now();
   const outcome: StartedOutcome = { datastore: request.datastore.name, result: 'running', message: null, logs: [], changed: false, durationMs: 0, operationId: run.record?.id };
   try {
-    const source = resolve(request, options, run);
-    const discovery = await discover(source.target, { include: options.include, unchangedSince: source.replay?.signature }, request.workspace.project.stateDir, run);
-    const planned = plan(request, options, source, discovery, run);
+    const { source, discovery, replay } = await resolveAndDiscover(request, options, run);
+    const planned = plan(request, options, source, discovery, replay, run);
     Object.assign(outcome, { plan: planned.plan, replayed: planned.replayed, logs: planned.plan.logs, changed: planHasChanges(planned.plan) || run.checkpoint !== undefined });
     if (request.expectedPlan !== undefined) {
       const fingerprint = planFingerprint(plannedFileChanges(planned.plan));
@@ -160,30 +159,74 @@ async function execute(request: SyncRequest, options: SyncOptions, run: Operatio
 
 const STALE_MESSAGE = 'The source or the snapshots changed since the preview, so nothing was written: look at the new preview and apply that one.';
 
-/** What a sync reads before it connects: the source's settings, the catalog as committed (or as a resumed sync left it), the overrides, the replay record. */
+/** What a sync reads besides the source: its settings, the catalog as committed (or as a resumed sync left it), the overrides. */
 interface ResolvedSync {
   target: ConnectorTarget;
   state: CatalogState;
   overrides: Map<string, ContainerOverride>;
   /** Everything besides the source and the snapshots that decides the result (snapshots/resyncRecord.ts). */
   inputs: string;
-  replay: ResyncRecord | undefined;
 }
 
-function resolve(request: SyncRequest, options: SyncOptions, run: OperationRun): ResolvedSync {
+/**
+ * The resolve and discover steps. A no-change resync is proven while it is checked: the connector
+ * compares the source's signature with the recorded one (a connection and a catalog query, ~80 ms
+ * of round trips and server time for PostgreSQL here) while this process reads the catalog state
+ * and checks the record against it and against every snapshot file (~11,000 lstats). A replay
+ * needs all of it; when the signature matched but the record does not hold, the source is
+ * described after all.
+ */
+async function resolveAndDiscover(request: SyncRequest, options: SyncOptions, run: OperationRun): Promise<{ source: ResolvedSync; discovery: DiscoveryResult; replay?: ResyncRecord }> {
   const { workspace, datastore } = request;
   const resolved = resolveDatastore(datastore, request.env);
   if ('error' in resolved) throw new ConnectorError(resolved.error, 'unset-env-variable');
-  const state = run.checkpoint?.state ?? readCatalogState(workspace.project.snapshotsDir, datastore.name);
+  const { target } = resolved;
+  const stateDir = workspace.project.stateDir;
   const overrides = overridesOf(workspace, datastore.name);
-  const inputs = resyncInputs(resolved.target, options, overrides, ENGINE_VERSION);
-  return { target: resolved.target, state, overrides, inputs, replay: run.replayable(inputs, state) };
+  const inputs = resyncInputs(target, options, overrides, ENGINE_VERSION);
+  const describe = (): Promise<DiscoveryResult> => discover(target, { include: options.include }, stateDir, run);
+  // A resume finishes the plan it saved; it never replays.
+  const signature = run.checkpoint ? undefined : recordedSignature(stateDir, datastore.name, inputs);
+  let reported: (() => void) | undefined;
+  const underWay = new Promise<void>((resolve) => (reported = resolve));
+  const comparing = signature === undefined ? undefined : discover(target, { include: options.include, unchangedSince: signature }, stateDir, run, () => reported!());
+  // Handled from the start: a connector failing while the state is read is reported when awaited below, never as unhandled.
+  comparing?.catch(() => undefined);
+  let source: ResolvedSync;
+  let replay: ResyncRecord | undefined;
+  let filesHold: boolean;
+  try {
+    // The reads below are synchronous: first let the connector connect and send its query (it
+    // reports progress then), or settle, or have COMPARE_HEAD_START_MS; whichever comes first.
+    if (comparing) await Promise.race([underWay, comparing.then(() => undefined, () => undefined), delay(COMPARE_HEAD_START_MS)]);
+    const state = run.checkpoint?.state ?? readCatalogState(workspace.project.snapshotsDir, datastore.name);
+    source = { target, state, overrides, inputs };
+    replay = comparing ? run.replayable(inputs, state) : undefined;
+    // The record read again must be the one whose signature the connector compares.
+    if (replay && replay.signature !== signature) replay = undefined;
+    filesHold = replay !== undefined && await recordedFilesUnchanged(replay, state, run.signal);
+  } catch (error) {
+    // The connector closes its connection once its comparison settles.
+    await comparing?.catch(() => undefined);
+    throw error;
+  }
+  if (!comparing) return { source, discovery: await describe() };
+  const discovery = await comparing;
+  if (filesHold) return { source, discovery, replay };
+  return { source, discovery: discovery.unchanged === true ? await describe() : discovery };
 }
 
-function plan(request: SyncRequest, options: SyncOptions, source: ResolvedSync, discovery: DiscoveryResult, run: OperationRun): { plan: SyncPlan; replayed: boolean } {
-  const replayed = discovery.unchanged === true && source.replay !== undefined;
+/** How long a resync waits at most for the connector to send its signature query before it reads the catalog state meanwhile. */
+const COMPARE_HEAD_START_MS = 25;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function plan(request: SyncRequest, options: SyncOptions, source: ResolvedSync, discovery: DiscoveryResult, replay: ResyncRecord | undefined, run: OperationRun): { plan: SyncPlan; replayed: boolean } {
+  const replayed = discovery.unchanged === true && replay !== undefined;
   let planned = replayed
-    ? replayPlan(source.replay!, source.state, request.datastore.name)
+    ? replayPlan(replay, source.state, request.datastore.name)
     : planSync({ datastore: request.datastore, discovery, state: source.state, overrides: source.overrides, options });
   if (run.checkpoint) planned = { ...planned, changes: mergeResumedChanges(planned.changes, run.checkpoint.changes) };
   return { plan: planned, replayed };

@@ -60,7 +60,10 @@ export async function discover(datastore: ServerTarget, request: DiscoveryReques
     await session.run('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', signal);
     let signature: SignatureRow | undefined;
     if (request.unchangedSince !== undefined) {
-      signature = await readSignature(session.run, signal);
+      const comparing = readSignature(session.run, signal);
+      // The query is on its way: a caller checking its own side of the record may go ahead now.
+      context.onProgress?.({ phase: 'comparing signature', done: 0 });
+      signature = await comparing;
       if (request.unchangedSince === signature.signature) return { containers: [], complete: true, logs, signature: signature.signature, unchanged: true };
       helper = openHelper().catch(() => undefined);
     }
