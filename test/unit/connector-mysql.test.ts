@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { Connection as CoreConnection } from 'mysql2';
 import { parse as parseYaml } from 'yaml';
 import type { DiscoveryResult, SqlConnector } from '../../server/src/core/connectors/contract';
@@ -176,9 +177,10 @@ describe('mysql connector (MariaDB server)', function () {
       }));
     }
     // Full: grants, schemata, InnoDB's table list, TABLES, STATISTICS and PARTITIONS of just the
-    // tables needing them, plus the helper connection's session (2) and its COLUMNS read.
-    // Unchanged: the first three and one digest, no helper.
-    assert.deepEqual(counts, [{ full: 9, unchanged: 4 }, { full: 9, unchanged: 4 }]);
+    // tables needing them and half of COLUMNS, plus the helper connection's session (2) and the
+    // other half of COLUMNS. Unchanged: the first three and one digest (TABLES and a quarter of
+    // COLUMNS), plus the helper's session and its digest of the other three quarters.
+    assert.deepEqual(counts, [{ full: 10, unchanged: 7 }, { full: 10, unchanged: 7 }]);
   });
 
   it('lists the databases named in `schemas`, warns about a missing one and then lists incompletely', async () => {
@@ -334,6 +336,8 @@ describe('mysql connector (MariaDB server)', function () {
       'ALTER TABLE t ADD COLUMN d int', "ALTER TABLE t MODIFY c int COMMENT 'note'", "ALTER TABLE t COMMENT 'y'", 'ALTER TABLE t ALTER COLUMN c SET DEFAULT 5',
       'ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (b, a)', 'ALTER TABLE p PARTITION BY RANGE (id) (PARTITION p0 VALUES LESS THAN MAXVALUE)',
       'CREATE OR REPLACE VIEW v AS SELECT a, b, c FROM t', 'ALTER TABLE t MODIFY c bigint', 'RENAME TABLE p TO q', 'DROP VIEW v',
+      'ALTER TABLE t RENAME COLUMN d TO e', "ALTER TABLE t ADD COLUMN f enum('x','y')", "ALTER TABLE t MODIFY f enum('x','y','z')",
+      'ALTER TABLE t MODIFY e int NOT NULL DEFAULT 0', 'CREATE VIEW w AS SELECT a FROM t', 'DROP TABLE q',
     ];
     for (const change of changes) {
       await source.run(change);
@@ -350,6 +354,116 @@ describe('mysql connector (MariaDB server)', function () {
     // Another engine's table gives no signature: every sync then describes in full.
     await source.run('CREATE TABLE legacy (x int) ENGINE=Aria');
     assert.equal((await discover()).signature, undefined);
+  });
+
+  it('keeps its signature when a database it does not read appears, unless it lists every database', async () => {
+    await source.run('CREATE TABLE t (id int PRIMARY KEY)');
+    const other = `${database}_new`;
+    const missing = `${database}_later`;
+    cleanups.push(`DROP DATABASE IF EXISTS ${other}`, `DROP DATABASE IF EXISTS ${missing}`);
+    const named = { ...source.datastore, settings: { ...source.datastore.settings, schemas: [database, missing] } };
+    // Listing every database it sees: a user who may see this one and the new one only (root would read every test's).
+    const { user, password } = await createUser(`GRANT SELECT, SHOW VIEW ON ${quoteId(database)}.* TO $USER; GRANT SELECT, SHOW VIEW ON ${quoteId(other)}.* TO $USER; GRANT PROCESS ON *.* TO $USER`);
+    const { schemas: _named, ...unnamedSettings } = source.datastore.settings;
+    const unnamed = { ...source.datastore, settings: { ...unnamedSettings, user, password } };
+    const namedBefore = (await discover(named)).signature!;
+    const unnamedBefore = (await discover(unnamed)).signature!;
+    assert.equal((await discover(unnamed, unnamedBefore)).unchanged, true, 'stable while nothing changes');
+    await admin(`CREATE DATABASE ${other}`);
+    assert.equal((await discover(named, namedBefore)).unchanged, true, 'a database not named changes nothing');
+    assert.notEqual((await discover(unnamed, unnamedBefore)).unchanged, true, 'listing every database, a new one is a change');
+    await admin(`CREATE DATABASE ${missing}`);
+    assert.notEqual((await discover(named, namedBefore)).unchanged, true, 'a named database that appears is a change');
+  });
+
+  it('reads COLUMNS in parts that together hold every table once: a change in any part is seen', async () => {
+    // Halves: CRC32(TABLE_NAME) % 4 below 2 or not (the server's CRC of the UTF-8 name, as zlib's here);
+    // the resync's digests split at 3 quarters, so a change in each quarter is made.
+    const names = Array.from({ length: 16 }, (_, i) => `part_${i}_ı`);
+    const quarters = new Set(names.map((name) => crc32(Buffer.from(name, 'utf8')) % 4));
+    assert.deepEqual([...quarters].sort(), [0, 1, 2, 3], 'the fixture covers every quarter');
+    await source.run(names.map((name, i) => `CREATE TABLE ${quoteId(name)} (id int PRIMARY KEY, ${Array.from({ length: i + 1 }, (_, c) => `c${c} int`).join(', ')});`).join('\n'));
+    const first = await discover();
+    assert.deepEqual(first.containers.map((c) => [c.name, c.fields.length]), names.map((name, i) => [`${database}.${name}`, i + 2]).sort((a, b) => String(a[0]) < String(b[0]) ? -1 : 1));
+    let previous = first.signature!;
+    assert.equal((await discover(source.datastore, previous)).unchanged, true);
+    for (const quarter of [0, 1, 2, 3]) {
+      const name = names.find((n) => crc32(Buffer.from(n, 'utf8')) % 4 === quarter)!;
+      await source.run(`ALTER TABLE ${quoteId(name)} MODIFY c0 int COMMENT 'quarter ${quarter}'`);
+      const result = await discover(source.datastore, previous);
+      assert.notEqual(result.unchanged, true, `a change in quarter ${quarter} (${name}) was missed`);
+      assert.equal(result.containers.find((c) => c.name === `${database}.${name}`)!.fields[1]!.comment, `quarter ${quarter}`);
+      previous = result.signature!;
+      assert.equal((await discover(source.datastore, previous)).unchanged, true);
+    }
+  });
+
+  it('relies on server facts: a comment or default change shows in COLUMNS only, and CREATE_TIME counts whole seconds', async () => {
+    // Why the signature reads COLUMNS: an instant ALTER rewrites the .frm only, InnoDB's dictionary stays as it was.
+    await source.run('CREATE TABLE x (a int PRIMARY KEY, c int)');
+    const read = async (sql: string): Promise<string> => JSON.stringify(await withConnector(source.datastore, (c) => c.query(sql)));
+    const innoDb = `SELECT t.TABLE_ID, t.N_COLS, c.NAME, c.POS, c.MTYPE, c.PRTYPE, c.LEN FROM information_schema.INNODB_SYS_TABLES t
+      JOIN information_schema.INNODB_SYS_COLUMNS c ON c.TABLE_ID = t.TABLE_ID WHERE t.NAME = '${database}/x' ORDER BY c.POS`;
+    const columns = `SELECT COLUMN_NAME, COLUMN_DEFAULT, COLUMN_COMMENT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '${database}' AND TABLE_NAME = 'x' ORDER BY ORDINAL_POSITION`;
+    for (const change of ["ALTER TABLE x MODIFY c int COMMENT 'note'", 'ALTER TABLE x ALTER COLUMN c SET DEFAULT 7', "ALTER TABLE x COMMENT 'table note'"]) {
+      const [dictionary, catalog] = [await read(innoDb), await read(columns)];
+      await source.run(change);
+      assert.equal(await read(innoDb), dictionary, `InnoDB's dictionary after: ${change}`);
+      if (!/^ALTER TABLE x COMMENT/.test(change)) assert.notEqual(await read(columns), catalog, change);
+    }
+    // Why not TABLES.CREATE_TIME (the .frm's time; reading it also opens every table): two DDLs in one second look like one.
+    const admin = await mysqlAdmin(t, database);
+    try {
+      const value = async (sql: string): Promise<string> => String(Object.values(((await admin.query(sql))[0] as Record<string, unknown>[])[0]!)[0]);
+      const createTime = (): Promise<string> => value(`SELECT CREATE_TIME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'x'`);
+      for (let attempt = 1; ; attempt++) {
+        const before = await value('SELECT UNIX_TIMESTAMP()');
+        await admin.query(`ALTER TABLE x ADD COLUMN d${attempt} int`);
+        const first = await createTime();
+        await admin.query(`ALTER TABLE x MODIFY d${attempt} bigint`);
+        const second = await createTime();
+        if (await value('SELECT UNIX_TIMESTAMP()') !== before) {
+          assert.ok(attempt < 10, 'ten attempts straddled a second');
+          continue;
+        }
+        assert.equal(second, first, 'a type change within the same second left CREATE_TIME as it was');
+        break;
+      }
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it('stops a discovery promptly when it is aborted while COLUMNS rows stream in, and the connection stays usable', async () => {
+    await source.run(Array.from({ length: 60 }, (_, i) => `CREATE TABLE s${i} (${Array.from({ length: 30 }, (_, c) => `c${c} int`).join(', ')});`).join('\n'));
+    await withConnector(source.datastore, async (connector) => {
+      const controller = new AbortController();
+      let abortedAt = 0;
+      // Abort on the first COLUMNS row the driver hands over, wherever that stream runs.
+      const prototype = CoreConnection.prototype as unknown as { query: (...args: unknown[]) => { once: (event: string, listener: () => void) => void } };
+      const original = prototype.query;
+      prototype.query = function (this: unknown, ...args: unknown[]) {
+        const query = original.apply(this, args);
+        const sql = typeof args[0] === 'string' ? args[0] : (args[0] as { sql?: string }).sql ?? '';
+        if (/information_schema\.COLUMNS/.test(sql) && !/COUNT\(\*\)/.test(sql)) {
+          query.once('result', () => {
+            abortedAt ||= Date.now();
+            controller.abort(new Error('stop while streaming'));
+          });
+        }
+        return query;
+      };
+      try {
+        await assert.rejects(connector.discover({ include: ['table', 'view'] }, { signal: controller.signal }), /stop while streaming/);
+      } finally {
+        prototype.query = original;
+      }
+      assert.ok(abortedAt > 0, 'the abort came while rows streamed');
+      assert.ok(Date.now() - abortedAt < 1000, `answered ${Date.now() - abortedAt} ms after the abort`);
+      assert.deepEqual(await connector.query('SELECT 1 AS one'), [{ one: 1 }]);
+      const again = await connector.discover({ include: ['table'] }, { signal });
+      assert.equal(again.containers.length, 60);
+    });
   });
 
   it('syncs through a catalog with ${env:…} password: identifiers detected, keys in order, password written nowhere', async () => {

@@ -3,19 +3,19 @@ import type { FieldInfo } from '../../model';
 import type { ColumnRow } from './catalogRows';
 import type { Session } from './session';
 
-export function fieldOf(row: ColumnRow, session: Session, pk: Map<string, number> | undefined): FieldInfo {
-  const [, , name, , type, nullable, rawDefault, , extra, comment] = row;
-  const field: FieldInfo = { name, type, nullable: nullable === 'YES' };
-  const position = pk?.get(name);
-  if (position !== undefined) field.primary_key = position;
-  const generated = /\b(VIRTUAL|STORED|PERSISTENT) GENERATED\b/i.test(extra);
-  if (generated) field.generated = true;
+/** The field of a COLUMNS row; `primaryKey` is its position in the primary key, if it is part of it. */
+export function fieldOf(row: ColumnRow, session: Session, primaryKey: number | undefined): FieldInfo {
+  const type = row[4];
+  const extra = row[8];
+  const field: FieldInfo = { name: row[2], type, nullable: row[5] === 1 };
+  if (primaryKey !== undefined) field.primary_key = primaryKey;
+  if (extra !== null && /\b(VIRTUAL|STORED|PERSISTENT) GENERATED\b/i.test(extra)) field.generated = true;
   else {
-    const value = defaultOf(rawDefault, type, extra, session);
+    const value = defaultOf(row[6], type, extra ?? '', session);
     if (value !== undefined) field.default = value;
   }
-  if (/\bauto_increment\b/i.test(extra)) field.auto_increment = true;
-  if (comment) field.comment = comment;
+  if (extra !== null && /\bauto_increment\b/i.test(extra)) field.auto_increment = true;
+  if (row[9] !== null) field.comment = row[9];
   return field;
 }
 
