@@ -98,10 +98,18 @@ export interface DiscoveryContext {
 }
 
 export interface DiscoveryProgress {
+  /**
+   * What the connector is doing, in words the progress display shows. One phase has a meaning
+   * for the engine: {@link COMPARING_SIGNATURE}, reported once a resync's signature query is on
+   * its way, so the engine reads its own side of the record while the source answers.
+   */
   phase: string;
   done: number;
   total?: number;
 }
+
+/** The progress phase a connector reports when its signature query was sent (see {@link DiscoveryProgress.phase}). */
+export const COMPARING_SIGNATURE = 'comparing signature';
 
 export interface DiscoveryResult {
   containers: DiscoveredContainer[];

@@ -1,4 +1,4 @@
-import { ConnectorError, type ConnectorTarget, type DiscoveryProgress, type DiscoveryResult } from '../connectors/contract';
+import { COMPARING_SIGNATURE, ConnectorError, type ConnectorTarget, type DiscoveryProgress, type DiscoveryResult } from '../connectors/contract';
 import type { DatastoreDefinition, Workspace } from '../definitions/types';
 import { saveGroupingNotes } from '../history/groupingNotes';
 import type { OperationStore } from '../history/operationStore';
@@ -189,7 +189,9 @@ async function resolveAndDiscover(request: SyncRequest, options: SyncOptions, ru
   const signature = run.checkpoint ? undefined : recordedSignature(stateDir, datastore.name, inputs);
   let reported: (() => void) | undefined;
   const underWay = new Promise<void>((resolve) => (reported = resolve));
-  const comparing = signature === undefined ? undefined : discover(target, { include: options.include, unchangedSince: signature }, stateDir, run, () => reported!());
+  const comparing = signature === undefined ? undefined : discover(target, { include: options.include, unchangedSince: signature }, stateDir, run, (progress) => {
+    if (progress.phase === COMPARING_SIGNATURE) reported!();
+  });
   // Handled from the start: a connector failing while the state is read is reported when awaited below, never as unhandled.
   comparing?.catch(() => undefined);
   let source: ResolvedSync;
@@ -197,7 +199,7 @@ async function resolveAndDiscover(request: SyncRequest, options: SyncOptions, ru
   let filesHold: boolean;
   try {
     // The reads below are synchronous: first let the connector connect and send its query (it
-    // reports progress then), or settle, or have COMPARE_HEAD_START_MS; whichever comes first.
+    // reports COMPARING_SIGNATURE then), or settle, or have COMPARE_HEAD_START_MS; whichever comes first.
     if (comparing) await Promise.race([underWay, comparing.then(() => undefined, () => undefined), delay(COMPARE_HEAD_START_MS)]);
     const state = run.checkpoint?.state ?? readCatalogState(workspace.project.snapshotsDir, datastore.name);
     source = { target, state, overrides, inputs };
@@ -217,7 +219,7 @@ async function resolveAndDiscover(request: SyncRequest, options: SyncOptions, ru
 }
 
 /** How long a resync waits at most for the connector to send its signature query before it reads the catalog state meanwhile. */
-const COMPARE_HEAD_START_MS = 25;
+const COMPARE_HEAD_START_MS = 100;
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());

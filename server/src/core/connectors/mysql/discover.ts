@@ -1,7 +1,7 @@
 /** Discovery: the bulk catalog reads joined into containers, with what could not be seen logged. */
 import type { ContainerKind, DiscoveredContainer, OperationLogEntry } from '../../model';
 import { qualifiedName } from '../../naming';
-import type { DiscoveryContext, DiscoveryRequest, DiscoveryResult } from '../contract';
+import { COMPARING_SIGNATURE, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult } from '../contract';
 import type { ServerTarget } from '../serverSettings';
 import { arrays, DIGESTED, placeholders, tableKey, type TableRow } from './catalogRows';
 import { ColumnsRead, tableShare } from './columns';
@@ -113,8 +113,11 @@ async function describe(datastore: ServerTarget, main: Link, request: DiscoveryR
   let signature: string | undefined;
   if (basis && helperDigest) {
     // Only a resync pays for the server-side digest; a first sync adds up the CRCs the server sends beside each row.
-    const [[tablesText, mainColumns]] = (await arrays(run, `SELECT (${tablesDigestSql(`information_schema.TABLES WHERE ${inList}`)}),
-      (${digestSql(DIGESTED.columns, `information_schema.COLUMNS WHERE ${inList} AND ${tableShare(3, false)}`)})`, signal, [...wanted, ...wanted])) as [string, string][];
+    const mainDigest = arrays(run, `SELECT (${tablesDigestSql(`information_schema.TABLES WHERE ${inList}`)}),
+      (${digestSql(DIGESTED.columns, `information_schema.COLUMNS WHERE ${inList} AND ${tableShare(3, false)}`)})`, signal, [...wanted, ...wanted]);
+    // Both digests are on their way: the engine may read its own side of the record meanwhile.
+    context.onProgress?.({ phase: COMPARING_SIGNATURE, done: 0 });
+    const [[tablesText, mainColumns]] = (await mainDigest) as [string, string][];
     const [[helperColumns]] = (await helperDigest) as [string][];
     const [tablesDigestText, otherEngines] = tablesText!.split('/');
     if (Number(otherEngines) === 0) {

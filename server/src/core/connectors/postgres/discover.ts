@@ -1,6 +1,6 @@
 import type { ContainerKind, DiscoveredContainer, FieldInfo, OperationLogEntry } from '../../model';
 import { qualifiedName } from '../../naming';
-import type { DiscoveryContext, DiscoveryRequest, DiscoveryResult } from '../contract';
+import { COMPARING_SIGNATURE, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult } from '../contract';
 import type { ServerTarget } from '../serverSettings';
 import type { Run, Session } from './session';
 
@@ -62,7 +62,7 @@ export async function discover(datastore: ServerTarget, request: DiscoveryReques
     if (request.unchangedSince !== undefined) {
       const comparing = readSignature(session.run, signal);
       // The query is on its way: a caller checking its own side of the record may go ahead now.
-      context.onProgress?.({ phase: 'comparing signature', done: 0 });
+      context.onProgress?.({ phase: COMPARING_SIGNATURE, done: 0 });
       signature = await comparing;
       if (request.unchangedSince === signature.signature) return { containers: [], complete: true, logs, signature: signature.signature, unchanged: true };
       helper = openHelper().catch(() => undefined);
