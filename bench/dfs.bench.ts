@@ -2,34 +2,39 @@
  * DFS benchmark: a file store of 100,000 small CSVs in
  * 1,000 folders, synced through the engine in this process and through the CLI, with every time
  * printed as a ratio to the floor F = `find <tree> -type f -printf '%p %s %T@\n'` measured on the
- * same tree in the same run.
+ * same tree in the same run. The CLI runs are child processes, timed from spawn to exit, each
+ * reporting its own peak RSS; unless --no-growth, they run again with F on a tree 5× larger
+ * (--growth-files, --growth-folders), and the growth exponents of time and peak RSS are printed.
  *
  *   node --import tsx bench/dfs.bench.ts [--files 100000] [--folders 1000] [--runs 5] [--no-cli] [--no-breakdown]
- *   npm run bench:dfs -- --files 10000 --folders 100
+ *                                        [--growth-files 500000] [--growth-folders 5000] [--no-growth]
+ *   npm run bench:dfs -- --files 10000 --folders 100 --growth-files 50000 --growth-folders 500
  *
- * The CLI rows need a current `npm run build` (dist/cli.js); they are skipped when it is missing.
+ * The CLI rows (and the growth section, which measures through the CLI) need a current
+ * `npm run build` (dist/cli.js); they are skipped when it is missing.
  * Results also go to bench/.work/dfs-results.json. See bench/README.md for how to read them.
  *
- * Targets: first sync ≤ 3× F, no-change resync ≤ 1.5× F, and a resync opens no unchanged file.
+ * Targets: first sync ≤ 3× F, no-change resync ≤ 1.5× F, a resync opens no unchanged file, and
+ * growth exponents ≤ 1.1.
  * A MISS is reported, not fatal (exit 0). Exit 1 only when a check fails: wrong container count,
  * a resync that changed something or opened a data file, a failed sync.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { samplePositions } from '../server/src/core/connectors/dfs/dfsConnector';
 import { datastoreSnapshotDir } from '../server/src/core/snapshots/fileNames';
+import { GROWTH_NOTE, cliBuildProblem, cliGrowthFigures, measureCliSyncs, measureCliVersion, type CliSyncRuns, type CliSyncSubject } from './lib/cliRuns';
 import { BenchAssertion, assertBench, countSnapshotFiles, engineSync, snapshotStamps, type EngineRun } from './lib/engine';
 import { createFilesFloor, nodeListingFloor, readPrefixFloor, runFind } from './lib/floors';
 import { countOpensInside } from './lib/fsProbe';
 import { breakdownSync, medianBreakdown, type PhaseBreakdown } from './lib/phases';
-import { median, round1, round2, seriesOf, type Series } from './lib/stats';
+import { runMeasuredNode } from './lib/peakRss';
+import { growthExponent, median, round1, round2, seriesOf, type Series } from './lib/stats';
 import { prepareTree, type BenchTree } from './lib/dfsTree';
-import { count, formatTable, ms, ratio } from './lib/table';
+import { compactCount, count, formatGrowthTable, formatTable, ms, ratio } from './lib/table';
 import { Trash } from './lib/trash';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -46,6 +51,8 @@ interface Options {
   runs: number;
   cli: boolean;
   breakdown: boolean;
+  /** The second size of the growth measurement; undefined with --no-growth. */
+  growth?: { files: number; folders: number };
 }
 
 /** A bad command line: reported without a stack. */
@@ -61,6 +68,9 @@ function parseOptions(): Options {
         runs: { type: 'string', default: '5' },
         'no-cli': { type: 'boolean', default: false },
         'no-breakdown': { type: 'boolean', default: false },
+        'growth-files': { type: 'string', default: '500000' },
+        'growth-folders': { type: 'string', default: '5000' },
+        'no-growth': { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -76,12 +86,16 @@ function parseOptions(): Options {
   const files = int('files', values.files);
   const folders = int('folders', values.folders);
   if (files % folders !== 0) throw new UsageError(`--files (${files}) must be a multiple of --folders (${folders}).`);
+  const growthFiles = int('growth-files', values['growth-files']);
+  const growthFolders = int('growth-folders', values['growth-folders']);
+  if (growthFiles % growthFolders !== 0) throw new UsageError(`--growth-files (${growthFiles}) must be a multiple of --growth-folders (${growthFolders}).`);
   return {
     files,
     folders,
     runs: int('runs', values.runs),
     cli: !values['no-cli'],
     breakdown: !values['no-breakdown'],
+    growth: values['no-growth'] ? undefined : { files: growthFiles, folders: growthFolders },
   };
 }
 
@@ -92,13 +106,17 @@ const log = (line = ''): void => {
 async function main(): Promise<void> {
   const options = parseOptions();
   const { runs } = options;
-  log(`DFS benchmark · ${new Date().toISOString()} · node ${process.version} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB · ${os.platform()} ${os.release()}`);
+  log(`DFS benchmark · ${new Date().toISOString()} · node ${process.version} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB · ${os.platform()} ${os.release()} · load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   log(`${count(options.files)} files in ${count(options.folders)} folders, ${runs} measured run${runs === 1 ? '' : 's'} per figure (median), after one warm-up run.`);
 
+  const describeTree = (prepared: BenchTree): string => (prepared.generatedMs === undefined
+    ? `Tree: reusing ${path.relative(REPO_DIR, prepared.tree)} (${(prepared.bytes / 2 ** 20).toFixed(1)} MiB).`
+    : `Tree: generated ${path.relative(REPO_DIR, prepared.tree)} in ${(prepared.generatedMs / 1000).toFixed(1)} s (sync writes, ${(prepared.bytes / 2 ** 20).toFixed(1)} MiB).`);
   const tree = prepareTree(BENCH_DIR, options.files, options.folders);
-  log(tree.generatedMs === undefined
-    ? `Tree: reusing ${path.relative(REPO_DIR, tree.tree)} (${(tree.bytes / 2 ** 20).toFixed(1)} MiB).`
-    : `Tree: generated ${path.relative(REPO_DIR, tree.tree)} in ${(tree.generatedMs / 1000).toFixed(1)} s (sync writes, ${(tree.bytes / 2 ** 20).toFixed(1)} MiB).`);
+  log(describeTree(tree));
+  // The growth tree now, before any timing (500,000 files take a minute or more to write).
+  const largeTree = options.growth && options.cli ? prepareTree(BENCH_DIR, options.growth.files, options.growth.folders) : undefined;
+  if (largeTree) log(`Growth ${describeTree(largeTree).charAt(0).toLowerCase()}${describeTree(largeTree).slice(1)}`);
   const snapshotDir = datastoreSnapshotDir(tree.snapshotsDir, tree.datastore);
   // Folders are moved into the trash between runs and deleted only at the end (see lib/trash.ts).
   const trash = new Trash(path.join(BENCH_DIR, '.work', 'trash'));
@@ -183,9 +201,17 @@ async function main(): Promise<void> {
   }
 
   // 6. The CLI end to end (Node start-up included).
-  const cli = options.cli ? measureCli(tree, runs, snapshotDir, expectedContainers, clean, floor.find.median) : { skipped: 'disabled with --no-cli' };
+  const cliMeasured = options.cli ? await measureCli(tree, runs, trash) : { results: { skipped: 'disabled with --no-cli' } as CliResults };
+  const cli = cliMeasured.results;
 
-  // 7. Report.
+  // 7. Growth: the same CLI runs on the larger tree.
+  let growth: GrowthResults | undefined;
+  if (largeTree && cliMeasured.runs && cliMeasured.version) {
+    log(`Measuring growth: the CLI syncs and F on ${count(largeTree.files)} files in ${count(largeTree.folders)} folders …`);
+    growth = growthOf(tree, largeTree, cliMeasured.runs, await measureCliSyncs(cliSubjectOf(largeTree, trash), runs), cliMeasured.version);
+  }
+
+  // 8. Report.
   const first = seriesOf(firstRuns.map((r) => r.ms));
   const resync = seriesOf(resyncRuns.map((r) => r.ms));
   const F = floor.find.median;
@@ -212,12 +238,21 @@ async function main(): Promise<void> {
     },
     breakdown: breakdown ?? null,
     cli,
+    growth: growth ? { files: growth.files, containers: growth.containers, exponents: growth.exponents } : null,
   };
   const emptied = trash.empty();
   Object.assign(results, { trash: { filesDeleted: emptied.files, ms: round1(emptied.ms) } });
   fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
   fs.writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + '\n');
   printReport(results, floor, first, resync, breakdown, cli, probed.opens.total, control.opens.total, control.value.ms, sampled);
+  if (growth) {
+    log(`\n== Growth: ${count(tree.files)} → ${count(largeTree!.files)} files (${count(growth.containers[0])} → ${count(growth.containers[1])} containers), CLI child processes, medians of ${runs} ==`);
+    log(growth.table);
+    log(`(${GROWTH_NOTE})`);
+  } else if (options.growth) {
+    log(`\nGrowth: skipped (${options.cli ? 'the CLI is not built' : '--no-cli: growth is measured through the CLI'}).`);
+  }
+  log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}.`);
   log(`\nResults written to ${path.relative(REPO_DIR, RESULTS_FILE)}. Deleted ${count(emptied.files)} files of moved-aside snapshot and state folders (${ms(emptied.ms)} ms).`);
 }
 
@@ -276,70 +311,78 @@ interface CliResults {
   note?: string;
   nodeStartMs?: number;
   cliVersionMs?: number;
-  first?: Series & { ratio: number };
-  resync?: Series & { ratio: number };
+  cliVersionPeakRssMb?: number;
+  first?: Series & { ratio: number; peakRssMb: Series };
+  resync?: Series & { ratio: number; peakRssMb: Series };
 }
 
-function measureCli(tree: BenchTree, runs: number, snapshotDir: string, expected: number, clean: () => void, F: number): CliResults {
-  const cliFile = path.join(REPO_DIR, 'dist', 'cli.js');
-  if (!fs.existsSync(cliFile)) {
+/** The tree's catalog as `cac sync` meets it; F is `find` on its data. */
+function cliSubjectOf(tree: BenchTree, trash: Trash): CliSyncSubject {
+  return {
+    catalog: tree.catalog,
+    snapshotDir: datastoreSnapshotDir(tree.snapshotsDir, tree.datastore),
+    containers: tree.filesPerFolder >= 2 ? tree.folders : tree.files,
+    clean: () => {
+      trash.discard(tree.snapshotsDir);
+      trash.discard(tree.stateDir);
+    },
+    floor: async () => {
+      const run = await runFind(tree.tree, true);
+      assertBench(run.lines === tree.files, `find listed ${run.lines} files, expected ${tree.files}`);
+      return run.ms;
+    },
+  };
+}
+
+/**
+ * The CLI end to end: `node bin/cac.js sync --root <catalog> --detailed-exitcode` as child
+ * processes (lib/cliRuns.ts: F before each first sync + resync pair, wall time, peak RSS), and
+ * `node -e ""` and `cac --version` to read the start-up part off.
+ */
+async function measureCli(tree: BenchTree, runs: number, trash: Trash): Promise<{ results: CliResults; runs?: CliSyncRuns; version?: { ms: number; peakRssMb: number } }> {
+  const build = cliBuildProblem();
+  if (build.missing) {
     log('CLI: skipped, dist/cli.js is missing (run `npm run build`).');
-    return { skipped: 'dist/cli.js is missing; run `npm run build` first' };
+    return { results: { skipped: 'dist/cli.js is missing; run `npm run build` first' } };
   }
-  log('Measuring the CLI (node bin/cac.js sync, Node start-up included) …');
-  const result: CliResults = {};
-  const newestSource = newestMtime(path.join(REPO_DIR, 'server', 'src'));
-  if (newestSource > fs.statSync(cliFile).mtimeMs) {
-    result.note = 'dist/cli.js is older than server/src: the CLI figures are for the last build; run `npm run build`.';
-    log(`  note: ${result.note}`);
+  log('Measuring the CLI (node bin/cac.js sync, a child process per run, Node start-up included) …');
+  const results: CliResults = {};
+  if (build.note) {
+    results.note = `${build.note}.`;
+    log(`  note: ${results.note}`);
   }
-  const spawnTimed = (args: string[]): { ms: number; status: number | null; stdout: string; stderr: string } => {
-    const start = performance.now();
-    const child = spawnSync(process.execPath, args, { cwd: REPO_DIR, encoding: 'utf8', maxBuffer: 256 * 2 ** 20, env: { ...process.env, NO_COLOR: '1' } });
-    return { ms: performance.now() - start, status: child.status, stdout: child.stdout, stderr: child.stderr };
-  };
-  const series = (args: string[]): number => {
-    spawnTimed(args);
-    return median(Array.from({ length: runs }, () => spawnTimed(args).ms));
-  };
-  result.nodeStartMs = round1(series(['-e', '']));
-  result.cliVersionMs = round1(series(['bin/cac.js', '--version']));
-  const sync = (label: string, wantChanged: boolean): number => {
-    const run = spawnTimed(['bin/cac.js', 'sync', '--root', tree.catalog, '--format', 'json']);
-    assertBench(run.status === 0, `${label}: cac sync exited ${run.status}: ${run.stderr.trim().slice(0, 500)}`);
-    const parsed = JSON.parse(run.stdout) as { changed: boolean; operations: { result: string; changed: boolean }[] };
-    assertBench(parsed.operations.length === 1 && parsed.operations[0]!.result === 'success', `${label}: ${run.stdout.slice(0, 300)}`);
-    assertBench(parsed.changed === wantChanged, `${label}: changed is ${parsed.changed}, expected ${wantChanged}`);
-    if (wantChanged) assertBench(countSnapshotFiles(snapshotDir) === expected, `${label}: wrong number of snapshot files`);
-    return run.ms;
-  };
-  const firstSamples: number[] = [];
-  clean();
-  sync('CLI first sync (warm-up)', true);
-  for (let i = 0; i < runs; i++) {
-    clean();
-    firstSamples.push(sync(`CLI first sync ${i + 1}`, true));
-  }
-  const stamps = snapshotStamps(snapshotDir);
-  sync('CLI resync (warm-up)', false);
-  const resyncSamples = Array.from({ length: runs }, (_, i) => sync(`CLI resync ${i + 1}`, false));
-  const afterStamps = snapshotStamps(snapshotDir);
-  assertBench([...stamps.keys()].every((name) => afterStamps.get(name) === stamps.get(name)), 'CLI resyncs rewrote snapshot files');
-  const firstSeries = seriesOf(firstSamples);
-  const resyncSeries = seriesOf(resyncSamples);
-  result.first = { ...firstSeries, ratio: round2(firstSeries.median / F) };
-  result.resync = { ...resyncSeries, ratio: round2(resyncSeries.median / F) };
-  return result;
+  const nodeStart = (): number => runMeasuredNode(['-e', ''], { cwd: REPO_DIR }).ms;
+  nodeStart();
+  results.nodeStartMs = round1(median(Array.from({ length: runs }, nodeStart)));
+  const version = measureCliVersion(runs);
+  results.cliVersionMs = round1(version.ms);
+  results.cliVersionPeakRssMb = round1(version.peakRssMb);
+  const measured = await measureCliSyncs(cliSubjectOf(tree, trash), runs);
+  const F = measured.floor;
+  const first = seriesOf(measured.firstRuns.map((r) => r.ms));
+  const resync = seriesOf(measured.resyncRuns.map((r) => r.ms));
+  results.first = { ...first, ratio: round2(first.median / F), peakRssMb: seriesOf(measured.firstRuns.map((r) => r.peakRssMb)) };
+  results.resync = { ...resync, ratio: round2(resync.median / F), peakRssMb: seriesOf(measured.resyncRuns.map((r) => r.peakRssMb)) };
+  return { results, runs: measured, version };
 }
 
-function newestMtime(folder: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(folder, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const mtime = fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs;
-    if (mtime > newest) newest = mtime;
-  }
-  return newest;
+interface GrowthResults {
+  files: [number, number];
+  containers: [number, number];
+  exponents: Record<string, number>;
+  table: string;
+}
+
+/** Growth between the two trees by files (folders, hence containers, grow alike), from the CLI runs at each. */
+function growthOf(small: BenchTree, large: BenchTree, at1: CliSyncRuns, at2: CliSyncRuns, version: { ms: number; peakRssMb: number }): GrowthResults {
+  const figures = cliGrowthFigures(at1, at2, version, "floor F (find: the file system's own growth)");
+  const containers = (tree: BenchTree): number => (tree.filesPerFolder >= 2 ? tree.folders : tree.files);
+  return {
+    files: [small.files, large.files],
+    containers: [containers(small), containers(large)],
+    exponents: Object.fromEntries(figures.map((f) => [f.key, round2(growthExponent(small.files, f.small, large.files, f.large))])),
+    table: formatGrowthTable({ small: small.files, large: large.files, smallLabel: compactCount(small.files), largeLabel: compactCount(large.files), noun: 'files' }, figures),
+  };
 }
 
 function printReport(
@@ -369,13 +412,23 @@ function printReport(
   ];
   if (cli.first && cli.resync) {
     rows.push(
-      ['CLI first sync (node bin/cac.js sync, incl. Node start-up)', ms(cli.first.median), range(cli.first), ratio(cli.first.median / F), `(${TARGET_FIRST}×)`, `(${verdict(cli.first.median, TARGET_FIRST)})`],
-      ['CLI no-change resync (incl. Node start-up)', ms(cli.resync.median), range(cli.resync), ratio(cli.resync.median / F), `(${TARGET_RESYNC}×)`, `(${verdict(cli.resync.median, TARGET_RESYNC)})`],
+      ['CLI first sync (node bin/cac.js sync, incl. Node start-up)', ms(cli.first.median), range(cli.first), ratio(cli.first.ratio), `(${TARGET_FIRST}×)`, `(${cli.first.ratio <= TARGET_FIRST ? 'PASS' : 'MISS'})`],
+      ['CLI no-change resync (incl. Node start-up)', ms(cli.resync.median), range(cli.resync), ratio(cli.resync.ratio), `(${TARGET_RESYNC}×)`, `(${cli.resync.ratio <= TARGET_RESYNC ? 'PASS' : 'MISS'})`],
       ['  of which: node -e "" start-up', ms(cli.nodeStartMs), '', ratio((cli.nodeStartMs ?? 0) / F), '', ''],
       ['  of which: node bin/cac.js --version (start-up + bundle load)', ms(cli.cliVersionMs), '', ratio((cli.cliVersionMs ?? 0) / F), '', ''],
     );
   }
   log(formatTable(['measure', 'median ms', 'range', '× F', 'target', 'verdict'], rows));
+  if (cli.first && cli.resync) {
+    log('(the CLI rows\' × F is to F measured between the CLI runs)\n');
+    const mb = (value: number | undefined): string => (value === undefined ? '–' : `${value.toFixed(1)} MB`);
+    const rssRange = (series: Series): string => `${series.min.toFixed(1)}–${series.max.toFixed(1)}`;
+    log(formatTable(['memory (CLI child process, whole node process)', 'median peak RSS', 'range'], [
+      ['peak RSS, CLI first sync', mb(cli.first.peakRssMb.median), rssRange(cli.first.peakRssMb)],
+      ['peak RSS, CLI no-change resync', mb(cli.resync.peakRssMb.median), rssRange(cli.resync.peakRssMb)],
+      ['peak RSS, node bin/cac.js --version (Node + bundle, no work)', mb(cli.cliVersionPeakRssMb), ''],
+    ]));
+  }
   if (cli.skipped) log(`CLI: skipped (${cli.skipped}).`);
   if (cli.note) log(`CLI note: ${cli.note}`);
   log(`Engine first sync, first run in this process (cold JIT, not in the median): ${ms(results.engine.first.coldMs)} ms.`);
@@ -438,7 +491,7 @@ main().then(
     if (error instanceof BenchAssertion) {
       process.stderr.write(`\nASSERTION FAILED: ${error.message}\n`);
     } else if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\nUsage: node --import tsx bench/dfs.bench.ts [--files 100000] [--folders 1000] [--runs 5] [--no-cli] [--no-breakdown]\n`);
+      process.stderr.write(`${error.message}\nUsage: node --import tsx bench/dfs.bench.ts [--files 100000] [--folders 1000] [--runs 5] [--no-cli] [--no-breakdown] [--growth-files 500000] [--growth-folders 5000] [--no-growth]\n`);
     } else {
       process.stderr.write(`\nbenchmark error: ${(error as Error).stack ?? String(error)}\n`);
     }

@@ -1,8 +1,10 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { ensureBuilt } from '../../test/helpers/builtCli';
 import { LspTestClient, uri, DEFAULT_CAPABILITIES } from '../../test/helpers/lspClient';
 import { assertBench } from './engine';
+import { PeakRssReport } from './peakRss';
 import type { EditScenario, LspBenchWorkspace } from './lspWorkspace';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -27,6 +29,55 @@ export interface ServerRun {
   /** The first edit after opening (ours parses every document of the file once then). */
   firstEditMs?: number;
   burst?: BurstRun;
+  /** The server process's peak RSS over the whole session (load, open, edits), when asked for. */
+  peakRssMb?: number;
+}
+
+/**
+ * Our server from the built bin, as users start it; with `peakRss`, the reporter is preloaded
+ * into the server process (lib/reportPeakRss.cjs), which reports when `stop()` ends it. Callers
+ * run `ensureBuilt()` before they start timing: a stale dist/ is rebuilt first, not inside a figure.
+ */
+function ourServer(peakRss?: PeakRssReport, env: Record<string, string> = {}): LspTestClient {
+  const bin = path.join(REPO, 'bin', 'cac-language-server.js');
+  return peakRss ? new LspTestClient({ args: peakRss.nodeArgs([bin, '--stdio']) }, { ...peakRss.env, ...env }) : new LspTestClient('bin', env);
+}
+
+/** One session that only loads the workspace and stops. */
+export interface ReadySession {
+  /** Spawn → `catalog/workspaceLoaded`: definitions analyzed, features answer. */
+  readyMs: number;
+  /** Spawn → `catalog/workspaceChecked`: the snapshot checks done and every diagnostic published. */
+  checkedMs: number;
+  /** Definition files the server answered from its analysis cache instead of parsing them. */
+  filesFromCache: number;
+  /** The server's peak RSS until it stopped. */
+  peakRssMb: number;
+}
+
+/**
+ * Spawn → `catalog/workspaceLoaded` and → `catalog/workspaceChecked`, then stop. `cacheDir` is
+ * where the server keeps its definition analyses between sessions (CAC_CACHE_DIR): an empty one
+ * times a first start on this build, one a session already filled times the usual start.
+ */
+export async function measureOurServerReady(root: string, cacheDir: string): Promise<ReadySession> {
+  ensureBuilt();
+  const peakRss = new PeakRssReport();
+  try {
+    const spawned = performance.now();
+    const client = ourServer(peakRss, { CAC_CACHE_DIR: cacheDir });
+    let session: Omit<ReadySession, 'peakRssMb'>;
+    try {
+      const loaded = await client.start(root, DEFAULT_CAPABILITIES);
+      const arrival = (method: string): number => client.messages.find((m) => m.method === method)!.receivedAt - spawned;
+      session = { readyMs: arrival('catalog/workspaceLoaded'), checkedMs: arrival('catalog/workspaceChecked'), filesFromCache: loaded.filesFromCache };
+    } finally {
+      await client.stop();
+    }
+    return { ...session, peakRssMb: peakRss.readMb() };
+  } finally {
+    peakRss.dispose();
+  }
 }
 
 /**
@@ -34,12 +85,19 @@ export interface ServerRun {
  * has never read), then `edits` one-line changes, each timed to the publishDiagnostics that
  * carries its version, then a burst of fast edits.
  */
-export async function measureOurServer(workspace: LspBenchWorkspace, scenario: EditScenario, edits: number, warmup: number, open: { file: string; text: string } = scenario): Promise<ServerRun> {
+export async function measureOurServer(
+  workspace: LspBenchWorkspace, scenario: EditScenario, edits: number, warmup: number,
+  options: { open?: { file: string; text: string }; peakRss?: boolean } = {},
+): Promise<ServerRun> {
+  const open = options.open ?? scenario;
+  ensureBuilt();
+  const peakRss = options.peakRss ? new PeakRssReport() : undefined;
   const spawned = performance.now();
-  const client = new LspTestClient('bin');
+  const client = ourServer(peakRss);
+  let run: ServerRun;
   try {
     await client.start(workspace.root, DEFAULT_CAPABILITIES);
-    const readyMs = performance.now() - spawned;
+    const readyMs = client.messages.find((m) => m.method === 'catalog/workspaceLoaded')!.receivedAt - spawned;
     const opened = performance.now();
     await client.open(open.file, open.text, 1);
     await client.waitForDiagnostics(open.file, (_d, version) => version === 1, 'first diagnostics');
@@ -58,10 +116,15 @@ export async function measureOurServer(workspace: LspBenchWorkspace, scenario: E
       if (i >= warmup) editMs.push(ms);
     }
     const burst = open.file === scenario.file ? await typingBurst(client, scenario, warmup + edits + 2, 10, 5) : undefined;
-    return { readyMs, openMs, editMs, firstEditMs, burst };
+    run = { readyMs, openMs, editMs, firstEditMs, burst };
   } finally {
     await client.stop();
   }
+  if (peakRss) {
+    run.peakRssMb = peakRss.readMb();
+    peakRss.dispose();
+  }
+  return run;
 }
 
 /** Sends `count` one-line edits `gapMs` apart (fast typing) and times the last one's diagnostics. */

@@ -51,3 +51,12 @@ export function lapTimer(): () => number {
     return elapsed;
   };
 }
+
+/**
+ * The growth exponent k of a cost x ∝ n^k measured at two sizes: ln(x2/x1) / ln(n2/n1).
+ * 1 is linear, 2 quadratic, 0 a constant; a fixed part in x (Node's start, its baseline memory)
+ * pulls k below the exponent of the rest.
+ */
+export function growthExponent(n1: number, x1: number, n2: number, x2: number): number {
+  return Math.log(x2 / x1) / Math.log(n2 / n1);
+}

@@ -15,20 +15,54 @@ export class Trash {
 
   constructor(readonly dir: string) {}
 
+  /** This process's part of the trash: benchmarks running side by side share `dir`. */
+  private get own(): string {
+    return path.join(this.dir, String(process.pid));
+  }
+
   /** Moves `target` (if it exists) into the trash. */
   discard(target: string): void {
     if (!fs.existsSync(target)) return;
-    fs.mkdirSync(this.dir, { recursive: true });
-    fs.renameSync(target, path.join(this.dir, `${process.pid}-${++this.moved}-${path.basename(target)}`));
+    fs.mkdirSync(this.own, { recursive: true });
+    fs.renameSync(target, path.join(this.own, `${++this.moved}-${path.basename(target)}`));
   }
 
-  /** Deletes everything in the trash (also what an interrupted run left); returns files removed and ms. */
+  /**
+   * Deletes this process's trash and what exited processes left (an interrupted run), never what
+   * a benchmark still running beside this one moved there; returns files removed and ms.
+   */
   empty(): { files: number; ms: number } {
-    if (!fs.existsSync(this.dir)) return { files: 0, ms: 0 };
+    // Benchmarks run one after another keep their trash until the last one is done (each empty
+    // would slow the next one's file creation for ~5 minutes); then `rm -rf bench/.work/trash`.
+    if (!fs.existsSync(this.dir) || process.env.CAC_BENCH_KEEP_TRASH === '1') return { files: 0, ms: 0 };
     const start = performance.now();
     let files = 0;
-    for (const entry of fs.readdirSync(this.dir, { withFileTypes: true, recursive: true })) if (!entry.isDirectory()) files++;
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    for (const name of fs.readdirSync(this.dir)) {
+      // `<pid>` folders, and `<pid>-<n>-<name>` entries of the earlier flat layout.
+      const owner = Number(/^(\d+)/.exec(name)?.[1]);
+      if (owner !== process.pid && isRunning(owner)) continue;
+      const entry = path.join(this.dir, name);
+      try {
+        files += fs.statSync(entry).isDirectory()
+          ? fs.readdirSync(entry, { withFileTypes: true, recursive: true }).filter((e) => !e.isDirectory()).length
+          : 1;
+        fs.rmSync(entry, { recursive: true, force: true });
+      } catch (error) {
+        // Another benchmark's `empty()` took it first.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
     return { files, ms: performance.now() - start };
+  }
+}
+
+/** Whether a process with this id exists (a name without one counts as left behind). */
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
