@@ -183,6 +183,7 @@ export class CatalogSession {
    */
   async checkAll(): Promise<number> {
     const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    for (const project of [...this.projects.values()]) await project.warmUpParser(PARSER_WARM_UP_CHARS, yieldToEvents);
     for (const project of [...this.projects.values()]) await project.checkSnapshotsStepwise(yieldToEvents);
     this.validateNow();
     let filesWithProblems = 0;
@@ -245,6 +246,9 @@ export class CatalogSession {
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 }
+
+/** How much cached YAML a start parses to warm the parser up (two 5,000-line files). */
+const PARSER_WARM_UP_CHARS = 256 * 1024;
 
 /** How long after the last validation the analysis caches are written. */
 const CACHE_SAVE_DELAY_MS = 3000;

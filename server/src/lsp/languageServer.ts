@@ -111,7 +111,8 @@ export function startLanguageServer(connection: Connection, host: LanguageServer
         durationMs: Math.round(performance.now() - started),
         fileEvents: canWatch ? 'client' : 'server',
       };
-      void connection.sendNotification(WorkspaceLoadedNotification.method, ready);
+      // Written out before the synchronous work below (parser warm-up, snapshot checks) holds the thread.
+      await connection.sendNotification(WorkspaceLoadedNotification.method, ready);
       const filesWithProblems = await session.checkAll();
       const checked: WorkspaceCheckedParams = { roots: session.roots, filesWithProblems, durationMs: Math.round(performance.now() - started) };
       void connection.sendNotification(WorkspaceCheckedNotification.method, checked);
