@@ -74,11 +74,23 @@ export async function measureCliSyncs(subject: CliSyncSubject, runs: number): Pr
   return { floorMs, floor: median(floorMs), firstRuns, resyncRuns, first: figureOf(firstRuns), resync: figureOf(resyncRuns) };
 }
 
-/** `cac --version`: Node's start, the bundle's load and a process's baseline memory, no work. */
+/**
+ * `cac --help`: Node's start, the engine bundle's load and a process's baseline memory, no work
+ * (`cac --version` answers before the bundle is loaded, so it no longer measures that).
+ */
+export function measureCliStart(runs: number): CliFigure {
+  return measureCli(['--help'], runs);
+}
+
+/** `cac --version`, against the issue's target of ≤ 1.3× `node -e ""`. */
 export function measureCliVersion(runs: number): CliFigure {
+  return measureCli(['--version'], runs);
+}
+
+function measureCli(args: readonly string[], runs: number): CliFigure {
   const sample = (): MeasuredProcess => {
-    const run = runMeasuredNode([CLI, '--version'], { cwd: REPO });
-    assertBench(run.status === 0, `cac --version exited ${run.status}: ${run.stderr.trim().slice(0, 300)}`);
+    const run = runMeasuredNode([CLI, ...args], { cwd: REPO });
+    assertBench(run.status === 0, `cac ${args.join(' ')} exited ${run.status}: ${run.stderr.trim().slice(0, 300)}`);
     return run;
   };
   sample();
@@ -110,7 +122,7 @@ export function cliBuildProblem(): { missing: boolean; note?: string } {
 
 /**
  * The growth rows of two CLI measurements: wall time and peak RSS of a first sync and of a
- * no-change resync against the target; as context, the same above `cac --version` (the fixed
+ * no-change resync against the target; as context, the same above `cac --help` (the fixed
  * part of every process: Node's start and ~40 MB of baseline memory) and F, the source's own growth.
  */
 export function cliGrowthFigures(at1: CliSyncRuns, at2: CliSyncRuns, version: CliFigure, floorLabel: string): (GrowthFigure & { key: string })[] {
@@ -120,13 +132,13 @@ export function cliGrowthFigures(at1: CliSyncRuns, at2: CliSyncRuns, version: Cl
     { key: 'resyncMs', label: 'no-change resync time', small: at1.resync.ms, large: at2.resync.ms, unit: 'ms', target: GROWTH_TARGET },
     { key: 'firstPeakRss', label: 'first sync peak RSS', small: at1.first.peakRssMb, large: at2.first.peakRssMb, unit: 'MB', target: GROWTH_TARGET },
     { key: 'resyncPeakRss', label: 'no-change resync peak RSS', small: at1.resync.peakRssMb, large: at2.resync.peakRssMb, unit: 'MB', target: GROWTH_TARGET },
-    { key: 'firstMsAboveStart', label: 'first sync time above `cac --version`', small: above(at1.first.ms, version.ms), large: above(at2.first.ms, version.ms), unit: 'ms' },
-    { key: 'resyncMsAboveStart', label: 'resync time above `cac --version`', small: above(at1.resync.ms, version.ms), large: above(at2.resync.ms, version.ms), unit: 'ms' },
-    { key: 'firstPeakRssAboveBaseline', label: 'first sync peak RSS above `cac --version`', small: above(at1.first.peakRssMb, version.peakRssMb), large: above(at2.first.peakRssMb, version.peakRssMb), unit: 'MB' },
-    { key: 'resyncPeakRssAboveBaseline', label: 'resync peak RSS above `cac --version`', small: above(at1.resync.peakRssMb, version.peakRssMb), large: above(at2.resync.peakRssMb, version.peakRssMb), unit: 'MB' },
+    { key: 'firstMsAboveStart', label: 'first sync time above `cac --help`', small: above(at1.first.ms, version.ms), large: above(at2.first.ms, version.ms), unit: 'ms' },
+    { key: 'resyncMsAboveStart', label: 'resync time above `cac --help`', small: above(at1.resync.ms, version.ms), large: above(at2.resync.ms, version.ms), unit: 'ms' },
+    { key: 'firstPeakRssAboveBaseline', label: 'first sync peak RSS above `cac --help`', small: above(at1.first.peakRssMb, version.peakRssMb), large: above(at2.first.peakRssMb, version.peakRssMb), unit: 'MB' },
+    { key: 'resyncPeakRssAboveBaseline', label: 'resync peak RSS above `cac --help`', small: above(at1.resync.peakRssMb, version.peakRssMb), large: above(at2.resync.peakRssMb, version.peakRssMb), unit: 'MB' },
     { key: 'floorMs', label: floorLabel, small: at1.floor, large: at2.floor, unit: 'ms' },
   ];
 }
 
 /** The note printed under every growth table. */
-export const GROWTH_NOTE = 'exponent = ln(x2/x1) / ln(n2/n1): 1 is linear, 2 quadratic. Whole-process figures include a fixed part (Node\'s start, its ~40 MB baseline) that pulls their exponent below the work\'s own: the rows "above `cac --version`" (context, no target) show the work\'s own.';
+export const GROWTH_NOTE = 'exponent = ln(x2/x1) / ln(n2/n1): 1 is linear, 2 quadratic. Whole-process figures include a fixed part (Node\'s start, its ~40 MB baseline) that pulls their exponent below the work\'s own: the rows "above `cac --help`" (context, no target) show the work\'s own.';
