@@ -220,6 +220,31 @@ describe('file store (dfs) sync', () => {
     assert.match(snapshotFiles(root, 'landing').get('people.csv.yaml')!, /name: nome/);
   });
 
+  it('replays a resync whose listing is unchanged (no snapshot rendered or read), and describes again when a file, a folder or the walk changed', async () => {
+    for (const day of ['01', '02']) writeFile(root, `data/sales/orders_2024-01-${day}.csv`, csv([`1,2.5,2024-01-${day} 10:00:00`]));
+    writeFile(root, 'data/people.csv', 'id,name\n1,Ada\n');
+    const first = await sync(root, 'landing');
+    assert.equal(first.replayed, false);
+    const snapshots = snapshotFiles(root, 'landing');
+    const resync = await sync(root, 'landing');
+    assert.deepEqual([resync.replayed, resync.changed], [true, false]);
+    // The replay reports what the described sync reported: the same containers, unchanged, and the same logs.
+    assert.deepEqual(resync.plan?.changes.map((c) => [c.name, c.action]), first.plan?.changes.map((c) => [c.name, 'unchanged']));
+    assert.deepEqual(resync.logs.map((l) => l.code), first.logs.map((l) => l.code));
+    // A changed time: described again, and a real change is found where the content changed.
+    writeFile(root, 'data/people.csv', 'id,nome\n1,Ada\n');
+    const changed = await sync(root, 'landing');
+    assert.equal(changed.replayed, false);
+    assert.equal(changeOf(changed, 'people.csv'), 'changed');
+    assert.equal((await sync(root, 'landing')).replayed, true, 'the described sync recorded the listing again');
+    // What the walk reports is part of the listing: a symlink loop (no new file) is described again, and logged.
+    fs.symlinkSync('..', path.join(root, 'data', 'sales', 'loop'));
+    const looped = await sync(root, 'landing');
+    assert.equal(looped.replayed, false);
+    assert.ok(looped.logs.some((l) => l.code === 'symlink-cycle'));
+    assert.equal(snapshotFiles(root, 'landing').get('sales/orders_*.csv.yaml'), snapshots.get('sales/orders_*.csv.yaml'));
+  });
+
   it('rewrites the connector cache and the grouping notes only when a folder changed', async () => {
     for (const day of ['01', '02']) writeFile(root, `data/sales/orders_2024-01-${day}.csv`, csv([`1,2.5,2024-01-${day} 10:00:00`]));
     await sync(root, 'landing');

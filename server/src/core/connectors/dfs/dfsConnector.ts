@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { DiscoveredContainer, FieldInfo, FileContainerInfo, OperationLogEntry } from '../../model';
-import { ConnectorError, type Connector, type ConnectorTarget, type DiscoveryContext, type DiscoveryResult } from '../contract';
+import { ConnectorError, type Connector, type ConnectorTarget, type DiscoveryContext, type DiscoveryRequest, type DiscoveryResult } from '../contract';
 import { formatOfExtension, snapshotFormat, type FileFormat } from './fileFormats';
-import type { FileStore, HiveListing, ListedFile, StoreUsage } from './fileStore';
+import type { FileStore, FileStoreListing, HiveListing, ListedFile, StoreUsage } from './fileStore';
 import { describeVaryingParts, groupFolderFiles, type FileGroup } from './globbing';
 import { reconcileSchemas, type InferenceResult, type InferredFileSchema } from './inference';
 import { describeTable } from './lake/describeTable';
@@ -69,7 +69,7 @@ export function openDfsConnector(datastore: DfsTarget): Connector {
 /** The connector over any file store (`root` of the settings is not used: the store has its own). */
 export function fileStoreConnector(store: FileStore, settings: DfsSettings): Connector {
   return {
-    discover: async (_request, context) => discover(store, settings, context),
+    discover: async (request, context) => discover(store, settings, request, context),
     check: async (signal) => {
       const listing = await store.list(new Set(settings.extensions), signal);
       const files = [...listing.folders.values()].reduce((n, found) => n + found.length, 0) + listing.hives.reduce((n, hive) => n + hive.files.length, 0);
@@ -99,8 +99,8 @@ interface DfsCache {
 const INFERENCES_IN_FLIGHT = 8;
 const DESCRIBED_AHEAD = 16;
 
-async function discover(store: FileStore, datastore: DfsSettings, context: DiscoveryContext): Promise<DiscoveryResult> {
-  const settings = JSON.stringify([CACHE_VERSION, datastore.extensions, datastore.globbing, datastore.sample_files, datastore.patterns, datastore.follow_links === true]);
+async function discover(store: FileStore, datastore: DfsSettings, request: DiscoveryRequest, context: DiscoveryContext): Promise<DiscoveryResult> {
+  const settings = JSON.stringify([CACHE_VERSION, datastore.extensions, datastore.globbing, datastore.sample_files, datastore.patterns, datastore.follow_links === true, datastore.rootName ?? null]);
   const previous = readCache(context.previousCache, settings);
   const listing = await store.list(new Set(datastore.extensions), context.signal);
   const next: DfsCache = { version: CACHE_VERSION, settings, folders: {} };
@@ -113,6 +113,12 @@ async function discover(store: FileStore, datastore: DfsSettings, context: Disco
     ...listing.hives.map((hive) => ({ key: `hive:${hive.folder}:${hive.extension}`, fingerprint: fingerprintOf(hive.files, (f) => f.path), describe: () => describeHive(sampleQueue, hive, datastore) })),
     ...listing.tables.map((table) => ({ key: `table:${table.folder}`, fingerprint: fingerprintOf(table.files), describe: () => describeTable(store, table, datastore, context.signal) })),
   ];
+  // A local listing is all a description depends on (descriptions are cached by the same
+  // fingerprints), so it is the store's signature: when it equals the recorded one, the engine
+  // replays the last sync instead of rendering and comparing every snapshot. Not for object
+  // stores: their logs say what each run asked of the store.
+  const signature = store.usage ? undefined : listingSignature(settings, units, listing);
+  if (signature !== undefined && signature === request.unchangedSince) return { containers: [], complete: listing.complete, logs: [], signature, unchanged: true };
   const cachedOf = (i: number): FolderResult & { fingerprint: string } | undefined => {
     const cached = previous?.folders[units[i]!.key];
     return cached !== undefined && cached.fingerprint === units[i]!.fingerprint ? cached : undefined;
@@ -152,7 +158,14 @@ async function discover(store: FileStore, datastore: DfsSettings, context: Disco
   const cache = allCached && sameKeys(next.folders, previous!.folders) ? previous : next;
   const usage = store.usage?.();
   if (usage) logs.push(usageLog(usage));
-  return { containers, complete: listing.complete, logs, unreadable, cache };
+  return { containers, complete: listing.complete, logs, unreadable, cache, ...(signature !== undefined ? { signature } : {}) };
+}
+
+/** The fingerprint of a whole listing: the settings, every folder's (or hive's, or table's) fingerprint in order, and what the walk reported. */
+function listingSignature(settings: string, units: readonly { key: string; fingerprint: string }[], listing: FileStoreListing): string {
+  const hash = createHash('sha1').update(settings).update(listing.complete ? '\u0001' : '\u0000').update(JSON.stringify(listing.logs));
+  for (const unit of units) hash.update(`${unit.key}\u0000${unit.fingerprint}\u0000`);
+  return `dfs1:${hash.digest('hex')}`;
 }
 
 /** What the sync asked of an object store, in the operation's logs (and so in its summary everywhere). */
