@@ -93,7 +93,10 @@ export interface DiscoveryRequest {
 export interface DiscoveryContext {
   signal: AbortSignal;
   onProgress?: (progress: DiscoveryProgress) => void;
-  /** What this connector stored after the last successful sync of this datastore (e.g. file stats). */
+  /**
+   * What this connector stored after the last successful sync of this datastore (e.g. file
+   * stats). Read from disk when first asked for: ask only when it is needed.
+   */
   previousCache?: unknown;
 }
 

@@ -145,13 +145,32 @@ export function forgetResync(stateDir: string, datastoreName: string): void {
 }
 
 function readRecord(stateDir: string, datastoreName: string): ResyncRecord | undefined {
+  const file = recordFile(stateDir, datastoreName);
+  let fd: number;
   try {
-    const value = JSON.parse(fs.readFileSync(recordFile(stateDir, datastoreName), 'utf8')) as ResyncRecord;
-    return value.version === RECORD_VERSION && typeof value.signature === 'string' && Array.isArray(value.stamps) ? value : undefined;
+    fd = fs.openSync(file, 'r');
   } catch {
     return undefined;
   }
+  try {
+    const stat = fs.fstatSync(fd);
+    const identity = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+    // A resync reads its record twice (the signature to compare, then the record to replay):
+    // parsed once (800 KB for 1,000 globbed containers). A rewrite is atomic: a new inode.
+    if (lastRead?.file === file && lastRead.identity === identity) return lastRead.record;
+    const value = JSON.parse(fs.readFileSync(fd, 'utf8')) as ResyncRecord;
+    const record = value.version === RECORD_VERSION && typeof value.signature === 'string' && Array.isArray(value.stamps) ? value : undefined;
+    lastRead = { file, identity, record };
+    return record;
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
+
+/** The record last parsed, by file and identity (size, time, inode). Read-only to every caller. */
+let lastRead: { file: string; identity: string; record: ResyncRecord | undefined } | undefined;
 
 function recordFile(stateDir: string, datastoreName: string): string {
   return path.join(stateDir, 'cache', `${encodeSnapshotBase(datastoreName)}.resync.json`);

@@ -13,13 +13,18 @@ export async function discover(source: ConnectorTarget, request: DiscoveryReques
   const connector = await openConnector(source);
   let discovery: DiscoveryResult;
   try {
+    let previousCache: { value: unknown } | undefined;
     discovery = await connector.discover(request, {
       signal: run.signal,
       onProgress: (progress) => {
         observe?.(progress);
         run.report(progress);
       },
-      previousCache: readConnectorCache(stateDir, source.name),
+      // Read when the connector asks: a replayed resync never needs it (1 MB of JSON for 100,000 files).
+      get previousCache() {
+        previousCache ??= { value: readConnectorCache(stateDir, source.name) };
+        return previousCache.value;
+      },
     });
   } finally {
     await connector.close();

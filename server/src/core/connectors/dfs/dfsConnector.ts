@@ -101,7 +101,6 @@ const DESCRIBED_AHEAD = 16;
 
 async function discover(store: FileStore, datastore: DfsSettings, request: DiscoveryRequest, context: DiscoveryContext): Promise<DiscoveryResult> {
   const settings = JSON.stringify([CACHE_VERSION, datastore.extensions, datastore.globbing, datastore.sample_files, datastore.patterns, datastore.follow_links === true, datastore.rootName ?? null]);
-  const previous = readCache(context.previousCache, settings);
   const listing = await store.list(new Set(datastore.extensions), context.signal);
   const next: DfsCache = { version: CACHE_VERSION, settings, folders: {} };
   const containers: DiscoveredContainer[] = [];
@@ -119,6 +118,7 @@ async function discover(store: FileStore, datastore: DfsSettings, request: Disco
   // stores: their logs say what each run asked of the store.
   const signature = store.usage ? undefined : listingSignature(settings, units, listing);
   if (signature !== undefined && signature === request.unchangedSince) return { containers: [], complete: listing.complete, logs: [], signature, unchanged: true };
+  const previous = readCache(context.previousCache, settings);
   const cachedOf = (i: number): FolderResult & { fingerprint: string } | undefined => {
     const cached = previous?.folders[units[i]!.key];
     return cached !== undefined && cached.fingerprint === units[i]!.fingerprint ? cached : undefined;
