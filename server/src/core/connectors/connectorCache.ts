@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomicallySync } from '../fs/atomicFiles';
+import { fileStamp, writeFileAtomicallyIfChangedSync } from '../fs/atomicFiles';
 import { encodeSnapshotBase } from '../snapshots/fileNames';
 
 /**
@@ -39,15 +39,8 @@ export function writeConnectorCache(stateDir: string, datastore: string, value: 
   const known = value !== null && typeof value === 'object' ? readFrom.get(value) : undefined;
   // The object read from this very file, which nobody has rewritten since: nothing to do.
   if (known?.file === file && identityOf(file) === known.identity) return;
-  const text = known?.file === file ? known.text : JSON.stringify(value);
   // A no-change resync produces the same cache; skipping the durable rewrite saves a flush.
-  try {
-    if (fs.readFileSync(file, 'utf8') === text) return;
-  } catch {
-    // No cache yet.
-  }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  writeFileAtomicallySync(file, text);
+  writeFileAtomicallyIfChangedSync(file, known?.file === file ? known.text : JSON.stringify(value));
 }
 
 /** Size, modification time and inode: an atomic rewrite changes the inode. */
@@ -60,7 +53,7 @@ function identityOf(file: string): string | undefined {
 }
 
 function identityText(stat: fs.Stats): string {
-  return `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+  return fileStamp(stat).join(':');
 }
 
 function cacheFile(stateDir: string, datastore: string): string {

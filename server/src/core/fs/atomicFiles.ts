@@ -278,6 +278,20 @@ export function writeFileAtomicallySync(target: string, content: string | Uint8A
   }
 }
 
+/**
+ * writeFileAtomicallySync, unless the file already holds exactly `text` (its folder is made when
+ * missing): state that a no-change run produces again costs a read, not a durable rewrite.
+ */
+export function writeFileAtomicallyIfChangedSync(target: string, text: string): void {
+  try {
+    if (fs.readFileSync(target, 'utf8') === text) return;
+  } catch {
+    // Not written yet.
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  writeFileAtomicallySync(target, text);
+}
+
 /** Deletes files, then flushes their folders so the deletions survive a crash too. */
 export function removeFilesDurably(files: readonly string[]): void {
   for (const file of files) {

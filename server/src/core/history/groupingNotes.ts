@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomicallySync } from '../fs/atomicFiles';
+import { writeFileAtomicallyIfChangedSync } from '../fs/atomicFiles';
 import type { FileGrouping, OperationLogEntry } from '../model';
 import { encodeSnapshotBase } from '../snapshots/fileNames';
 
@@ -17,15 +17,8 @@ export function saveGroupingNotes(stateDir: string, datastore: string, logs: rea
     fs.rmSync(file, { force: true });
     return;
   }
-  const text = JSON.stringify(notes) + '\n';
   // A no-change resync finds the same groupings: reading 400 KB is cheaper than a durable rewrite.
-  try {
-    if (fs.readFileSync(file, 'utf8') === text) return;
-  } catch {
-    // No notes yet.
-  }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  writeFileAtomicallySync(file, text);
+  writeFileAtomicallyIfChangedSync(file, JSON.stringify(notes) + '\n');
 }
 
 /** The grouping of one container as the last written sync found it; undefined when none is known. */

@@ -153,8 +153,7 @@ function readRecord(stateDir: string, datastoreName: string): ResyncRecord | und
     return undefined;
   }
   try {
-    const stat = fs.fstatSync(fd);
-    const identity = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+    const identity = fileStamp(fs.fstatSync(fd)).join(':');
     // A resync reads its record twice (the signature to compare, then the record to replay):
     // parsed once (800 KB for 1,000 globbed containers). A rewrite is atomic: a new inode.
     if (lastRead?.file === file && lastRead.identity === identity) return lastRead.record;
