@@ -162,10 +162,11 @@ export class CatalogProject implements CatalogView {
   }
 
   /**
-   * Parses the YAML of the largest definition files whose analyses came from the cache, up to
-   * `budget` characters, one file per `pause`. A start that parsed nothing leaves the YAML parser
-   * cold (not yet optimized by the JIT), and the first large file opened or typed in would pay
-   * for it: ~280 ms instead of ~110 ms for 5,000 lines. The parses are kept for hover and
+   * Parses the YAML of the largest definition files on disk, up to `budget` characters, one file
+   * per `pause` (an analysis from the cache parses on this first ask; a fresh one has its parse
+   * already, and then the parser is warm anyway). A start that parsed nothing leaves the YAML
+   * parser cold (not yet optimized by the JIT), and the first large file opened or typed in would
+   * pay for it: ~280 ms instead of ~110 ms for 5,000 lines. The parses are kept for hover and
    * navigation, which need them anyway.
    */
   async warmUpParser(budget: number, pause: () => Promise<void>): Promise<void> {

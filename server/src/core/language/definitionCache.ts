@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DefinitionFileAnalysis } from '../definitions/analyzeDefinitions';
 import type { DatastoreDefinition, DefinitionSource, OverridesDefinition, ScheduleDefinition } from '../definitions/types';
 import type { Problem, Range } from '../problems';
+import { sha1Hex } from '../text/sha1';
 import { parseYamlFile, type ParsedYamlFile } from '../yaml/safeYaml';
 
 /**
@@ -29,14 +29,14 @@ export class DefinitionAnalysisCache {
 
   /** The folder-specific cache file for a project root. */
   static forProject(cacheDir: string, build: string, root: string): DefinitionAnalysisCache {
-    const name = createHash('sha1').update(root).digest('hex').slice(0, 20);
+    const name = sha1Hex(root).slice(0, 20);
     return new DefinitionAnalysisCache(path.join(cacheDir, `${name}.json`), build, root);
   }
 
   /** The analysis of `text` as `file`, if one was kept; `null` when it was not a catalog file at all. */
   lookup(file: string, text: string): DefinitionFileAnalysis | null | undefined {
     const entry = this.entries().get(file);
-    if (!entry || entry.sha1 !== sha1(text)) return undefined;
+    if (!entry || entry.sha1 !== sha1Hex(text)) return undefined;
     this.live.set(file, entry);
     return entry.analysis === null ? null : revive(file, text, entry.analysis);
   }
@@ -45,7 +45,7 @@ export class DefinitionAnalysisCache {
   remember(file: string, text: string, analysis: DefinitionFileAnalysis | undefined): void {
     const stored = analysis === undefined ? null : storable(analysis);
     if (stored === undefined) return;
-    this.live.set(file, { sha1: sha1(text), analysis: stored });
+    this.live.set(file, { sha1: sha1Hex(text), analysis: stored });
     this.dirty = true;
   }
 
@@ -113,10 +113,6 @@ interface StoredAnalysis {
   schedules: Stored<ScheduleDefinition>[];
   overrides: (Omit<Stored<OverridesDefinition>, 'containers'> & { containers: [string, unknown][] })[];
   problems: Problem[];
-}
-
-function sha1(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
 }
 
 function storedSource(source: DefinitionSource): StoredSource {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileStamp, writeFileAtomicallySync, type FileStamp } from '../fs/atomicFiles';
+import { sha1Hex } from '../text/sha1';
 import type { ContainerKind, OperationLogEntry } from '../model';
 import { compareByName } from '../text/order';
 import type { CatalogState } from './catalogState';
@@ -56,7 +56,7 @@ export function recordedSignature(stateDir: string, datastoreName: string, input
  */
 export function usableRecord(stateDir: string, datastoreName: string, inputs: string, state: CatalogState): ResyncRecord | undefined {
   const record = readRecord(stateDir, datastoreName);
-  if (!record || record.inputs !== inputs || state.indexText === undefined || record.index !== sha1(state.indexText)) return undefined;
+  if (!record || record.inputs !== inputs || state.indexText === undefined || record.index !== sha1Hex(state.indexText)) return undefined;
   if (state.logs.length > 0 || state.newlyRemoved.length > 0) return undefined;
   return record.stamps.length === state.index.containers.length * 3 ? record : undefined;
 }
@@ -116,7 +116,7 @@ export function recordResync(stateDir: string, datastoreName: string, inputs: st
     stamps[i * 3 + 2] = stamp[2];
   }
   const record: ResyncRecord = {
-    version: RECORD_VERSION, inputs, signature: signature!, index: sha1(plan.indexText), stamps,
+    version: RECORD_VERSION, inputs, signature: signature!, index: sha1Hex(plan.indexText), stamps,
     changes: plan.changes.filter((c) => c.action === 'missing' || c.action === 'still_removed'),
     logs: plan.logs,
   };
@@ -175,6 +175,3 @@ function recordFile(stateDir: string, datastoreName: string): string {
   return path.join(stateDir, 'cache', `${encodeSnapshotBase(datastoreName)}.resync.json`);
 }
 
-function sha1(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
-}

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type Ajv from 'ajv';
 import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import overridesSchema from '../../../../schemas/overrides.schema.json';
@@ -9,6 +8,7 @@ import snapshotSchema from '../../../../schemas/snapshot.schema.json';
 import { ProblemCode } from '../problems';
 import * as precompiled from './compiledValidators.generated';
 import { nearestNames } from '../text/nearestNames';
+import { sha1Hex } from '../text/sha1';
 
 /**
  * Validates plain values against the JSON Schemas in `schemas/`: the very files the editor's YAML
@@ -40,7 +40,7 @@ export interface SchemaIssue {
   suggestions?: string[];
 }
 
-/** The schemas by name (exported for the test that checks them against the meta-schema). */
+/** The schemas by name (also read by precompileSchemas.ts and the meta-schema test). */
 export const SCHEMAS: Record<SchemaName, object> = {
   schedule: scheduleSchema,
   overrides: overridesSchema,
@@ -94,7 +94,7 @@ export function identifierOf(name: string): string {
 }
 
 export function fingerprintOf(schema: object): string {
-  return createHash('sha1').update(JSON.stringify(schema)).digest('hex');
+  return sha1Hex(JSON.stringify(schema));
 }
 
 function issuesOf(validate: ValidateFunction, value: unknown): SchemaIssue[] {
