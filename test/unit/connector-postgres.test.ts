@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pg from 'pg';
 import { countingCalls } from '../helpers/statementCounter';
-import type { SqlConnector } from '../../server/src/core/connectors/contract';
+import type { DiscoveryResult, SqlConnector } from '../../server/src/core/connectors/contract';
+import type { DiscoveredContainer } from '../../server/src/core/model';
 import { openConnector } from '../../server/src/core/connectors/registry';
 import { decideIdentifiers } from '../../server/src/core/identifiers/identifiers';
 import { postgresCase } from '../helpers/connectorCases/postgres';
@@ -107,9 +108,61 @@ describe('postgresql connector', function () {
         return sent();
       }));
     }
-    // Two sessions, 5 statements each, whatever the size; 9 when the columns query ended before
+    // Two sessions, 6 statements and 4, whatever the size; 9 when the columns query ended before
     // the helper session was ready and the other reads ran on the first session instead.
     for (const count of counts) assert.ok(count === 9 || count === 10, `sent ${counts.join(' and ')} queries`);
+  });
+
+  it('hands each relation over as its last column arrives: the same containers, logs and detection as described at the end', async () => {
+    // A dropped column still has its row (relnatts counts it); a column added later lands after
+    // the other relations' rows; a table may have no column at all.
+    await source.run(`CREATE TABLE wide (a int, b text, c timestamptz NOT NULL);
+      ALTER TABLE wide DROP COLUMN b;
+      CREATE TABLE later (id int PRIMARY KEY);
+      CREATE TABLE nothing ();
+      CREATE VIEW recent AS SELECT a, c FROM wide;
+      ALTER TABLE later ADD COLUMN note text DEFAULT 'none';
+      COMMENT ON TABLE later IS 'grown later';
+      CREATE TABLE d (day date NOT NULL, v int) PARTITION BY RANGE (day);
+      CREATE TABLE d_2024 PARTITION OF d FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');`);
+    const whole = await discover();
+    const handed: DiscoveredContainer[] = [];
+    const connector = await openConnector(source.datastore);
+    let streamed: DiscoveryResult;
+    try {
+      streamed = await connector.discover({ include: ['table', 'view'] }, {
+        signal,
+        handOver: (containers, detection) => {
+          assert.deepEqual(detection, whole.detection);
+          handed.push(...containers);
+        },
+      });
+    } finally {
+      await connector.close();
+    }
+    assert.deepEqual(streamed.containers, []);
+    const byName = (list: DiscoveredContainer[]): DiscoveredContainer[] => [...list].sort((a, b) => (a.name < b.name ? -1 : 1));
+    assert.deepEqual(byName(handed), byName(whole.containers));
+    assert.deepEqual(whole.containers.map((c) => c.name).sort(), ['public.d', 'public.later', 'public.nothing', 'public.recent', 'public.wide']);
+    assert.deepEqual(whole.containers.find((c) => c.name === 'public.wide')!.fields.map((f) => f.name), ['a', 'c']);
+    assert.deepEqual(whole.containers.find((c) => c.name === 'public.later')!.fields.map((f) => [f.name, f.primary_key]), [['id', 1], ['note', undefined]]);
+    assert.deepEqual(streamed.logs, whole.logs);
+    assert.deepEqual(streamed.detection, whole.detection);
+  });
+
+  it('reports what changed in a relation handed over during a resync, read back from its rendered snapshot', async () => {
+    await source.run('CREATE TABLE orders (id int PRIMARY KEY, amount int, legacy text)');
+    const root = makeCatalog({ 'datastores/db.yaml': yamlFor(source) });
+    try {
+      assert.equal((await sync(root, 'db')).result, 'success');
+      await source.run('ALTER TABLE orders ALTER COLUMN amount TYPE bigint; ALTER TABLE orders DROP COLUMN legacy; ALTER TABLE orders ADD COLUMN email text');
+      const outcome = await sync(root, 'db');
+      const orders = outcome.plan!.changes.find((c) => c.name === 'public.orders');
+      assert.equal(orders?.action, 'changed');
+      assert.deepEqual(orders.action === 'changed' ? orders.details.map((d) => [d.change, d.field]) : [], [['field_removed', 'legacy'], ['type_changed', 'amount'], ['field_added', 'email']]);
+    } finally {
+      removeCatalog(root);
+    }
   });
 
   it('reports tables the sync user may not read, keeps them listed, and ends the sync with a warning', async function () {

@@ -2,17 +2,18 @@ import * as path from 'node:path';
 import type { DiscoveryResult } from '../connectors/contract';
 import type { FileStamp, FileWrite } from '../fs/atomicFiles';
 import { readStampedText } from '../fs/readFiles';
-import { decideIdentifiers, type DetectionOptions } from '../identifiers/identifiers';
-import { includeClassOf, type ContainerKind, type ContainerOverride, type ContainerSnapshot, type IncludeKind, type OperationLogEntry, type SyncOptions } from '../model';
+import type { DetectionOptions } from '../identifiers/identifiers';
+import { includeClassOf, type ContainerKind, type ContainerOverride, type ContainerSnapshot, type DiscoveredContainer, type IncludeKind, type OperationLogEntry, type SyncOptions } from '../model';
 import type { CatalogState } from '../snapshots/catalogState';
 import { diffSnapshots } from '../snapshots/diff';
 import { pairFamilyRenames } from '../connectors/dfs/globbing';
 import { assignSnapshotFiles, snapshotPath } from '../snapshots/fileNames';
 import type { ContainerChange, SyncPlan } from '../snapshots/plan';
 import { readSnapshot } from '../snapshots/read';
-import { renderIndex, renderSnapshot } from '../snapshots/render';
+import { renderIndex } from '../snapshots/render';
 import type { SnapshotIndex, SnapshotIndexEntry } from '../snapshots/snapshotIndex';
 import { compareByName } from '../text/order';
+import { prepareContainer, type PreparedContainer, type PreparedSnapshot } from './prepareContainer';
 
 /**
  * Compares what a connector discovered with the committed catalog and decides, without writing
@@ -33,34 +34,41 @@ export function planSync(input: PlanInput): SyncPlan {
 
   for (const entry of state.newlyRemoved) changes.push({ action: 'removed', name: entry.name, kind: entry.kind as ContainerKind | undefined });
 
-  const discovered = discovery.containers.filter((c) => include.has(includeClassOf(c.kind))).sort(compareByName);
+  // Containers the connector handed over while it streamed come prepared (runSync.ts); the rest are prepared here.
+  const discovered: (DiscoveredContainer | PreparedContainer)[] = [
+    ...discovery.containers.filter((c) => include.has(includeClassOf(c.kind))),
+    ...(input.prepared ?? []).filter((c) => include.has(includeClassOf(c.kind))),
+  ].sort(compareByName);
   const discoveredNames = new Set(discovered.map((c) => c.name));
   const movedFrom: string[] = [];
-  const toWrite: { container: ContainerSnapshot; action: 'new' | 'changed' | 'recreated'; renamedFrom?: SnapshotIndexEntry }[] = [];
+  const toWrite: { prepared: PreparedContainer | PreparedSnapshot; action: 'new' | 'changed' | 'recreated'; renamedFrom?: SnapshotIndexEntry }[] = [];
   const renames = pairRenames(discovered, known, removed);
 
   for (const container of discovered) {
+    // Only file containers are paired as renamed, and those are never handed over prepared.
     const renamedFrom = renames.get(container.name);
-    // Overrides follow a renamed container until someone renames them too (the warning says so).
-    let override = input.overrides.get(container.name);
-    if (!override && renamedFrom && input.overrides.has(renamedFrom.name)) {
-      override = input.overrides.get(renamedFrom.name);
-      logs.push({
-        level: 'warning', code: 'override-renamed', container: container.name,
-        message: `Overrides name '${renamedFrom.name}', which is now '${container.name}' (its files form one family); they still apply. Rename the key in the overrides file to '${container.name}'.`,
-      });
+    let prepared: PreparedContainer | PreparedSnapshot;
+    if ('text' in container) {
+      prepared = container;
+    } else {
+      // Overrides follow a renamed container until someone renames them too (the warning says so).
+      let override = input.overrides.get(container.name);
+      if (!override && renamedFrom && input.overrides.has(renamedFrom.name)) {
+        override = input.overrides.get(renamedFrom.name);
+        logs.push({
+          level: 'warning', code: 'override-renamed', container: container.name,
+          message: `Overrides name '${renamedFrom.name}', which is now '${container.name}' (its files form one family); they still apply. Rename the key in the overrides file to '${container.name}'.`,
+        });
+      }
+      prepared = prepareContainer(container, override, discovery.detection ?? input.detection);
     }
-    const decision = decideIdentifiers(container, override, discovery.detection ?? input.detection);
-    for (const problem of decision.problems) {
-      logs.push({ level: 'warning', code: problem.code, container: container.name, message: problem.message });
-    }
-    const snapshot: ContainerSnapshot = { ...container, incremental_identifier: decision.incremental, partition_identifier: decision.partition };
+    logs.push(...prepared.problems);
     const entry = known.get(container.name);
     if (renamedFrom) {
       nextContainers.delete(renamedFrom.name);
-      toWrite.push({ container: snapshot, action: 'changed', renamedFrom });
+      toWrite.push({ prepared, action: 'changed', renamedFrom });
     } else if (entry) {
-      toWrite.push({ container: snapshot, action: 'changed' });
+      toWrite.push({ prepared, action: 'changed' });
       if (entry.missing_from_source) nextContainers.set(container.name, withoutMissing(entry));
     } else if (removed.has(container.name)) {
       if (!options.recreate) {
@@ -68,27 +76,27 @@ export function planSync(input: PlanInput): SyncPlan {
         continue;
       }
       nextRemoved.delete(container.name);
-      toWrite.push({ container: snapshot, action: 'recreated' });
+      toWrite.push({ prepared, action: 'recreated' });
     } else {
-      toWrite.push({ container: snapshot, action: 'new' });
+      toWrite.push({ prepared, action: 'new' });
     }
   }
 
   // A file store's containers get snapshot paths that mirror their folders (fileNames.ts).
   const fileKinds = new Set([...known.values()].filter((entry) => entry.kind === 'file').map((entry) => entry.name));
-  for (const { container } of toWrite) if (container.kind === 'file') fileKinds.add(container.name);
+  for (const { prepared } of toWrite) if (prepared.kind === 'file') fileKinds.add(prepared.name);
   const fileNames = assignSnapshotFiles(
-    [...new Set([...known.keys(), ...toWrite.map((w) => w.container.name)])],
+    [...new Set([...known.keys(), ...toWrite.map((w) => w.prepared.name)])],
     new Map([...known.values()].map((entry) => [entry.name, entry.file])),
     (name) => fileKinds.has(name),
   );
-  for (const { container, action, renamedFrom } of toWrite) {
-    const file = fileNames.get(container.name)!;
-    const text = renderSnapshot(container);
+  for (const { prepared, action, renamedFrom } of toWrite) {
+    const file = fileNames.get(prepared.name)!;
+    const { text } = prepared;
     const target = snapshotPath(state.dir, file);
-    nextContainers.set(container.name, indexEntry(container, file));
+    nextContainers.set(prepared.name, indexEntry(prepared, file));
     if (action === 'changed') {
-      const entry = renamedFrom ?? known.get(container.name)!;
+      const entry = renamedFrom ?? known.get(prepared.name)!;
       // A hand-edited index may name an unsafe file; the container then moves to a safe one.
       if (entry.file !== file) movedFrom.push(path.join(state.dir, entry.file));
       const previous = readStampedText(snapshotPath(state.dir, entry.file));
@@ -96,18 +104,18 @@ export function planSync(input: PlanInput): SyncPlan {
       // A container moving to another file is written there even when its text is the same.
       if (previousText === text && entry.file === file) {
         verified.set(target, previous!.stamp);
-        changes.push({ action: 'unchanged', name: container.name, kind: container.kind, file });
+        changes.push({ action: 'unchanged', name: prepared.name, kind: prepared.kind, file });
         continue;
       }
       const previousSnapshot = previousText === undefined ? undefined : readSnapshot(previousText);
-      const details = previousSnapshot?.ok ? diffSnapshots({ ...previousSnapshot.value, name: container.name }, container) : [];
-      if (renamedFrom) details.unshift({ change: 'container_renamed', from: renamedFrom.name, to: container.name, breaking: true });
+      const details = previousSnapshot?.ok ? diffSnapshots({ ...previousSnapshot.value, name: prepared.name }, snapshotOf(prepared)) : [];
+      if (renamedFrom) details.unshift({ change: 'container_renamed', from: renamedFrom.name, to: prepared.name, breaking: true });
       changes.push({
-        action: 'changed', name: container.name, kind: container.kind, file, details,
+        action: 'changed', name: prepared.name, kind: prepared.kind, file, details,
         ...(entry.file !== file && !renamedFrom ? { movedFrom: entry.file } : {}),
       });
     } else {
-      changes.push({ action, name: container.name, kind: container.kind, file, fieldCount: container.fields.length });
+      changes.push({ action, name: prepared.name, kind: prepared.kind, file, fieldCount: prepared.fieldCount });
     }
     writes.push({ path: target, content: text });
   }
@@ -145,6 +153,8 @@ export interface PlanInput {
   overrides: ReadonlyMap<string, ContainerOverride>;
   options: SyncOptions;
   detection?: DetectionOptions;
+  /** Containers prepared as the connector handed them over (sync/prepareContainer.ts), besides `discovery.containers`. */
+  prepared?: readonly PreparedContainer[];
 }
 
 /** Known containers the source no longer lists: kept (marked missing) or pruned, within the sync's scope only. */
@@ -231,10 +241,18 @@ function checkOverrideTargets(input: PlanInput, discoveredNames: ReadonlySet<str
   }
 }
 
-function indexEntry(container: ContainerSnapshot, file: string): SnapshotIndexEntry {
+function indexEntry(container: Pick<PreparedContainer, 'name' | 'kind' | 'schema'>, file: string): SnapshotIndexEntry {
   const entry: SnapshotIndexEntry = { name: container.name, file, kind: container.kind };
   if (container.schema !== undefined) entry.schema = container.schema;
   return entry;
+}
+
+/** A prepared container's snapshot: kept when prepared here, read back from its text when handed over (only a changed one is). */
+function snapshotOf(prepared: PreparedContainer | PreparedSnapshot): ContainerSnapshot {
+  if ('snapshot' in prepared) return prepared.snapshot;
+  const read = readSnapshot(prepared.text);
+  if (!read.ok) throw new Error(`The rendered snapshot of '${prepared.name}' does not read back.`);
+  return read.value;
 }
 
 function withoutMissing(entry: SnapshotIndexEntry): SnapshotIndexEntry {

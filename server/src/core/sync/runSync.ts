@@ -15,7 +15,8 @@ import { planHasChanges, type SyncPlan } from '../snapshots/plan';
 import { recordedFilesUnchanged, recordedSignature, replayPlan, type ResyncRecord } from '../snapshots/resyncRecord';
 import { redactCredentials } from '../text/redact';
 import { ENGINE_VERSION } from '../version';
-import { discover } from './discover';
+import { discover, type Discovered } from './discover';
+import { ContainerPreparation } from './prepareContainer';
 import { planFingerprint, plannedFileChanges } from './plannedFiles';
 import { planSync } from './planSync';
 import { resolveDatastore, resyncInputs } from './resolveDatastore';
@@ -176,7 +177,7 @@ interface ResolvedSync {
  * needs all of it; when the signature matched but the record does not hold, the source is
  * described after all.
  */
-async function resolveAndDiscover(request: SyncRequest, options: SyncOptions, run: OperationRun): Promise<{ source: ResolvedSync; discovery: DiscoveryResult; replay?: ResyncRecord }> {
+async function resolveAndDiscover(request: SyncRequest, options: SyncOptions, run: OperationRun): Promise<{ source: ResolvedSync; discovery: Discovered; replay?: ResyncRecord }> {
   const { workspace, datastore } = request;
   const resolved = resolveDatastore(datastore, request.env);
   if ('error' in resolved) throw new ConnectorError(resolved.error, 'unset-env-variable');
@@ -184,12 +185,12 @@ async function resolveAndDiscover(request: SyncRequest, options: SyncOptions, ru
   const stateDir = workspace.project.stateDir;
   const overrides = overridesOf(workspace, datastore.name);
   const inputs = resyncInputs(target, options, overrides, ENGINE_VERSION);
-  const describe = (): Promise<DiscoveryResult> => discover(target, { include: options.include }, stateDir, run);
+  const describe = (): Promise<Discovered> => discover(target, { include: options.include }, stateDir, run, new ContainerPreparation(overrides));
   // A resume finishes the plan it saved; it never replays.
   const signature = run.checkpoint ? undefined : recordedSignature(stateDir, datastore.name, inputs);
   let reported: (() => void) | undefined;
   const underWay = new Promise<void>((resolve) => (reported = resolve));
-  const comparing = signature === undefined ? undefined : discover(target, { include: options.include, unchangedSince: signature }, stateDir, run, (progress) => {
+  const comparing = signature === undefined ? undefined : discover(target, { include: options.include, unchangedSince: signature }, stateDir, run, new ContainerPreparation(overrides), (progress) => {
     if (progress.phase === COMPARING_SIGNATURE) reported!();
   });
   // Handled from the start: a connector failing while the state is read is reported when awaited below, never as unhandled.
@@ -225,11 +226,11 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-function plan(request: SyncRequest, options: SyncOptions, source: ResolvedSync, discovery: DiscoveryResult, replay: ResyncRecord | undefined, run: OperationRun): { plan: SyncPlan; replayed: boolean } {
+function plan(request: SyncRequest, options: SyncOptions, source: ResolvedSync, discovery: Discovered, replay: ResyncRecord | undefined, run: OperationRun): { plan: SyncPlan; replayed: boolean } {
   const replayed = discovery.unchanged === true && replay !== undefined;
   let planned = replayed
     ? replayPlan(replay, source.state, request.datastore.name)
-    : planSync({ datastore: request.datastore, discovery, state: source.state, overrides: source.overrides, options });
+    : planSync({ datastore: request.datastore, discovery, prepared: discovery.prepared, state: source.state, overrides: source.overrides, options });
   if (run.checkpoint) planned = { ...planned, changes: mergeResumedChanges(planned.changes, run.checkpoint.changes) };
   return { plan: planned, replayed };
 }
