@@ -27,7 +27,7 @@ import { hasErrors, loadWorkspace } from '../server/src/core';
 import { applySyncPlan } from '../server/src/core/snapshots/applyPlan';
 import { planSync } from '../server/src/core/sync/planSync';
 import { openConnector } from '../server/src/core/connectors/registry';
-import { datastoreSnapshotDir } from '../server/src/core/snapshots/fileNames';
+import { datastoreSnapshotDir, stagingFolder } from '../server/src/core/snapshots/fileNames';
 import { readCatalogState } from '../server/src/core/snapshots/catalogState';
 import { resolveDatastore } from '../server/src/core/sync/resolveDatastore';
 import { BenchAssertion, assertBench, countSnapshotFiles, engineSync, snapshotStamps, type EngineRun } from './lib/engine';
@@ -247,7 +247,8 @@ async function firstSyncPhases(catalog: string, expected: number): Promise<Phase
   const discover = lap();
   const plan = planSync({ datastore, discovery, state, overrides: new Map(), options: { prune: datastore.prune, recreate: datastore.recreate, include: datastore.include } });
   const planMs = lap();
-  await applySyncPlan(plan, state.dir);
+  // Staged as runSync stages it: a first sync writes its new folder whole (atomicFiles.ts writeNewFolder).
+  await applySyncPlan(plan, state.dir, { stagingDir: stagingFolder(workspace.project.stateDir, datastore.name) });
   const applyMs = lap();
   assertBench(plan.writes.length >= expected, `the step-by-step first sync planned ${plan.writes.length} writes, expected ${expected}`);
   return { loadWorkspace: loadWorkspaceMs, catalogState, discover, planSync: planMs, applySyncPlan: applyMs };

@@ -8,6 +8,7 @@ import { inferFileSchema, reconcileSchemas } from '../../server/src/core/connect
 import { LocalFileStore } from '../../server/src/core/connectors/dfs/localFileStore';
 import { openConnector } from '../../server/src/core/connectors/registry';
 import { readCatalogState } from '../../server/src/core/snapshots/catalogState';
+import { stagingFolder } from '../../server/src/core/snapshots/fileNames';
 import { readConnectorCache, writeConnectorCache } from '../../server/src/core/connectors/connectorCache';
 import { resolveDatastore } from '../../server/src/core/sync/resolveDatastore';
 import { assertBench } from './engine';
@@ -97,7 +98,8 @@ export async function breakdownSync(catalog: string, datastoreName: string, with
   const applyFiles = plan.writes.length + (plan.indexChanged ? 1 : 0);
   let flush: FlushTiming | undefined;
   if (planHasChanges(plan)) {
-    flush = (await timeFlushes(() => applySyncPlan(plan, state.dir))).flush;
+    // Staged as runSync stages it: a first sync writes its new folder whole (atomicFiles.ts writeNewFolder).
+    flush = (await timeFlushes(() => applySyncPlan(plan, state.dir, { stagingDir: stagingFolder(workspace.project.stateDir, datastore.name) }))).flush;
   }
   const applyMs = lap();
   if (discovery.cache !== undefined) writeConnectorCache(workspace.project.stateDir, datastore.name, discovery.cache);
