@@ -31,7 +31,13 @@ describe('language server: catalog/listOperations (range, facets, snapshot files
         datastore: { id: 9, name: 'retired', store_type: 'jdbc', type: 'sqlite', enrich_only: false, enrich_container_prefix: null, favorite: false },
         changes: [{ name: 'ledger', action: 'changed', kind: 'table' }],
       }),
-      activityRecord(101, '2026-03-02T00:00:00.000Z', 'warning'),
+      activityRecord(101, '2026-03-02T00:00:00.000Z', 'warning', {
+        logs: [
+          { level: 'info', code: 'partition-key-expression', message: 'an info' },
+          { level: 'warning', code: 'permission-denied', message: 'a warning' },
+          { level: 'error', code: 'file-unreadable', message: 'an error' },
+        ],
+      }),
     ]);
     client = await startedClient(root);
   });
@@ -77,12 +83,16 @@ describe('language server: catalog/listOperations (range, facets, snapshot files
     assert.deepEqual(retired.changes, [{ name: 'ledger', action: 'changed', kind: 'table', snapshotUri: null }]);
   });
 
-  it('leaves out changes and logs for a runs list (summaryOnly), keeping the summary and the duration', async () => {
+  it('leaves out changes and logs for a runs list (summaryOnly), keeping the summary, the duration and the warning count', async () => {
     const full = (await list({ datastore: 'shop', order: 'asc' })).items;
     const rows = (await list({ datastore: 'shop', order: 'asc', summaryOnly: true })).items;
     assert.deepEqual(rows.map((o) => [o.id, o.changes, o.logs]), full.map((o) => [o.id, [], []]));
     assert.deepEqual(rows.map((o) => [o.summary, o.durationMs]), full.map((o) => [o.summary, o.durationMs]));
     assert.ok(full[0]!.changes.length > 0 && full.every((o) => Number.isInteger(o.durationMs) && o.durationMs >= 0));
+    // The warnings are counted in a summary too: the Operations view shows such a row as expandable without its logs.
+    const [whole] = (await list({ search: '#101' })).items;
+    const [summary] = (await list({ search: '#101', summaryOnly: true })).items;
+    assert.deepEqual([whole!.warningCount, whole!.logs.length, summary!.warningCount, summary!.logs.length], [2, 3, 2, 0]);
   });
 
   it('refuses a malformed or reversed range and a facets that is not a boolean as invalid params', async () => {

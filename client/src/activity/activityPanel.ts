@@ -8,6 +8,7 @@ import type { OperationActions } from '../operations/operationActions';
 import type { CatalogServer } from '../server/catalogServer';
 import { committedUri } from '../sync/previewDocuments';
 import { workspaceProjects, type ProjectRef } from '../views/catalogProjects';
+import { fetchOperation } from '../views/operationsTree';
 import { runsQueryParams, type HostMessage, type OperationAction, type WebviewMessage } from './activityMessages';
 
 export const ACTIVITY_VIEW_TYPE = 'catalogAsCode.activity';
@@ -153,9 +154,8 @@ export class ActivityPanel implements vscode.Disposable, vscode.WebviewPanelSeri
     this.focus = {};
   }
 
-  private async operation(id: number): Promise<OperationItem | null> {
-    const page = await this.server.request(ListOperationsRequest.type, { projectUri: this.project.projectUri, search: `#${id}`, size: 1 });
-    return page.items[0] ?? null;
+  private operation(id: number): Promise<OperationItem | null> {
+    return fetchOperation(this.server, this.project.projectUri, id);
   }
 
   private async runAction(action: OperationAction, operationId: number): Promise<void> {

@@ -5,7 +5,7 @@ import {
 } from '../../../server/src/protocol/catalogProtocol';
 import { reportRequestError, type CatalogServer } from '../server/catalogServer';
 import type { SecretEnv } from '../secrets/secretEnv';
-import { operationLogText } from '../views/operationsTree';
+import { fetchOperation, operationLogText } from '../views/operationsTree';
 import type { DatastoresTree } from '../views/datastoresTree';
 import type { ProjectRef } from '../views/catalogProjects';
 
@@ -62,10 +62,21 @@ export class OperationActions implements vscode.TextDocumentContentProvider, vsc
     }
   }
 
-  /** The operation's logs as a read-only document. */
+  /** The operation's logs as a read-only document (asked for whole: the Operations view lists summaries). */
   async showLogs(op: OperationRef): Promise<void> {
-    const uri = vscode.Uri.from({ scheme: OPERATION_LOG_SCHEME, path: `/operation-${op.item.id}-${op.item.datastore.name}.log` });
-    this.logs.set(uri.toString(), operationLogText(op.item));
+    let item: OperationItem | null;
+    try {
+      item = await fetchOperation(this.server, op.project.projectUri, op.item.id);
+    } catch (error) {
+      await reportRequestError(error, `Logs of operation #${op.item.id}`, this.server.log);
+      return;
+    }
+    if (!item) {
+      void vscode.window.showWarningMessage(`Operation #${op.item.id} is no longer in the history.`);
+      return;
+    }
+    const uri = vscode.Uri.from({ scheme: OPERATION_LOG_SCHEME, path: `/operation-${item.id}-${item.datastore.name}.log` });
+    this.logs.set(uri.toString(), operationLogText(item));
     await vscode.window.showTextDocument(uri, { preview: true });
   }
 

@@ -9,6 +9,15 @@ import { escapeMarkdown, formatCount, formatDuration, isNoProjectMessage, relati
 /** How many operations the view lists (newest first); the Activity view and `cac history` page further. */
 const LISTED = 100;
 
+/**
+ * One operation whole, its changes and logs included (the view lists summaries: a first sync of
+ * 20,000 containers is one line of it, not 20,000 changes); null when it left the history.
+ */
+export async function fetchOperation(server: CatalogServer, projectUri: string | undefined, id: number): Promise<OperationItem | null> {
+  const page = await server.request(ListOperationsRequest.type, { projectUri, search: `#${id}`, size: 1 });
+  return page.items[0] ?? null;
+}
+
 export type OperationNode =
   | { kind: 'operation'; project: ProjectRef; item: OperationItem }
   | { kind: 'change'; operation: OperationItem; change: ContainerChange }
@@ -28,11 +37,14 @@ export class OperationsTree implements vscode.TreeDataProvider<OperationNode>, v
   /** Live progress of running operations, newer than the history record. */
   private readonly live = new Map<number, OperationChangedParams>();
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** Operations expanded since the last reload, whole, by project and id. */
+  private readonly details = new Map<string, Promise<OperationItem | null>>();
 
   constructor(private readonly server: CatalogServer) {}
 
   refresh(): void {
     this.nodes = undefined;
+    this.details.clear();
     this.changed.fire(undefined);
   }
 
@@ -42,6 +54,7 @@ export class OperationsTree implements vscode.TreeDataProvider<OperationNode>, v
     const statusChanged = !known || known.item.result !== params.result;
     if (params.result === 'running') this.live.set(params.operationId, params);
     else this.live.delete(params.operationId);
+    if (known) this.details.delete(detailKey(known.project, params.operationId));
     if (known && !statusChanged) {
       this.changed.fire(known);
       return;
@@ -59,7 +72,16 @@ export class OperationsTree implements vscode.TreeDataProvider<OperationNode>, v
 
   async getChildren(node?: OperationNode): Promise<OperationNode[]> {
     if (node?.kind === 'operation') {
-      const op = node.item;
+      const key = detailKey(node.project, node.item.id);
+      if (!this.details.has(key)) this.details.set(key, fetchOperation(this.server, node.project.projectUri, node.item.id));
+      let op: OperationItem | null;
+      try {
+        op = await this.details.get(key)!;
+      } catch (error) {
+        this.details.delete(key);
+        return [{ kind: 'message', text: (error as Error).message }];
+      }
+      if (!op) return [{ kind: 'message', text: `Operation #${node.item.id} is no longer in the history.` }];
       return [
         ...op.changes.map((change): OperationNode => ({ kind: 'change', operation: op, change })),
         ...op.logs.filter((log) => log.level !== 'info').map((log): OperationNode => ({ kind: 'log', operation: op, log })),
@@ -70,7 +92,7 @@ export class OperationsTree implements vscode.TreeDataProvider<OperationNode>, v
     const out: OperationNode[] = [];
     for (const project of workspaceProjects()) {
       try {
-        const page = await this.server.request(ListOperationsRequest.type, { projectUri: project.projectUri, size: LISTED });
+        const page = await this.server.request(ListOperationsRequest.type, { projectUri: project.projectUri, size: LISTED, summaryOnly: true });
         out.push(...page.items.map((item): OperationNode => ({ kind: 'operation', project, item })));
       } catch (error) {
         if (!isNoProjectMessage((error as Error).message)) out.push({ kind: 'message', text: (error as Error).message });
@@ -110,7 +132,9 @@ export class OperationsTree implements vscode.TreeDataProvider<OperationNode>, v
   private operationItem(op: OperationItem): vscode.TreeItem {
     const live = this.live.get(op.id);
     const result: OperationResult = live?.result ?? op.result;
-    const hasChildren = op.changes.length > 0 || op.logs.some((l) => l.level !== 'info');
+    // A summary: its changes are counted (the unchanged are counted only), its warnings too.
+    const changeCount = op.summary ? Object.entries(op.summary).reduce((sum, [action, count]) => (action === 'unchanged' ? sum : sum + count), 0) : 0;
+    const hasChildren = changeCount > 0 || op.warningCount > 0;
     const item = new vscode.TreeItem(`#${op.id} ${op.datastore.name}`, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `operation:${op.id}:${op.datastore.name}`;
     const progress = live?.progress ?? op.progress;
@@ -180,6 +204,10 @@ function shortTrigger(triggeredBy: string): string {
 /** As code, so an e-mail address is shown as written, not turned into a mailto link. */
 function codeSpan(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
+}
+
+function detailKey(project: ProjectRef, id: number): string {
+  return `${project.projectUri}#${id}`;
 }
 
 function summaryText(op: OperationItem): string {

@@ -365,7 +365,7 @@ function listOperations(context: FeatureContext, params: ListOperationsParams): 
     const locate = locators.get(datastore);
     return locate ? uriOf(locate(change.name, change.kind)) : null;
   };
-  if (summaryOnly) return { ...page, items: page.items.map((record) => toOperationItem({ ...record, changes: [], logs: [] }, () => null, now)) };
+  if (summaryOnly) return { ...page, items: page.items.map((record) => toOperationItem(record, () => null, now, true)) };
   return { ...page, items: page.items.map((record) => toOperationItem(record, (change) => snapshotUriOf(record.datastore.name, change), now)) };
 }
 

@@ -134,7 +134,10 @@ export function toSyncResult(view: SyncOutcomeView): SyncResult {
  * An operation record in the protocol's shape: camelCase, no internal fields; `snapshotUriOf`
  * gives each change its snapshot file (null when not known).
  */
-export function toOperationItem(record: OperationRecord, snapshotUriOf: (change: OperationRecord['changes'][number]) => string | null, now: Date): OperationItem {
+/** An operation record in the protocol's shape; a summary leaves out its changes and logs (not their counts). */
+export function toOperationItem(record: OperationRecord, snapshotUriOf: (change: OperationRecord['changes'][number]) => string | null, now: Date, summaryOnly = false): OperationItem {
+  let warningCount = 0;
+  for (const log of record.logs) if (log.level !== 'info') warningCount++;
   return {
     id: record.id,
     type: record.type,
@@ -156,8 +159,9 @@ export function toOperationItem(record: OperationRecord, snapshotUriOf: (change:
     resumedAt: record.resumed_at ?? null,
     summary: record.summary,
     // Records are local files: an action this engine does not know is passed on as it is.
-    changes: record.changes.map((change) => ({ ...change, action: change.action as ChangeAction, snapshotUri: snapshotUriOf(change) })),
-    logs: record.logs,
+    changes: summaryOnly ? [] : record.changes.map((change) => ({ ...change, action: change.action as ChangeAction, snapshotUri: snapshotUriOf(change) })),
+    logs: summaryOnly ? [] : record.logs,
+    warningCount,
   };
 }
 

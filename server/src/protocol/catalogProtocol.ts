@@ -199,8 +199,12 @@ export interface OperationItem {
   checkpoint: { written: number; total: number } | null;
   resumedAt: string | null;
   summary: ChangeSummary | null;
+  /** Empty in a summary (`summaryOnly`). */
   changes: ContainerChange[];
+  /** Empty in a summary (`summaryOnly`). */
   logs: OperationLog[];
+  /** How many of its logs are warnings or errors, a summary's too: a list can say "2 warnings" without carrying the logs. */
+  warningCount: number;
 }
 
 /** client → server: the project's operation history, searched, filtered, sorted and paged like `cac history`. */

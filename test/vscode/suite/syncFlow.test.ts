@@ -54,6 +54,14 @@ describe('sync flow: preview, apply, cancel', function () {
     assert.deepEqual(touched, [...expected.keys()].sort(), 'only the previewed files changed');
     assert.equal(api.sync.current, undefined);
     await waitFor(() => previewDiffTabs().length === 0, 'the preview\'s diff editors to close');
+    // The Operations view lists the operation as a summary and asks for its changes when it is expanded.
+    api.operations.refresh();
+    const node = (await api.operations.getChildren()).find((n) => n.kind === 'operation' && n.item.id === result.operationId);
+    assert.ok(node?.kind === 'operation', 'the applied sync is listed');
+    assert.deepEqual([node.item.changes, node.item.logs], [[], []], 'the list carries no changes or logs');
+    assert.equal(api.operations.getTreeItem(node).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    const changes = (await api.operations.getChildren(node)).flatMap((child) => (child.kind === 'change' ? [child.change.name] : []));
+    assert.ok(changes.includes('suppliers.csv'), `the operation's changes: ${changes.join(', ')}`);
   });
 
   it('shows a new preview instead of writing when the source changed after the preview', async () => {
