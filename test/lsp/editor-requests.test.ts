@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CreateFile, TextDocumentEdit } from 'vscode-languageserver-protocol';
@@ -9,7 +10,7 @@ import type {
 } from '../../server/src/protocol/catalogProtocol';
 import { hasErrors, loadWorkspace } from '../../server/src/core';
 import { startedClient, syncedCatalog } from '../helpers/catalogFixture';
-import { uri, type LspTestClient } from '../helpers/lspClient';
+import { LspTestClient, uri } from '../helpers/lspClient';
 import { makeCatalog, removeCatalog, sqlite, sync } from '../helpers/syncFixtures';
 
 /** The files a creation edit makes, with their texts (as a client would apply it). */
@@ -224,6 +225,28 @@ describe('language server: snapshot changes against git', function () {
     assert.deepEqual(await text('snapshots/shop/orders.yaml'), { text: committedOrders });
     assert.ok((await text('snapshots/shop/customers.yaml')).text?.includes('name: customers'));
     assert.deepEqual(await text('snapshots/shop/payments.yaml'), { text: null });
+  });
+
+  it('answers other requests while git runs for snapshotChanges (git never blocks the server)', async function () {
+    // A git that takes 0.4 s per call: the request below runs it five times.
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'cac-slow-git-'));
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    fs.writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nsleep 0.4\nexec "${realGit}" "$@"\n`, { mode: 0o755 });
+    const slowClient = new LspTestClient('source', { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` });
+    try {
+      await slowClient.start(root);
+      const order: string[] = [];
+      const changes = slowClient.request<{ items: SnapshotChange[] }>('catalog/snapshotChanges', {}).then((answer) => {
+        order.push('snapshotChanges');
+        return answer;
+      });
+      await slowClient.request('catalog/listDatastores', {}).then(() => order.push('listDatastores'));
+      assert.equal((await changes).items.length, 4);
+      assert.deepEqual(order, ['listDatastores', 'snapshotChanges']);
+    } finally {
+      await slowClient.stop();
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('answers nothing outside a git repository', async () => {

@@ -79,15 +79,15 @@ export function registerEditorRequests(context: FeatureContext): void {
   });
 
   // git runs with the repository's own configuration (filters, hooks of an untrusted clone): not in restricted mode.
-  onCatalogRequest(connection, SnapshotChangesRequest.type, (params) => refuseWhenRestricted(context, 'compare snapshots with git') ?? withProject(context, params, (project) => ({
-    items: snapshotChanges(project).map((change) => ({ uri: uriOf(change.file), datastore: change.datastore, container: change.container, change: change.change })),
+  onCatalogRequest(connection, SnapshotChangesRequest.type, (params) => refuseWhenRestricted(context, 'compare snapshots with git') ?? withProject(context, params, async (project) => ({
+    items: (await snapshotChanges(project)).map((change) => ({ uri: uriOf(change.file), datastore: change.datastore, container: change.container, change: change.change })),
   })));
 
-  onCatalogRequest(connection, CommittedTextRequest.type, (params) => {
+  onCatalogRequest(connection, CommittedTextRequest.type, async (params) => {
     const refused = refuseWhenRestricted(context, 'read files from git');
     if (refused) return refused;
     const file = typeof params?.uri === 'string' ? pathOf(params.uri) : undefined;
-    return { text: file ? committedText(file) : null };
+    return { text: file ? await committedText(file) : null };
   });
 }
 

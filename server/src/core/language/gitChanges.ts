@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { git, openGitRepository, readBlobs, type GitCatalogRepository } from '../review/gitSnapshotTree';
+import { gitAsync, locateGitRepository, readBlobsAsync, type GitCatalogRepository } from '../review/gitSnapshotTree';
 import { INDEX_FILE_NAME, encodeSnapshotBase, isSnapshotFileName } from '../snapshots/fileNames';
 import { readSnapshot } from '../snapshots/read';
 import { compareText } from '../text/order';
@@ -9,20 +9,21 @@ import type { CatalogView } from './catalogView';
 /**
  * The snapshot files of a project that differ from git's HEAD (staged or not, untracked
  * included, ignored files not), each with its datastore and container: what an editor marks as
- * changed since the last commit. Reads git as `cac diff` does (review/gitSnapshotTree.ts).
- * Empty outside a git repository, or where git is missing.
+ * changed since the last commit. Reads git as `cac diff` does (review/gitSnapshotTree.ts), without
+ * blocking: the language server asks on every burst of file changes and answers other requests
+ * while git runs. Empty outside a git repository, or where git is missing.
  */
-export function snapshotChanges(view: CatalogView): SnapshotFileChange[] {
+export async function snapshotChanges(view: CatalogView): Promise<SnapshotFileChange[]> {
   const project = view.workspace.project;
-  const repository = repositoryOf(project.root);
+  const repository = await repositoryOf(project.root);
   if (!repository) return [];
   const folder = repositoryPath(repository, project.snapshotsDir);
   if (folder === undefined) return [];
   const spec = `${folder}/`;
   const changed = new Map<string, SnapshotFileChange['change']>();
-  const untracked = lines(gitRead(repository, ['ls-files', '-z', '--others', '--exclude-standard', '--', spec]));
-  if (hasHead(repository)) {
-    const diff = gitRead(repository, ['diff', '-z', '--name-status', '--no-renames', '--no-ext-diff', '--no-textconv', 'HEAD', '--', spec]).split('\0');
+  const untracked = lines(await gitRead(repository, ['ls-files', '-z', '--others', '--exclude-standard', '--', spec]));
+  if (await hasHead(repository)) {
+    const diff = (await gitRead(repository, ['diff', '-z', '--name-status', '--no-renames', '--no-ext-diff', '--no-textconv', 'HEAD', '--', spec])).split('\0');
     for (let i = 0; i + 1 < diff.length; i += 2) {
       const status = diff[i]!;
       if (status === '') break;
@@ -30,10 +31,10 @@ export function snapshotChanges(view: CatalogView): SnapshotFileChange[] {
     }
   } else {
     // A repository without commits: everything it holds is new.
-    for (const file of lines(gitRead(repository, ['ls-files', '-z', '--cached', '--', spec]))) changed.set(file, 'added');
+    for (const file of lines(await gitRead(repository, ['ls-files', '-z', '--cached', '--', spec]))) changed.set(file, 'added');
   }
   for (const file of untracked) changed.set(file, 'added');
-  const deletedNames = containerNamesAtHead(repository, [...changed].filter(([, change]) => change === 'deleted').map(([file]) => file));
+  const deletedNames = await containerNamesAtHead(repository, [...changed].filter(([, change]) => change === 'deleted').map(([file]) => file));
   const changes: SnapshotFileChange[] = [];
   for (const [relative, change] of changed) {
     const inFolder = relative.slice(spec.length).split('/');
@@ -59,17 +60,17 @@ export interface SnapshotFileChange {
 }
 
 /** A file's text at git's HEAD; null outside git, without commits, or when HEAD does not have the file. */
-export function committedText(file: string): string | null {
-  const repository = repositoryOf(existingFolderOf(file));
-  if (!repository || !hasHead(repository)) return null;
+export async function committedText(file: string): Promise<string | null> {
+  const repository = await repositoryOf(existingFolderOf(file));
+  if (!repository || !(await hasHead(repository))) return null;
   const relative = repositoryPath(repository, file);
   if (relative === undefined) return null;
-  return textsAtHead(repository, [relative]).get(relative) ?? null;
+  return (await textsAtHead(repository, [relative])).get(relative) ?? null;
 }
 
-function repositoryOf(folder: string): GitCatalogRepository | undefined {
+async function repositoryOf(folder: string): Promise<GitCatalogRepository | undefined> {
   try {
-    return openGitRepository(folder);
+    return await locateGitRepository(folder);
   } catch {
     return undefined;
   }
@@ -97,9 +98,9 @@ function existingFolderOf(file: string): string {
   return folder;
 }
 
-function hasHead(repository: GitCatalogRepository): boolean {
+async function hasHead(repository: GitCatalogRepository): Promise<boolean> {
   try {
-    gitRead(repository, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+    await gitRead(repository, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
     return true;
   } catch {
     return false;
@@ -107,24 +108,24 @@ function hasHead(repository: GitCatalogRepository): boolean {
 }
 
 /** Texts of files at HEAD by repository path; files HEAD does not have are left out. */
-function textsAtHead(repository: GitCatalogRepository, files: readonly string[]): Map<string, string> {
+async function textsAtHead(repository: GitCatalogRepository, files: readonly string[]): Promise<Map<string, string>> {
   const texts = new Map<string, string>();
   if (files.length === 0) return texts;
   const objects = new Map<string, string>();
-  for (const record of lines(gitRead(repository, ['ls-tree', '-z', 'HEAD', '--', ...files]))) {
+  for (const record of lines(await gitRead(repository, ['ls-tree', '-z', 'HEAD', '--', ...files]))) {
     const tab = record.indexOf('\t');
     const [, type, object] = record.slice(0, tab).split(' ');
     if (type === 'blob' && object) objects.set(record.slice(tab + 1), object);
   }
-  const blobs = readBlobs(repository, [...objects.values()]);
+  const blobs = await readBlobsAsync(repository, [...objects.values()]);
   for (const [file, object] of objects) texts.set(file, blobs.get(object)!);
   return texts;
 }
 
 /** The container names deleted snapshot files held at HEAD (the working tree no longer says). */
-function containerNamesAtHead(repository: GitCatalogRepository, files: readonly string[]): Map<string, string> {
+async function containerNamesAtHead(repository: GitCatalogRepository, files: readonly string[]): Promise<Map<string, string>> {
   const names = new Map<string, string>();
-  for (const [file, text] of textsAtHead(repository, files)) {
+  for (const [file, text] of await textsAtHead(repository, files)) {
     const read = readSnapshot(text);
     if (read.ok) names.set(file, read.value.name);
   }
@@ -135,8 +136,8 @@ function containerNamesAtHead(repository: GitCatalogRepository, files: readonly 
  * git for reading only, with what a repository's own config could run switched off: no
  * file-system monitor hook, no external diff or text conversion.
  */
-function gitRead(repository: GitCatalogRepository, args: string[]): string {
-  return git(repository, ['-c', 'core.fsmonitor=false', ...args]).toString('utf8');
+async function gitRead(repository: GitCatalogRepository, args: string[]): Promise<string> {
+  return (await gitAsync(repository, ['-c', 'core.fsmonitor=false', ...args])).toString('utf8');
 }
 
 function lines(output: string): string[] {

@@ -1,9 +1,12 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import * as path from 'node:path';
 import { parseYamlFile } from '../yaml/safeYaml';
 import type { ReviewSide } from './reviewModel';
 import { isSnapshotFileName } from '../snapshots/fileNames';
 import { ReviewInputError, type SnapshotTree } from './snapshotTree';
+
+const execFileAsync = promisify(execFile);
 
 /**
  * Reads the snapshot files of a catalog at a git revision, without checking anything out: the
@@ -54,17 +57,38 @@ export interface GitCatalogRepository {
 export function openGitRepository(root: string): GitCatalogRepository {
   let output: string;
   try {
-    output = execFileSync('git', ['rev-parse', '--show-toplevel', '--show-prefix'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    output = execFileSync('git', REV_PARSE_REPOSITORY, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   } catch (error) {
-    const failure = error as NodeJS.ErrnoException & { stderr?: string };
-    if (failure.code === 'ENOENT' && failure.stderr === undefined) {
-      throw new ReviewInputError('git was not found on PATH (or the catalog folder does not exist); install git, or check --root.');
-    }
-    throw new ReviewInputError(`${root} is not inside a git repository (git says: ${firstLine(failure.stderr) || failure.message}). `
-      + '`cac diff` compares snapshots between git revisions: run it in the catalog\'s repository (or pass --root), or use `cac sync --dry-run` to preview a sync.');
+    throw repositoryError(root, error);
   }
-  const [toplevel = '', prefix = ''] = output.split('\n');
+  return repositoryOf(output);
+}
+
+/** `openGitRepository` without blocking: for a host that answers other requests meanwhile (the language server). */
+export async function locateGitRepository(root: string): Promise<GitCatalogRepository> {
+  let output: string;
+  try {
+    output = (await execFileAsync('git', REV_PARSE_REPOSITORY, { cwd: root, encoding: 'utf8' })).stdout;
+  } catch (error) {
+    throw repositoryError(root, error);
+  }
+  return repositoryOf(output);
+}
+
+const REV_PARSE_REPOSITORY = ['rev-parse', '--show-toplevel', '--show-prefix'];
+
+function repositoryOf(revParseOutput: string): GitCatalogRepository {
+  const [toplevel = '', prefix = ''] = revParseOutput.split('\n');
   return { toplevel, prefix };
+}
+
+function repositoryError(root: string, error: unknown): ReviewInputError {
+  const failure = error as NodeJS.ErrnoException & { stderr?: string };
+  if (failure.code === 'ENOENT' && !failure.stderr) {
+    return new ReviewInputError('git was not found on PATH (or the catalog folder does not exist); install git, or check --root.');
+  }
+  return new ReviewInputError(`${root} is not inside a git repository (git says: ${firstLine(failure.stderr) || failure.message}). `
+    + '`cac diff` compares snapshots between git revisions: run it in the catalog\'s repository (or pass --root), or use `cac sync --dry-run` to preview a sync.');
 }
 
 /** A full commit id for a ref; a located, actionable error for anything else. */
@@ -113,9 +137,20 @@ function snapshotsFolderAt(repository: GitCatalogRepository, commit: string, lab
 /** Blob contents by object id through one `git cat-file --batch` process. */
 export function readBlobs(repository: GitCatalogRepository, objects: readonly string[]): Map<string, string> {
   const unique = [...new Set(objects)];
+  if (unique.length === 0) return new Map();
+  return blobsOf(unique, git(repository, ['cat-file', '--batch'], unique.join('\n') + '\n'));
+}
+
+/** `readBlobs` without blocking. */
+export async function readBlobsAsync(repository: GitCatalogRepository, objects: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(objects)];
+  if (unique.length === 0) return new Map();
+  return blobsOf(unique, await gitAsync(repository, ['cat-file', '--batch'], unique.join('\n') + '\n'));
+}
+
+/** `git cat-file --batch` output: a header line, then the object's bytes and a newline, per object asked. */
+function blobsOf(unique: readonly string[], output: Buffer): Map<string, string> {
   const texts = new Map<string, string>();
-  if (unique.length === 0) return texts;
-  const output = git(repository, ['cat-file', '--batch'], unique.join('\n') + '\n');
   let at = 0;
   for (const object of unique) {
     const headerEnd = output.indexOf(0x0a, at);
@@ -129,14 +164,23 @@ export function readBlobs(repository: GitCatalogRepository, objects: readonly st
 }
 
 export function git(repository: GitCatalogRepository, args: string[], input?: string): Buffer {
-  // --literal-pathspecs: a folder named `*` or `:(glob)` is a name, not a pattern.
-  return execFileSync('git', ['--literal-pathspecs', ...args], {
-    cwd: repository.toplevel,
-    input,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    maxBuffer: 1024 * 1024 * 1024,
+  return execFileSync('git', gitArguments(args), { cwd: repository.toplevel, input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: GIT_OUTPUT_LIMIT });
+}
+
+/** `git` without blocking; rejects as execFile does (status, stderr) when git fails. */
+export function gitAsync(repository: GitCatalogRepository, args: string[], input?: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', gitArguments(args), { cwd: repository.toplevel, encoding: 'buffer', maxBuffer: GIT_OUTPUT_LIMIT }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    child.stdin?.end(input);
   });
 }
+
+/** --literal-pathspecs: a folder named `*` or `:(glob)` is a name, not a pattern. */
+function gitArguments(args: string[]): string[] {
+  return ['--literal-pathspecs', ...args];
+}
+
+const GIT_OUTPUT_LIMIT = 1024 * 1024 * 1024;
 
 function firstLine(text: string | undefined): string {
   return (text ?? '').split('\n')[0]!.replace(/^fatal: /, '').trim();
