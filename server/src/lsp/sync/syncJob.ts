@@ -2,11 +2,11 @@ import type { IncludeKind, PlannedFileChange, SyncOutcomeView } from '../../core
 import type { PreviewFile } from '../../protocol/catalogProtocol';
 
 /**
- * The messages between the language server and the worker thread that runs one sync. A sync
- * runs off the main thread so diagnostics and completion stay responsive while a database is
- * described (opening a large DuckDB file alone blocks for seconds), and so an abort reaches
- * connectors whose discovery is synchronous: the main thread raises a shared flag that the
- * worker checks on every progress callback.
+ * The messages between the language server and the worker threads that run its syncs, one at a
+ * time each. A sync runs off the main thread so diagnostics and completion stay responsive while
+ * a database is described (opening a large DuckDB file alone blocks for seconds), and so an abort
+ * reaches connectors whose discovery is synchronous: the main thread raises the job's shared
+ * flag, which the worker checks on every progress callback.
  */
 export interface SyncJob {
   root: string;
@@ -39,4 +39,5 @@ export type WorkerMessage =
   | { type: 'progress'; phase: string; done: number; total?: number }
   | { type: 'finished'; outcome: SyncOutcomeView; files: PreviewFile[]; plan?: PlanMessage };
 
-export type MainMessage = { type: 'abort' };
+/** `run` gives an idle worker its next job; `abort` stops the one it runs (ignored when it runs none). */
+export type MainMessage = { type: 'run'; job: SyncJob } | { type: 'abort' };
