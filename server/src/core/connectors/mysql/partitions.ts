@@ -1,6 +1,6 @@
 /** Partitioned tables: which to ask about, their partition expressions, and the key columns those name. */
 import type { FieldInfo } from '../../model';
-import { arrays, tableKey, type TableRow } from './catalogRows';
+import { arrays, placeholders, tableKey, type TableRow } from './catalogRows';
 import type { Run, Session } from './session';
 import { splitTopLevel } from './sqlText';
 
@@ -30,7 +30,7 @@ export async function readPartitionExpressions(run: Run, signal: AbortSignal, wa
   const names = candidates ? [...new Set(candidates.map((t) => t[1]))] : [];
   // With a name list, MariaDB opens only those tables (13 ms for 44 of 11,000 here, against 3 s for all).
   const rows = (await arrays(run, `SELECT TABLE_SCHEMA, TABLE_NAME, PARTITION_METHOD, PARTITION_EXPRESSION FROM information_schema.PARTITIONS
-    WHERE TABLE_SCHEMA IN (${wanted.map(() => '?').join(', ')})${candidates ? ` AND TABLE_NAME IN (${names.map(() => '?').join(', ')})` : ''}
+    WHERE TABLE_SCHEMA IN (${placeholders(wanted)})${candidates ? ` AND TABLE_NAME IN (${placeholders(names)})` : ''}
       AND PARTITION_ORDINAL_POSITION = 1 AND (SUBPARTITION_ORDINAL_POSITION IS NULL OR SUBPARTITION_ORDINAL_POSITION = 1)`, signal, [...wanted, ...names])) as [string, string, string | null, string | null][];
   for (const [schema, table, method, expression] of rows) {
     if (method) result.set(tableKey(schema, table), [method, expression ?? '']);

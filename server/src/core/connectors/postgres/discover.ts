@@ -42,7 +42,6 @@ type ColumnRow = [number, number, string, string, boolean, string | null, string
 
 /** The fields of one relation, in the order the rows came, with their attribute numbers. */
 interface RelationColumns {
-  relid: number;
   attnums: number[];
   fields: FieldInfo[];
   /** Rows seen, dropped columns included: the relation is complete when they reach its relnatts. */
@@ -159,7 +158,7 @@ interface DescribedRelation {
 function describeRelation(relation: RelationRow, columns: RelationColumns | undefined): DescribedRelation {
   const logs: OperationLogEntry[] = [];
   const kind = RELATION_KINDS[relation.relkind]!;
-  const { attnums, fields } = inAttributeOrder(columns ?? { relid: relation.oid, attnums: [], fields: [], rows: 0 });
+  const { attnums, fields } = inAttributeOrder(columns ?? { attnums: [], fields: [], rows: 0 });
   relation.primary_key?.forEach((attnum, position) => {
     const field = fields[attnums.indexOf(attnum)];
     if (field) field.primary_key = position + 1;
@@ -279,9 +278,10 @@ async function readColumns(session: Session, signal: AbortSignal, queries: Catal
       else incomplete.set(relation.oid, relation);
     }
   }
-  await session.stream(queries.columns, signal, queries.values, (row) => {
-    const relationColumns = addColumn(columns, row as ColumnRow);
-    const relation = incomplete?.get(relationColumns.relid);
+  await session.stream(queries.columns, signal, queries.values, (raw) => {
+    const row = raw as ColumnRow;
+    const relationColumns = addColumn(columns, row);
+    const relation = incomplete?.get(row[0]);
     if (relation && relationColumns.rows === relation.attribute_count) {
       incomplete!.delete(relation.oid);
       complete(relation, relationColumns);
@@ -308,7 +308,7 @@ async function readSignature(run: Run, signal: AbortSignal): Promise<SignatureRo
 function addColumn(columns: Map<number, RelationColumns>, row: ColumnRow): RelationColumns {
   const [relid, attnum, name, type, notNull, defaultExpr, generated, identity, comment, dropped] = row;
   let relation = columns.get(relid);
-  if (!relation) columns.set(relid, (relation = { relid, attnums: [], fields: [], rows: 0 }));
+  if (!relation) columns.set(relid, (relation = { attnums: [], fields: [], rows: 0 }));
   relation.rows += 1;
   if (dropped) return relation;
   const field: FieldInfo = { name, type: sharedTypeName(type), nullable: !notNull };
