@@ -9,6 +9,7 @@ import { postgresTarget } from '../helpers/postgresServer';
 import { makeCatalog, removeCatalog, sqlite } from '../helpers/syncFixtures';
 import { CAC_ENV, CLI, ensureBuilt, runCac, type CacResult } from '../helpers/builtCli';
 import { waitFor } from '../helpers/waitFor';
+import { skipWithoutServer } from '../helpers/skipWithoutServer';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -89,11 +90,7 @@ describe('cac sync aborted from another process (PostgreSQL)', function () {
   let blocker: pg.Client | undefined;
 
   before(async function () {
-    const reason = (await postgresCase.unavailable()) ?? postgresCase.cannot?.('cancel');
-    if (reason !== undefined) {
-      if (process.env.CI === 'true') throw new Error(reason);
-      this.skip();
-    }
+    skipWithoutServer(this, (await postgresCase.unavailable()) ?? postgresCase.cannot?.('cancel'));
     source = await postgresCase.createSource();
     await source.run('CREATE TABLE orders (id int PRIMARY KEY, updated_at timestamptz NOT NULL)');
     const c = source.datastore.settings;

@@ -6,6 +6,7 @@ import { openConnector } from '../../server/src/core/connectors/registry';
 import { decideIdentifiers } from '../../server/src/core/identifiers/identifiers';
 import type { ConnectorCase, TestSource } from './connectorCases/types';
 import { makeCatalog, removeCatalog, snapshotNames, sync } from './syncFixtures';
+import { skipWithoutServer } from './skipWithoutServer';
 import { waitFor } from './waitFor';
 
 const signal = new AbortController().signal;
@@ -24,7 +25,7 @@ export function describeConnectorContract(testCase: ConnectorCase): void {
     before(async function () {
       const reason = await testCase.unavailable();
       if (reason === undefined) return;
-      skipIf(this, reason);
+      skipWithoutServer(this, reason);
     });
 
     const open = async (sql: string): Promise<void> => {
@@ -150,7 +151,7 @@ export function describeConnectorContract(testCase: ConnectorCase): void {
 
     if (testCase.sql.slowQuery) {
       it('an abort cancels the query running on the server', async function () {
-        skipIf(this, testCase.cannot?.('cancel'));
+        skipWithoutServer(this, testCase.cannot?.('cancel'));
         await open('SELECT 1');
         const controller = new AbortController();
         const running = connector.query(testCase.sql.slowQuery!, controller.signal);
@@ -162,7 +163,7 @@ export function describeConnectorContract(testCase: ConnectorCase): void {
     }
 
     it('fails with a clear message when the source does not exist', async function () {
-      skipIf(this, testCase.cannot?.('missing-database'));
+      skipWithoutServer(this, testCase.cannot?.('missing-database'));
       source = await testCase.createSource();
       const missing = { ...source.datastore, settings: { ...source.datastore.settings } };
       if (missing.settings.path !== undefined) missing.settings.path = path.join(path.dirname(missing.settings.path), 'missing.db');
@@ -173,13 +174,6 @@ export function describeConnectorContract(testCase: ConnectorCase): void {
 }
 
 /** Skips a test that the source cannot show, saying why; never under CI, where the real servers run. */
-function skipIf(context: Mocha.Context, reason: string | undefined): void {
-  if (reason === undefined) return;
-  if (process.env.CI === 'true') throw new Error(reason);
-  console.warn(`      skipped: ${reason}`);
-  context.skip();
-}
-
 async function discoverAll(connector: Connector): Promise<void> {
   try {
     await connector.discover({ include: ['table', 'view'] }, { signal });

@@ -13,6 +13,7 @@ import type { TestSource } from '../helpers/connectorCases/types';
 import { adminClient, postgresTarget, type PostgresTarget } from '../helpers/postgresServer';
 import { makeCatalog, removeCatalog, snapshotNames } from '../helpers/syncFixtures';
 import type { LspTestClient } from '../helpers/lspClient';
+import { skipWithoutServer } from '../helpers/skipWithoutServer';
 
 /** Every file under `folder`, recursively, as text. */
 function everyFile(folder: string): { file: string; text: string }[] {
@@ -34,11 +35,7 @@ describe('language server: request secrets (env for one request)', function () {
 
   before(async function () {
     ensureBuilt();
-    const reason = await postgresCase.unavailable();
-    if (reason !== undefined) {
-      if (process.env.CI === 'true') throw new Error(reason);
-      this.skip();
-    }
+    skipWithoutServer(this, await postgresCase.unavailable());
     assert.equal(process.env[variable], undefined, 'the server must not find the secret in its own environment');
     target = (await postgresTarget()) as PostgresTarget;
     source = await postgresCase.createSource();

@@ -14,6 +14,7 @@ import { mariadbCase, mysqlAdmin, mysqlTarget, quoteId, type MySqlTarget } from 
 import type { TestSource } from '../helpers/connectorCases/types';
 import { countingCalls } from '../helpers/statementCounter';
 import { makeCatalog, removeCatalog, snapshotFiles, sync } from '../helpers/syncFixtures';
+import { skipWithoutServer } from '../helpers/skipWithoutServer';
 
 const signal = new AbortController().signal;
 
@@ -69,12 +70,7 @@ describe('mysql connector (MariaDB server)', function () {
   const cleanups: string[] = [];
 
   before(async function () {
-    const reason = await mariadbCase.unavailable();
-    if (reason !== undefined) {
-      if (process.env.CI === 'true') throw new Error(reason);
-      console.warn(`      skipped: ${reason}`);
-      this.skip();
-    }
+    skipWithoutServer(this, await mariadbCase.unavailable());
     t = (await mysqlTarget()) as MySqlTarget;
   });
   beforeEach(async () => {

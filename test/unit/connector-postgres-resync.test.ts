@@ -6,6 +6,7 @@ import { openConnector } from '../../server/src/core/connectors/registry';
 import { postgresCase } from '../helpers/connectorCases/postgres';
 import type { TestSource } from '../helpers/connectorCases/types';
 import { makeCatalog, removeCatalog, sync } from '../helpers/syncFixtures';
+import { skipWithoutServer } from '../helpers/skipWithoutServer';
 
 /** The no-change shortcut on PostgreSQL: the catalog signature, and a resync that proves it while it checks the files. */
 describe('postgresql no-change resync', function () {
@@ -14,10 +15,7 @@ describe('postgresql no-change resync', function () {
   const signal = new AbortController().signal;
 
   before(async function () {
-    const reason = await postgresCase.unavailable();
-    if (reason === undefined) return;
-    if (process.env.CI === 'true') throw new Error(reason);
-    this.skip();
+    skipWithoutServer(this, await postgresCase.unavailable());
   });
   beforeEach(async () => {
     source = await postgresCase.createSource();

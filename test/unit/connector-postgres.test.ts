@@ -11,6 +11,7 @@ import { postgresCase } from '../helpers/connectorCases/postgres';
 import type { TestSource } from '../helpers/connectorCases/types';
 import { postgresTarget } from '../helpers/postgresServer';
 import { makeCatalog, removeCatalog, snapshotFiles, sync } from '../helpers/syncFixtures';
+import { skipWithoutServer } from '../helpers/skipWithoutServer';
 import { waitFor } from '../helpers/waitFor';
 
 /** PostgreSQL facts beyond the shared contract: kinds, identifiers, privileges, timeouts, query count. */
@@ -24,9 +25,7 @@ describe('postgresql connector', function () {
     const reason = await postgresCase.unavailable();
     const target = await postgresTarget();
     embedded = !('unavailable' in target) && target.embedded;
-    if (reason === undefined) return;
-    if (process.env.CI === 'true') throw new Error(reason);
-    this.skip();
+    skipWithoutServer(this, reason);
   });
   beforeEach(async () => {
     source = await postgresCase.createSource();
