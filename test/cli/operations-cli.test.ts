@@ -157,6 +157,9 @@ describe('cac sync aborted from another process (PostgreSQL)', function () {
   });
 
   it('a sync killed while it holds the datastore leaves no lock behind, and its record reads as failed', async () => {
+    // A change since the last sync, so that this one reads the catalog (and waits on the lock)
+    // instead of proving the source unchanged by its transaction snapshot.
+    await source.run("COMMENT ON TABLE orders IS 'changed since the last sync'");
     await blockCatalog();
     const sync = start(['sync', '--root', root]);
     const id = await waitFor(() => runningOperation(), 'the sync to be recorded running');

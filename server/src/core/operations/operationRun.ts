@@ -10,7 +10,7 @@ import type { SyncOptions } from '../model';
 import { staleTempFilesIn, type CatalogState } from '../snapshots/catalogState';
 import { datastoreSnapshotDir, stagingFolder } from '../snapshots/fileNames';
 import { planHasChanges, type SyncPlan } from '../snapshots/plan';
-import { forgetResync, recordResync, usableRecord, type ResyncRecord } from '../snapshots/resyncRecord';
+import { forgetResync, recordResync, refreshResyncSignature, usableRecord, type ResyncRecord } from '../snapshots/resyncRecord';
 import { AbortRequestWatcher } from './abortRequest';
 import type { HeldLock, LockHolder } from './fileLock';
 import { folderFingerprint, markWriter } from './lastWriter';
@@ -37,6 +37,8 @@ export interface OperationRun {
   stopIfAborted(): void;
   /** The recorded result of an earlier sync that this one may replay when the source has not changed. */
   replayable(inputs: string, state: CatalogState): ResyncRecord | undefined;
+  /** A sync that replayed `record`: the record keeps the signature the source answered with. */
+  replayed(record: ResyncRecord, signature: string | undefined): void;
   /** Before the first write: nothing older may be replayed, a killed sync's temp files go, and a resume can find the plan. */
   beginWrites(state: CatalogState, plan: SyncPlan): void;
   /** Temp files of a large plan prepared so far (nothing is visible yet). */
@@ -134,6 +136,7 @@ class DryRun implements OperationRun {
     return usableRecord(this.request.stateDir, this.request.datastore.name, inputs, state);
   }
 
+  replayed(): void {}
   beginWrites(): void {}
   staged(): void {}
   written(): void {}
@@ -181,6 +184,10 @@ class RecordedRun implements OperationRun {
   replayable(inputs: string, state: CatalogState): ResyncRecord | undefined {
     // A resume finishes the plan it saved; it never replays.
     return this.checkpoint ? undefined : usableRecord(this.request.stateDir, this.request.datastore.name, inputs, state);
+  }
+
+  replayed(record: ResyncRecord, signature: string | undefined): void {
+    refreshResyncSignature(this.request.stateDir, this.request.datastore.name, record, signature);
   }
 
   beginWrites(state: CatalogState, plan: SyncPlan): void {
@@ -281,6 +288,10 @@ class PendingRun implements OperationRun {
     const record = this.history.create(newOperationRecord({ datastore, options, started: this.started, triggeredBy, schedule }));
     this.lock.update({ operation_id: record.id });
     this.confirmed = new RecordedRun(this.request, this.history, this.lock, record);
+  }
+
+  replayed(record: ResyncRecord, signature: string | undefined): void {
+    this.confirmed?.replayed(record, signature);
   }
 
   beginWrites(state: CatalogState, plan: SyncPlan): void {

@@ -15,19 +15,17 @@ export function reconcileSnapshotFolder(datastore: string, files: SnapshotFolder
   const problems: SnapshotFolderProblem[] = [];
   let index: SnapshotIndex = { datastore, containers: [], removed: [] };
   if (files.indexText !== undefined) {
-    const read = readSnapshotIndex(files.indexText);
+    const read = readSnapshotIndex(files.indexText, files.indexRendered);
     if (read.ok) index = { datastore, containers: read.value.containers, removed: read.value.removed };
     else problems.push({ code: 'invalid-index', file: INDEX_FILE_NAME, problem: read.problem });
   }
   const newlyRemoved: RemovedEntry[] = [];
   const listedFiles = new Set<string>();
   const containers: SnapshotIndexEntry[] = [];
-  const holders = new Map<string, string>();
   for (const entry of index.containers) {
     if (files.names.has(entry.file) && isSafeSnapshotFileName(entry.file)) {
       listedFiles.add(entry.file);
       containers.push(entry);
-      holders.set(entry.name, entry.file);
     } else {
       newlyRemoved.push(entry.kind !== undefined ? { name: entry.name, kind: entry.kind } : { name: entry.name });
     }
@@ -37,7 +35,10 @@ export function reconcileSnapshotFolder(datastore: string, files: SnapshotFolder
   for (const entry of newlyRemoved) if (!removed.has(entry.name)) removed.set(entry.name, entry);
   const adopted = new Map<string, ContainerSnapshot>();
   // Unlisted files in code-unit order (usually none: sorting all 11,000 names each sync cost ~5 ms).
-  for (const file of [...files.names].filter((name) => !listedFiles.has(name)).sort(compareText)) {
+  const unlisted = listedFiles.size === files.names.size ? [] : [...files.names].filter((name) => !listedFiles.has(name)).sort(compareText);
+  // Who holds each name, for the rare adopted file (built only then).
+  const holders = new Map<string, string>(unlisted.length === 0 ? [] : containers.map((entry) => [entry.name, entry.file]));
+  for (const file of unlisted) {
     const text = files.read(file);
     const read = text === undefined ? undefined : readSnapshot(text);
     if (!read) continue;
@@ -67,6 +68,8 @@ export function reconcileSnapshotFolder(datastore: string, files: SnapshotFolder
 /** A datastore's snapshot folder as files: the index text, the snapshot file names and a reader. */
 export interface SnapshotFolderFiles {
   indexText: string | undefined;
+  /** True when `indexText` is known to be one this engine rendered (catalogState.ts). */
+  indexRendered?: boolean;
   /** Snapshot file names (`*.yaml`, neither the index nor a temp file). */
   names: ReadonlySet<string>;
   /** One file's text; undefined when it cannot be read (it is then left out). */

@@ -25,8 +25,12 @@ export interface ResyncRecord {
   signature: string;
   index: string;
   /**
-   * Size, mtimeMs and inode of each snapshot file the index lists, three numbers per container
-   * in the index's order (the index hash fixes the names and the order): one flat array parses
+   * The snapshot file of each container the index lists, in the index's order, so that a resync
+   * can check the files before it reads the index (`recordedFilesUnchanged`).
+   */
+  files: string[];
+  /**
+   * Size, mtimeMs and inode of each of `files`, three numbers per file: one flat array parses
    * several times faster than an object keyed by 11,000 file names.
    */
   stamps: number[];
@@ -35,17 +39,18 @@ export interface ResyncRecord {
   logs: OperationLogEntry[];
 }
 
-/** 4: the file stamps became one flat array in the index's order. */
-const RECORD_VERSION = 4;
+/** 5: the file names beside their stamps (4: the file stamps became one flat array in the index's order). */
+const RECORD_VERSION = 5;
 
 /**
- * The signature of the record left for these inputs, read before the catalog state so the
- * connector can compare it while the rest of the record is checked (usableRecord,
- * recordedFilesUnchanged).
+ * The record left for these inputs, read before anything else: the connector compares its
+ * signature while `recordedFilesUnchanged` checks its files, and the catalog state takes an
+ * index whose hash it names as parsed (readCatalogState). `usableRecord` then checks it against
+ * that state.
  */
-export function recordedSignature(stateDir: string, datastoreName: string, inputs: string): string | undefined {
+export function recordFor(stateDir: string, datastoreName: string, inputs: string): ResyncRecord | undefined {
   const record = readRecord(stateDir, datastoreName);
-  return record?.inputs === inputs ? record.signature : undefined;
+  return record?.inputs === inputs ? record : undefined;
 }
 
 /**
@@ -56,35 +61,37 @@ export function recordedSignature(stateDir: string, datastoreName: string, input
  */
 export function usableRecord(stateDir: string, datastoreName: string, inputs: string, state: CatalogState): ResyncRecord | undefined {
   const record = readRecord(stateDir, datastoreName);
-  if (!record || record.inputs !== inputs || state.indexText === undefined || record.index !== sha1Hex(state.indexText)) return undefined;
+  if (!record || record.inputs !== inputs || state.indexText === undefined || record.index !== (state.indexHash ?? sha1Hex(state.indexText))) return undefined;
   if (state.logs.length > 0 || state.newlyRemoved.length > 0) return undefined;
-  return record.stamps.length === state.index.containers.length * 3 ? record : undefined;
+  const listed = state.index.containers;
+  if (record.files.length !== listed.length || record.stamps.length !== listed.length * 3) return undefined;
+  return listed.every((entry, i) => entry.file === record.files[i]) ? record : undefined;
 }
 
 /**
- * True when every snapshot file the index lists still has the size, mtime and inode recorded
- * (an edit, even in place, changes the mtime; an atomic rewrite, the inode). One lstat per file,
- * in slices with a turn of the event loop between them, so a connector's network round trips
- * proceed meanwhile. No file is opened.
+ * True when every snapshot file the record lists, under the datastore's snapshot folder `dir`,
+ * still has the size, mtime and inode recorded (an edit, even in place, changes the mtime; an
+ * atomic rewrite, the inode). One lstat per file, in slices with a turn of the event loop
+ * between them, so a connector's network round trips proceed meanwhile. No file is opened.
  */
-export async function recordedFilesUnchanged(record: ResyncRecord, state: CatalogState, signal?: AbortSignal): Promise<boolean> {
-  const listed = state.index.containers;
-  if (record.stamps.length !== listed.length * 3) return false;
-  for (let start = 0; start < listed.length; start += STAT_SLICE) {
+export async function recordedFilesUnchanged(record: ResyncRecord, dir: string, signal?: AbortSignal): Promise<boolean> {
+  const { files, stamps } = record;
+  if (stamps.length !== files.length * 3) return false;
+  for (let start = 0; start < files.length; start += STAT_SLICE) {
     signal?.throwIfAborted();
-    const end = Math.min(listed.length, start + STAT_SLICE);
+    const end = Math.min(files.length, start + STAT_SLICE);
     for (let i = start; i < end; i++) {
       let stat: fs.Stats | undefined;
       try {
-        stat = fs.lstatSync(snapshotPath(state.dir, listed[i]!.file), { throwIfNoEntry: false });
+        stat = fs.lstatSync(snapshotPath(dir, files[i]!), { throwIfNoEntry: false });
       } catch {
         // Unreadable (a folder where a file was, no permission): not as recorded.
         return false;
       }
       const at = i * 3;
-      if (!stat?.isFile() || stat.size !== record.stamps[at] || stat.mtimeMs !== record.stamps[at + 1] || stat.ino !== record.stamps[at + 2]) return false;
+      if (!stat?.isFile() || stat.size !== stamps[at] || stat.mtimeMs !== stamps[at + 1] || stat.ino !== stamps[at + 2]) return false;
     }
-    if (end < listed.length) await new Promise((resolve) => setImmediate(resolve));
+    if (end < files.length) await new Promise((resolve) => setImmediate(resolve));
   }
   return true;
 }
@@ -116,7 +123,7 @@ export function recordResync(stateDir: string, datastoreName: string, inputs: st
     stamps[i * 3 + 2] = stamp[2];
   }
   const record: ResyncRecord = {
-    version: RECORD_VERSION, inputs, signature: signature!, index: sha1Hex(plan.indexText), stamps,
+    version: RECORD_VERSION, inputs, signature: signature!, index: sha1Hex(plan.indexText), files: containers.map((entry) => entry.file), stamps,
     changes: plan.changes.filter((c) => c.action === 'missing' || c.action === 'still_removed'),
     logs: plan.logs,
   };
@@ -133,11 +140,22 @@ export function replayPlan(record: ResyncRecord, state: CatalogState, datastoreN
       .filter((entry) => !sticky.has(entry.name))
       .map((entry): ContainerChange => ({ action: 'unchanged', name: entry.name, kind: entry.kind as ContainerKind, file: entry.file })),
   ];
-  changes.sort(compareByName);
+  // The index lists its containers in name order: only the record's own changes need placing.
+  if (record.changes.length > 0) changes.sort(compareByName);
   return {
     datastore: datastoreName, changes, writes: [], deletes: [], index: state.index, indexPath: state.indexPath,
     indexText: state.indexText!, indexChanged: false, logs: [...record.logs], complete: true,
   };
+}
+
+/**
+ * A replayed sync whose source answered `unchanged` with a newer signature (PostgreSQL: the same
+ * catalog content at a later transaction snapshot): the record takes it, so that the next resync
+ * can again prove the source unchanged by the signature's cheap part.
+ */
+export function refreshResyncSignature(stateDir: string, datastoreName: string, record: ResyncRecord, signature: string | undefined): void {
+  if (signature === undefined || signature === record.signature) return;
+  writeFileAtomicallySync(recordFile(stateDir, datastoreName), JSON.stringify({ ...record, signature }));
 }
 
 export function forgetResync(stateDir: string, datastoreName: string): void {
@@ -158,7 +176,7 @@ function readRecord(stateDir: string, datastoreName: string): ResyncRecord | und
     // parsed once (800 KB for 1,000 globbed containers). A rewrite is atomic: a new inode.
     if (lastRead?.file === file && lastRead.identity === identity) return lastRead.record;
     const value = JSON.parse(fs.readFileSync(fd, 'utf8')) as ResyncRecord;
-    const record = value.version === RECORD_VERSION && typeof value.signature === 'string' && Array.isArray(value.stamps) ? value : undefined;
+    const record = value.version === RECORD_VERSION && typeof value.signature === 'string' && Array.isArray(value.files) && Array.isArray(value.stamps) ? value : undefined;
     lastRead = { file, identity, record };
     return record;
   } catch {

@@ -10,9 +10,9 @@ import { beginOperationRun, type OperationRun } from '../operations/operationRun
 import { mergeResumedChanges } from '../operations/resumeCheckpoint';
 import { applySyncPlan } from '../snapshots/applyPlan';
 import { SnapshotFolderError, readCatalogState, type CatalogState } from '../snapshots/catalogState';
-import { stagingFolder } from '../snapshots/fileNames';
+import { datastoreSnapshotDir, stagingFolder } from '../snapshots/fileNames';
 import { planHasChanges, type SyncPlan } from '../snapshots/plan';
-import { recordedFilesUnchanged, recordedSignature, replayPlan, type ResyncRecord } from '../snapshots/resyncRecord';
+import { recordFor, recordedFilesUnchanged, replayPlan, type ResyncRecord } from '../snapshots/resyncRecord';
 import { redactCredentials } from '../text/redact';
 import { ENGINE_VERSION } from '../version';
 import { discover, type Discovered } from './discover';
@@ -147,7 +147,8 @@ async function execute(request: SyncRequest, options: SyncOptions, run: Operatio
       }
       run.confirm();
     }
-    if (!request.dryRun && !planned.replayed) await apply(request, source, discovery, planned.plan, run);
+    if (planned.replayed) run.replayed(replay!, discovery.signature);
+    else if (!request.dryRun) await apply(request, source, discovery, planned.plan, run);
     outcome.result = planned.plan.logs.some((l) => l.level !== 'info') ? 'warning' : 'success';
   } catch (error) {
     Object.assign(outcome, failure(error, request.datastore.name, run));
@@ -171,11 +172,10 @@ interface ResolvedSync {
 
 /**
  * The resolve and discover steps. A no-change resync is proven while it is checked: the connector
- * compares the source's signature with the recorded one (a connection and a catalog query, ~80 ms
- * of round trips and server time for PostgreSQL here) while this process reads the catalog state
- * and checks the record against it and against every snapshot file (~11,000 lstats). A replay
- * needs all of it; when the signature matched but the record does not hold, the source is
- * described after all.
+ * compares the source's signature with the recorded one (for PostgreSQL a new backend, ~12 ms
+ * here, and a query) while this process checks every snapshot file the record lists (~11,000
+ * lstats), reads the catalog state and checks the record against it. A replay needs all of it;
+ * when the signature matched but the record does not hold, the source is described after all.
  */
 async function resolveAndDiscover(request: SyncRequest, options: SyncOptions, run: OperationRun): Promise<{ source: ResolvedSync; discovery: Discovered; replay?: ResyncRecord }> {
   const { workspace, datastore } = request;
@@ -187,27 +187,28 @@ async function resolveAndDiscover(request: SyncRequest, options: SyncOptions, ru
   const inputs = resyncInputs(target, options, overrides, ENGINE_VERSION);
   const describe = (): Promise<Discovered> => discover(target, { include: options.include }, stateDir, run, new ContainerPreparation(overrides));
   // A resume finishes the plan it saved; it never replays.
-  const signature = run.checkpoint ? undefined : recordedSignature(stateDir, datastore.name, inputs);
+  const record = run.checkpoint ? undefined : recordFor(stateDir, datastore.name, inputs);
   let reported: (() => void) | undefined;
   const underWay = new Promise<void>((resolve) => (reported = resolve));
-  const comparing = signature === undefined ? undefined : discover(target, { include: options.include, unchangedSince: signature }, stateDir, run, new ContainerPreparation(overrides), (progress) => {
+  const comparing = record === undefined ? undefined : discover(target, { include: options.include, unchangedSince: record.signature }, stateDir, run, new ContainerPreparation(overrides), (progress) => {
     if (progress.phase === COMPARING_SIGNATURE) reported!();
   });
   // Handled from the start: a connector failing while the state is read is reported when awaited below, never as unhandled.
   comparing?.catch(() => undefined);
   let source: ResolvedSync;
   let replay: ResyncRecord | undefined;
-  let filesHold: boolean;
   try {
-    // The reads below are synchronous: first let the connector connect and send its query (it
-    // reports COMPARING_SIGNATURE then), or settle, or have COMPARE_HEAD_START_MS; whichever comes first.
+    // The record's files first: their lstats leave turns of the event loop in which the connector
+    // connects and sends its query (a new PostgreSQL backend takes ~12 ms to start here).
+    const filesHold = record !== undefined && await recordedFilesUnchanged(record, datastoreSnapshotDir(workspace.project.snapshotsDir, datastore.name), run.signal);
+    // The reads below are synchronous: first let the connector send its query (it reports
+    // COMPARING_SIGNATURE then), or settle, or have COMPARE_HEAD_START_MS; whichever comes first.
     if (comparing) await Promise.race([underWay, comparing.then(() => undefined, () => undefined), delay(COMPARE_HEAD_START_MS)]);
-    const state = run.checkpoint?.state ?? readCatalogState(workspace.project.snapshotsDir, datastore.name);
+    const state = run.checkpoint?.state ?? readCatalogState(workspace.project.snapshotsDir, datastore.name, record?.index);
     source = { target, state, overrides, inputs };
-    replay = comparing ? run.replayable(inputs, state) : undefined;
+    replay = filesHold ? run.replayable(inputs, state) : undefined;
     // The record read again must be the one whose signature the connector compares.
-    if (replay && replay.signature !== signature) replay = undefined;
-    filesHold = replay !== undefined && await recordedFilesUnchanged(replay, state, run.signal);
+    if (replay && replay.signature !== record!.signature) replay = undefined;
   } catch (error) {
     // The connector closes its connection once its comparison settles.
     await comparing?.catch(() => undefined);
@@ -215,7 +216,7 @@ async function resolveAndDiscover(request: SyncRequest, options: SyncOptions, ru
   }
   if (!comparing) return { source, discovery: await describe() };
   const discovery = await comparing;
-  if (filesHold) return { source, discovery, replay };
+  if (replay) return { source, discovery, replay };
   return { source, discovery: discovery.unchanged === true ? await describe() : discovery };
 }
 
