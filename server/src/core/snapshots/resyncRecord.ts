@@ -155,7 +155,11 @@ export function replayPlan(record: ResyncRecord, state: CatalogState, datastoreN
  */
 export function refreshResyncSignature(stateDir: string, datastoreName: string, record: ResyncRecord, signature: string | undefined): void {
   if (signature === undefined || signature === record.signature) return;
-  writeFileAtomicallySync(recordFile(stateDir, datastoreName), JSON.stringify({ ...record, signature }));
+  try {
+    writeFileAtomicallySync(recordFile(stateDir, datastoreName), JSON.stringify({ ...record, signature }));
+  } catch {
+    // The older record stays whole (an atomic write) and still proves the same content: the next resync compares it.
+  }
 }
 
 export function forgetResync(stateDir: string, datastoreName: string): void {
