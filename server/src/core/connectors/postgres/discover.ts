@@ -19,11 +19,12 @@ import type { Run, Session } from './session';
  * taken an xid since: every catalog row is as it was, so `content` cannot differ and is not read.
  * The start time guards against a server restored from a backup, whose snapshot could come
  * round to the recorded one with other catalog rows. On a server with writes (data, ANALYZE)
- * the moment moves and the content decides.
+ * the moment moves and the content decides. (`pg_current_snapshot()`: PostgreSQL 13 and later.)
  */
-const MOMENT_SQL = `SELECT concat_ws('|', pg_catalog.pg_postmaster_start_time(), pg_catalog.pg_current_snapshot()) AS moment`;
+const MOMENT = `concat_ws('|', pg_catalog.pg_postmaster_start_time(), pg_catalog.pg_current_snapshot())`;
+const MOMENT_SQL = `SELECT ${MOMENT} AS moment`;
 
-const SIGNATURE_SQL = `SELECT concat_ws('|', pg_catalog.pg_postmaster_start_time(), pg_catalog.pg_current_snapshot()) AS moment,
+const SIGNATURE_SQL = `SELECT ${MOMENT} AS moment,
   concat_ws('|', current_user, current_setting('server_version_num'), current_setting('track_commit_timestamp', true),
   ${['pg_class', 'pg_attribute', 'pg_attrdef', 'pg_constraint', 'pg_description', 'pg_type', 'pg_namespace', 'pg_partitioned_table', 'pg_inherits']
     .map((table) => `(SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.${table})`).join(',\n  ')}) AS content,
