@@ -367,7 +367,8 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-function yieldToEventLoop(): Promise<void> {
+/** The next turn of the event loop: what a long synchronous loop awaits between slices so I/O and aborts get in. */
+export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 

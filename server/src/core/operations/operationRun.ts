@@ -10,7 +10,7 @@ import type { SyncOptions } from '../model';
 import { staleTempFilesIn, type CatalogState } from '../snapshots/catalogState';
 import { datastoreSnapshotDir, stagingFolder } from '../snapshots/fileNames';
 import { planHasChanges, type SyncPlan } from '../snapshots/plan';
-import { forgetResync, recordResync, refreshResyncSignature, usableRecord, type ResyncRecord } from '../snapshots/resyncRecord';
+import { forgetResync, recordResync, refreshResyncSignature, type ResyncRecord } from '../snapshots/resyncRecord';
 import { AbortRequestWatcher } from './abortRequest';
 import type { HeldLock, LockHolder } from './fileLock';
 import { folderFingerprint, markWriter } from './lastWriter';
@@ -35,8 +35,6 @@ export interface OperationRun {
   report(progress: DiscoveryProgress): void;
   /** A phase boundary: looks for an abort request now, and throws the abort's reason if the operation was aborted. */
   stopIfAborted(): void;
-  /** The recorded result of an earlier sync that this one may replay when the source has not changed. */
-  replayable(inputs: string, state: CatalogState): ResyncRecord | undefined;
   /** A sync that replayed `record`: the record keeps the signature the source answered with. */
   replayed(record: ResyncRecord, signature: string | undefined): void;
   /** Before the first write: nothing older may be replayed, a killed sync's temp files go, and a resume can find the plan. */
@@ -132,10 +130,6 @@ class DryRun implements OperationRun {
     this.signal.throwIfAborted();
   }
 
-  replayable(inputs: string, state: CatalogState): ResyncRecord | undefined {
-    return usableRecord(this.request.stateDir, this.request.datastore.name, inputs, state);
-  }
-
   replayed(): void {}
   beginWrites(): void {}
   staged(): void {}
@@ -180,11 +174,6 @@ class RecordedRun implements OperationRun {
   }
 
   confirm(): void {}
-
-  replayable(inputs: string, state: CatalogState): ResyncRecord | undefined {
-    // A resume finishes the plan it saved; it never replays.
-    return this.checkpoint ? undefined : usableRecord(this.request.stateDir, this.request.datastore.name, inputs, state);
-  }
 
   replayed(record: ResyncRecord, signature: string | undefined): void {
     refreshResyncSignature(this.request.stateDir, this.request.datastore.name, record, signature);
@@ -275,10 +264,6 @@ class PendingRun implements OperationRun {
   stopIfAborted(): void {
     if (this.confirmed) return this.confirmed.stopIfAborted();
     this.signal.throwIfAborted();
-  }
-
-  replayable(inputs: string, state: CatalogState): ResyncRecord | undefined {
-    return usableRecord(this.request.stateDir, this.request.datastore.name, inputs, state);
   }
 
   confirm(): void {

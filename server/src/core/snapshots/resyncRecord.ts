@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileStamp, writeFileAtomicallySync, type FileStamp } from '../fs/atomicFiles';
+import { fileStamp, writeFileAtomicallySync, yieldToEventLoop, type FileStamp } from '../fs/atomicFiles';
 import { sha1Hex } from '../text/sha1';
 import type { ContainerKind, OperationLogEntry } from '../model';
 import { compareByName } from '../text/order';
@@ -45,7 +45,7 @@ const RECORD_VERSION = 5;
 /**
  * The record left for these inputs, read before anything else: the connector compares its
  * signature while `recordedFilesUnchanged` checks its files, and the catalog state takes an
- * index whose hash it names as parsed (readCatalogState). `usableRecord` then checks it against
+ * index whose hash it names as parsed (readCatalogState). `recordHolds` then checks it against
  * that state.
  */
 export function recordFor(stateDir: string, datastoreName: string, inputs: string): ResyncRecord | undefined {
@@ -54,18 +54,16 @@ export function recordFor(stateDir: string, datastoreName: string, inputs: strin
 }
 
 /**
- * The record whose signature the connector may compare against, when what can be checked
- * without a look at every snapshot file holds: same inputs, same index text, nothing to
- * reconcile. The snapshot files themselves are checked by `recordedFilesUnchanged`, which a sync
- * runs while the connector compares signatures; a replay needs both.
+ * True when what can be checked of the record without a look at every snapshot file holds: the
+ * same index text, nothing to reconcile, the same files in the index's order. The snapshot
+ * files themselves are checked by `recordedFilesUnchanged`; a replay needs both.
  */
-export function usableRecord(stateDir: string, datastoreName: string, inputs: string, state: CatalogState): ResyncRecord | undefined {
-  const record = readRecord(stateDir, datastoreName);
-  if (!record || record.inputs !== inputs || state.indexText === undefined || record.index !== (state.indexHash ?? sha1Hex(state.indexText))) return undefined;
-  if (state.logs.length > 0 || state.newlyRemoved.length > 0) return undefined;
+export function recordHolds(record: ResyncRecord, state: CatalogState): boolean {
+  if (state.indexText === undefined || record.index !== (state.indexHash ?? sha1Hex(state.indexText))) return false;
+  if (state.logs.length > 0 || state.newlyRemoved.length > 0) return false;
   const listed = state.index.containers;
-  if (record.files.length !== listed.length || record.stamps.length !== listed.length * 3) return undefined;
-  return listed.every((entry, i) => entry.file === record.files[i]) ? record : undefined;
+  if (record.files.length !== listed.length || record.stamps.length !== listed.length * 3) return false;
+  return listed.every((entry, i) => entry.file === record.files[i]);
 }
 
 /**
@@ -91,7 +89,7 @@ export async function recordedFilesUnchanged(record: ResyncRecord, dir: string, 
       const at = i * 3;
       if (!stat?.isFile() || stat.size !== stamps[at] || stat.mtimeMs !== stamps[at + 1] || stat.ino !== stamps[at + 2]) return false;
     }
-    if (end < files.length) await new Promise((resolve) => setImmediate(resolve));
+    if (end < files.length) await yieldToEventLoop();
   }
   return true;
 }
@@ -176,8 +174,8 @@ function readRecord(stateDir: string, datastoreName: string): ResyncRecord | und
   }
   try {
     const identity = fileStamp(fs.fstatSync(fd)).join(':');
-    // A resync reads its record twice (the signature to compare, then the record to replay):
-    // parsed once (800 KB for 1,000 globbed containers). A rewrite is atomic: a new inode.
+    // A host that syncs again (the language server's kept worker) parses an unchanged record
+    // once (800 KB for 1,000 globbed containers). A rewrite is atomic: a new inode.
     if (lastRead?.file === file && lastRead.identity === identity) return lastRead.record;
     const value = JSON.parse(fs.readFileSync(fd, 'utf8')) as ResyncRecord;
     const record = value.version === RECORD_VERSION && typeof value.signature === 'string' && Array.isArray(value.files) && Array.isArray(value.stamps) ? value : undefined;

@@ -12,7 +12,7 @@ import { applySyncPlan } from '../snapshots/applyPlan';
 import { SnapshotFolderError, readCatalogState, type CatalogState } from '../snapshots/catalogState';
 import { datastoreSnapshotDir, stagingFolder } from '../snapshots/fileNames';
 import { planHasChanges, type SyncPlan } from '../snapshots/plan';
-import { recordFor, recordedFilesUnchanged, replayPlan, type ResyncRecord } from '../snapshots/resyncRecord';
+import { recordFor, recordHolds, recordedFilesUnchanged, replayPlan, type ResyncRecord } from '../snapshots/resyncRecord';
 import { redactCredentials } from '../text/redact';
 import { ENGINE_VERSION } from '../version';
 import { discover, type Discovered } from './discover';
@@ -206,9 +206,7 @@ async function resolveAndDiscover(request: SyncRequest, options: SyncOptions, ru
     if (comparing) await Promise.race([underWay, comparing.then(() => undefined, () => undefined), delay(COMPARE_HEAD_START_MS)]);
     const state = run.checkpoint?.state ?? readCatalogState(workspace.project.snapshotsDir, datastore.name, record?.index);
     source = { target, state, overrides, inputs };
-    replay = filesHold ? run.replayable(inputs, state) : undefined;
-    // The record read again must be the one whose signature the connector compares.
-    if (replay && replay.signature !== record!.signature) replay = undefined;
+    replay = filesHold && recordHolds(record, state) ? record : undefined;
   } catch (error) {
     // The connector closes its connection once its comparison settles.
     await comparing?.catch(() => undefined);

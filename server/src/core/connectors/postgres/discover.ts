@@ -324,12 +324,17 @@ async function readSignature(run: Run, signal: AbortSignal): Promise<SignatureRo
  * what was read, for a description to reuse.
  */
 async function compareSignature(run: Run, recorded: string, signal: AbortSignal): Promise<{ unchanged: boolean; signature: string; read?: SignatureRow }> {
-  const separator = recorded.indexOf('#');
+  const before = signatureParts(recorded);
   const { moment } = (await run(MOMENT_SQL, signal)).rows[0] as { moment: string };
-  if (separator > 0 && recorded.slice(0, separator) === moment) return { unchanged: true, signature: recorded };
+  if (before?.moment === moment) return { unchanged: true, signature: recorded };
   const read = await readSignature(run, signal);
-  const unchanged = separator > 0 && read.signature.slice(read.signature.indexOf('#')) === recorded.slice(separator);
-  return { unchanged, signature: read.signature, read };
+  return { unchanged: before !== undefined && before.content === signatureParts(read.signature)!.content, signature: read.signature, read };
+}
+
+/** The two parts of a `moment#content` signature (the moment holds no `#`); undefined for any other string. */
+function signatureParts(signature: string): { moment: string; content: string } | undefined {
+  const separator = signature.indexOf('#');
+  return separator > 0 ? { moment: signature.slice(0, separator), content: signature.slice(separator + 1) } : undefined;
 }
 
 /**
